@@ -1,0 +1,42 @@
+// The JSON API. Errors become ApiError with the HTTP status and the server's `reason`;
+// a failed connection becomes ApiError with status 0 (offline, or the server is down).
+let csrf = "";
+export const setCsrf = (token) => { csrf = token || ""; };
+
+export class ApiError extends Error {
+  constructor(status, reason, detail) {
+    super(detail || reason || `HTTP ${status}`);
+    this.status = status;
+    this.reason = reason;
+  }
+  get offline() { return this.status === 0; }
+}
+
+export async function request(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, "network", String(err));
+  }
+  // The service worker answers 503 with this header when neither network nor cache had it.
+  if (response.headers.get("X-Bedside-Offline")) throw new ApiError(0, "network", "offline");
+  let json = null;
+  try { json = await response.json(); } catch { /* empty body */ }
+  if (!response.ok) throw new ApiError(response.status, json?.reason || (response.status >= 500 ? "server" : "invalid"), json?.detail);
+  return json;
+}
+
+export const login = (email, password) => request("POST", "/api/auth/login", { email, password });
+export const session = () => request("GET", "/api/auth/session");
+export const logout = () => request("POST", "/api/auth/logout", {});
+export const catalog = () => request("GET", "/api/catalog");
+export const placements = () => request("GET", "/api/placements");
+export const colleagues = (q = "") => request("GET", `/api/colleagues?q=${encodeURIComponent(q)}`);
+export const trainees = () => request("GET", "/api/trainees");
+export const sync = (body) => request("POST", "/api/sync", body);

@@ -1,0 +1,174 @@
+// Start-up and routing: shell, session, catalog, service worker, outbox.
+import * as api from "./api.js";
+import * as outbox from "./outbox.js";
+import { clientId, kvGet, kvSet, clearAll } from "./storage.js";
+import { t, setLang, getLang } from "./i18n.js";
+import { h } from "./render/dom.js";
+import * as listView from "./views/list.js";
+import * as assessmentView from "./views/assessment.js";
+
+// The views used at almost every start load with the app; the others when first needed.
+const VIEWS = {
+  login: () => import("./views/login.js"),
+  list: () => listView,
+  new: () => import("./views/new.js"),
+  assessment: () => assessmentView,
+};
+
+const main = document.getElementById("main");
+const statusEl = document.getElementById("status");
+const toasts = document.getElementById("toasts");
+
+export const app = {
+  user: null,
+  catalog: null,
+  clientId: null,
+  form(id, version) {
+    return this.catalog?.forms.find((f) => f.id === id && f.version === version);
+  },
+  latestForms() {
+    return (this.catalog?.forms || []).filter((f) => f.latest && f.status !== "retired");
+  },
+  navigate(hash) {
+    if (location.hash === hash) route(); else location.hash = hash;
+  },
+  toast,
+  async setSession(info) {
+    this.user = info;
+    api.setCsrf(info?.csrf_token);
+    if (info) await kvSet("session", info); else await kvSet("session", null);
+    renderHeader();
+  },
+  async logout() {
+    if (outbox.state.pending && !confirm(t("unsynced", outbox.state.pending))) return;
+    try { await api.logout(); } catch { /* offline: forget locally anyway */ }
+    if (navigator.serviceWorker?.controller) navigator.serviceWorker.controller.postMessage({ type: "FORGET_API" });
+    await clearAll();
+    this.user = null;
+    api.setCsrf("");
+    renderHeader();
+    this.navigate("#/login");
+  },
+};
+
+function toast(message, action) {
+  const el = h("div.toast", { role: "status" }, h("span", {}, message));
+  if (action) el.append(h("button", { type: "button", onclick: () => { action.run(); el.remove(); } }, action.label));
+  el.append(h("button.close", { type: "button", "aria-label": "OK", onclick: () => el.remove() }, "×"));
+  toasts.append(el);
+  if (!action) setTimeout(() => el.remove(), 6000);
+}
+
+function renderHeader() {
+  const s = outbox.state;
+  const online = s.reachable && navigator.onLine;
+  const parts = [
+    h("span", { className: `dot ${online ? "on" : "off"}`, "aria-hidden": "true" }),
+    h("span.conn", { id: "conn" }, online ? t("online") : t("offline")),
+    h("span.pending", { id: "pending" }, s.syncing ? t("syncing") : s.pending ? t("unsynced", s.pending) : t("synced")),
+  ];
+  const buttons = h("span.header-buttons", {},
+    app.user ? h("button.small", { type: "button", id: "sync-now", onclick: () => outbox.flush() }, t("sync_now")) : null,
+    h("button.small", { type: "button", id: "lang", lang: getLang() === "sv" ? "en" : "sv", onclick: () => { setLang(getLang() === "sv" ? "en" : "sv"); renderHeader(); route(); } }, t("lang_switch")),
+    app.user ? h("button.small", { type: "button", id: "logout", onclick: () => app.logout() }, t("logout")) : null,
+  );
+  statusEl.replaceChildren(h("span.state", { role: "status", "aria-live": "polite" }, parts), buttons);
+  if (s.authNeeded && app.user) {
+    statusEl.append(h("p.warn", { role: "alert" }, t("session_expired")));
+  }
+}
+
+let current = null; // the shown view's handle: {dispose, onSync, onCatalog}
+let routing = 0;
+async function route() {
+  const hash = location.hash || "#/";
+  const [, name = "", arg] = hash.match(/^#\/([^/]*)\/?(.*)$/) || [];
+  let view = "list";
+  if (!app.user || name === "login") view = app.user && !outbox.state.authNeeded ? "list" : "login";
+  else if (name === "ny") view = "new";
+  else if (name === "a" && arg) view = "assessment";
+  const token = ++routing;
+  const mod = await VIEWS[view]();
+  performance.mark("view-module");
+  if (token !== routing) return;
+  current?.dispose?.();
+  current = null;
+  main.replaceChildren();
+  const handle = await mod.show(main, app, decodeURIComponent(arg || ""));
+  if (token === routing) current = handle || null;
+  const heading = main.querySelector("h1");
+  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+}
+app.route = route;
+
+async function loadCatalog() {
+  app.catalog = (await kvGet("catalog")) || null;
+  try {
+    const fresh = await api.catalog();
+    app.catalog = fresh;
+    await kvSet("catalog", fresh);
+  } catch { /* offline: the stored copy is what we have */ }
+}
+
+async function refreshSession() {
+  try {
+    const info = await api.session();
+    await app.setSession(info);
+    if (outbox.state.authNeeded) outbox.resume();
+  } catch (err) {
+    if (err.status === 401) outbox.state.authNeeded = true;
+  }
+  renderHeader();
+}
+
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then((reg) => {
+    const offerReload = (worker) => toast(t("new_version"), {
+      label: t("reload"), run: () => { window.__bedsideUpdateAccepted = true; worker.postMessage({ type: "SKIP_WAITING" }); },
+    });
+    if (reg.waiting && navigator.serviceWorker.controller) offerReload(reg.waiting);
+    reg.addEventListener("updatefound", () => {
+      const worker = reg.installing;
+      worker?.addEventListener("statechange", () => {
+        if (worker.state !== "installed") return;
+        if (navigator.serviceWorker.controller) offerReload(worker);
+        else toast(t("ready_offline"));
+      });
+    });
+  }).catch(() => {});
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || !window.__bedsideUpdateAccepted) return;
+    reloading = true;
+    location.reload();
+  });
+}
+
+async function boot() {
+  performance.mark("boot");
+  const early = (await window.__early) || {};
+  app.clientId = early.client_id || (await clientId());
+  const session = early.session ?? (await kvGet("session"));
+  const catalog = early.catalog ?? (await kvGet("catalog"));
+  performance.mark("idb");
+  app.user = session || null;
+  app.catalog = catalog || null;
+  api.setCsrf(session?.csrf_token);
+  renderHeader();
+  outbox.subscribe((state, changed) => {
+    renderHeader();
+    current?.onSync?.(changed);
+  });
+  addEventListener("hashchange", route);
+  addEventListener("online", renderHeader);
+  addEventListener("offline", renderHeader);
+  await route();
+  registerServiceWorker();
+  // Network work after the first paint: the app is usable offline before any of this answers.
+  loadCatalog().then(() => current?.onCatalog?.());
+  if (session) refreshSession();
+  outbox.start();
+}
+
+boot();

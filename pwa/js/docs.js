@@ -1,0 +1,153 @@
+// The device's view of one assessment: the server's last state with this device's unsent
+// mutations laid over it. Every change is stored together with its outbox mutation.
+import { changeDoc, getDoc } from "./storage.js";
+import { get, set } from "./pointer.js";
+
+const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+const STEP_TARGET = { submit: "submitted", return: "draft", sign: "signed", acknowledge: "acknowledged", countersign: "countersigned" };
+export const LOCKED = new Set(["signed", "acknowledged", "countersigned"]);
+
+/** The server's state (`server`) with `pending` mutations of this device applied on top. */
+export function overlay(record, pending) {
+  const s = record.server;
+  const doc = {
+    ...record,
+    data: clone(s ? s.data : record.data) || {},
+    status: s ? s.status : "draft",
+    conflicts: clone(s ? s.conflicts : {}) || {},
+    deleted: s ? s.deleted : false,
+    version: s ? s.version : 0,
+    reflection: s ? s.reflection : null,
+    pending: pending.length,
+  };
+  for (const m of pending) {
+    if (m.kind === "create" && !s) doc.data = clone(m.data) || {};
+    if (m.kind === "edit" || m.kind === "resolve") {
+      for (const [p, v] of Object.entries(m.fields)) {
+        set(doc.data, p, clone(v));
+        if (m.kind === "resolve") delete doc.conflicts[p];
+      }
+    }
+    if (STEP_TARGET[m.kind]) doc.status = STEP_TARGET[m.kind];
+    if (m.kind === "acknowledge") doc.reflection = m.reflection ?? null;
+    if (m.kind === "delete") doc.deleted = true;
+  }
+  return doc;
+}
+
+/** Fields of a DocumentChange the device keeps as the server's truth. */
+export function fromChange(change, old) {
+  return {
+    ...(old || {}),
+    doc_id: change.doc_id,
+    form_id: change.form_id,
+    form_version: change.form_version,
+    trainee_id: change.trainee_id ?? change.meta?.trainee_id ?? old?.trainee_id,
+    trainee_name: change.trainee_name ?? old?.trainee_name,
+    assessor_id: change.assessor_id ?? change.meta?.assessor_id ?? old?.assessor_id,
+    assessor_name: change.assessor_name ?? change.meta?.assessor_name ?? old?.assessor_name,
+    placement_id: change.placement_id ?? change.meta?.placement_id ?? old?.placement_id,
+    permissions: change.permissions ?? null,
+    seq: change.seq,
+    server: change,
+    rejections: old?.rejections || [],
+  };
+}
+
+export function newDocRecord({ form, meta, traineeName, assessorName }) {
+  return {
+    doc_id: crypto.randomUUID(),
+    form_id: form.id,
+    form_version: form.version,
+    trainee_id: meta.trainee_id,
+    trainee_name: traineeName,
+    assessor_id: meta.assessor_id ?? null,
+    assessor_name: assessorName,
+    placement_id: meta.placement_id ?? null,
+    permissions: null,
+    server: null,
+    data: {},
+    rejections: [],
+    created_here: true,
+  };
+}
+
+export async function createDoc(record, meta) {
+  return changeDoc(record.doc_id, async (_old, tools) => {
+    await tools.queue({ kind: "create", form_id: record.form_id, form_version: record.form_version, data: {}, meta });
+    return overlay(record, tools.pending);
+  });
+}
+
+/** Store one field's new value at once (every keystroke) and queue it for the server. */
+export async function editField(docId, pointer, value, inflight) {
+  return changeDoc(docId, async (doc, tools) => {
+    if (!doc) return null;
+    const last = tools.pending[tools.pending.length - 1];
+    if (last && last.kind === "create" && !inflight.has(last.id)) {
+      // A create that has not left the device yet takes later edits into its data.
+      set(last.data, pointer, clone(value));
+      last.at = Date.now();
+      await tools.put(last);
+    } else {
+      await tools.merge({ [pointer]: value }, Math.max(doc.version, 1));
+    }
+    return overlay(doc, tools.pending);
+  }, inflight);
+}
+
+export async function resolveField(docId, pointer, value) {
+  return changeDoc(docId, async (doc, tools) => {
+    if (!doc) return null;
+    await tools.queue({ kind: "resolve", fields: { [pointer]: value } });
+    return overlay(doc, tools.pending);
+  });
+}
+
+/** A status step (submit, sign, acknowledge, countersign, return, delete). */
+export async function step(docId, kind, extra = {}) {
+  return changeDoc(docId, async (doc, tools) => {
+    if (!doc) return null;
+    await tools.queue({ kind, ...extra });
+    return overlay(doc, tools.pending);
+  });
+}
+
+/** Keep the reflection being typed on the device (it travels with the acknowledge step). */
+export async function keepDraftText(docId, key, value) {
+  return changeDoc(docId, async (doc) => (doc ? { ...doc, drafts: { ...(doc.drafts || {}), [key]: value } } : null));
+}
+
+export async function dismissRejection(docId, index) {
+  return changeDoc(docId, async (doc) => {
+    if (!doc) return null;
+    doc.rejections = doc.rejections.filter((_, i) => i !== index);
+    return doc;
+  });
+}
+
+export { getDoc, get as valueAt };
+
+/** The steps open to `user` on `doc`: the server's list when nothing is pending, else the same rule locally. */
+export function actions(doc, form, user) {
+  if (!doc || doc.deleted) return [];
+  if (doc.permissions && !doc.pending) return doc.permissions;
+  const w = form?.workflow || {};
+  const roles = new Set();
+  if (doc.trainee_id === user.user_id) roles.add("trainee");
+  if (doc.assessor_id != null && doc.assessor_id === user.user_id) roles.add("assessor");
+  const may = (kind) => {
+    if (["edit", "resolve", "submit", "delete"].includes(kind)) return (w.editors || []).some((r) => roles.has(r));
+    if (kind === "sign" || kind === "return") return roles.has(w.sign);
+    if (kind === "acknowledge") return !!w.acknowledge && roles.has(w.acknowledge);
+    if (kind === "countersign") return !!w.countersign && roles.has(w.countersign);
+    return false;
+  };
+  const conflicts = Object.keys(doc.conflicts || {}).length > 0;
+  let steps = [];
+  if (doc.status === "draft") steps = ["edit", "delete", conflicts ? "resolve" : "submit"];
+  else if (doc.status === "submitted") steps = ["return", ...(conflicts ? [] : ["sign"])];
+  else if (doc.status === "signed") steps = w.acknowledge ? ["acknowledge"] : w.countersign ? ["countersign"] : [];
+  else if (doc.status === "acknowledged" && w.countersign) steps = ["countersign"];
+  return steps.filter(may);
+}

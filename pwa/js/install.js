@@ -1,0 +1,25 @@
+// Keep the data: ask for persistent storage, and on iOS guide the person to add the app to the
+// home screen before the first capture (Safari deletes site data after 7 days without use, and a
+// home-screen app has storage of its own, apart from the Safari tab's).
+import { t } from "./i18n.js";
+import { h } from "./render/dom.js";
+
+export async function persist() {
+  try {
+    if (!navigator.storage?.persist) return null;
+    if (await navigator.storage.persisted()) return true;
+    return await navigator.storage.persist();
+  } catch { return null; }
+}
+
+export const isIos = () => /iphone|ipad|ipod/i.test(navigator.userAgent) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+const standalone = () => matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
+
+/** A card to show above "new assessment" on iOS in a browser tab (until dismissed). */
+export function iosGuidance() {
+  if (!isIos() || standalone() || localStorage.getItem("bedside.iosHint") === "done") return null;
+  const card = h("div.card.warn", { id: "ios-install", role: "note" },
+    h("h2", {}, t("ios_title")), h("p", {}, t("ios_text")),
+    h("button", { type: "button", onclick: () => { localStorage.setItem("bedside.iosHint", "done"); card.remove(); } }, t("ios_ok")));
+  return card;
+}

@@ -1,0 +1,147 @@
+// The outbox: mutations wait in IndexedDB until the server answered them (applied, duplicate,
+// conflict or rejected). Flushed on start, on `online`, when the page becomes visible, on a
+// timer while open and on the "Synka nu" button; failures back off (1 s, 2 s, 4 s … 30 s).
+import * as api from "./api.js";
+import { applySyncResult, clientId, kvGet, outboxAll, outboxCount } from "./storage.js";
+import { fromChange, overlay } from "./docs.js";
+
+const PERIOD_MS = 10000;
+const MAX_BACKOFF_MS = 30000;
+const MAX_BYTES = 480 * 1024;
+
+/** Mutation ids in the request on its way: edits are not folded into these. */
+export const inflight = new Set();
+export const state = { reachable: navigator.onLine, syncing: false, pending: 0, authNeeded: false, error: null };
+const listeners = new Set();
+export const subscribe = (fn) => listeners.add(fn);
+const emit = (changedDocs = []) => listeners.forEach((fn) => fn(state, changedDocs));
+
+let running = null, again = false, failures = 0, nextAt = 0, soon = null;
+
+export async function refreshCount() {
+  state.pending = await outboxCount();
+  emit();
+}
+
+/** Sync now (the button passes force to skip the backoff wait). */
+export function flush() {
+  if (running) { again = true; return running; }
+  running = (async () => {
+    try {
+      do { again = false; await flushOnce(); } while (again);
+    } finally { running = null; }
+  })();
+  return running;
+}
+
+/** A local change was stored: send it shortly (coalescing a burst of keystrokes). */
+export function nudge() {
+  refreshCount();
+  clearTimeout(soon);
+  soon = setTimeout(() => { if (Date.now() >= nextAt || failures === 0) flush(); }, 800);
+}
+
+async function flushOnce() {
+  const session = await kvGet("session");
+  if (!session || state.authNeeded) return;
+  api.setCsrf(session.csrf_token);
+  const client_id = await clientId();
+  state.syncing = true;
+  emit();
+  let limit = 100;
+  const changed = new Set();
+  try {
+    for (let round = 0; round < 50; round++) {
+      const all = (await outboxAll()).sort((a, b) => a.id - b.id);
+      let batch = all.slice(0, limit);
+      while (batch.length > 1 && JSON.stringify(batch).length > MAX_BYTES) batch = batch.slice(0, Math.ceil(batch.length / 2));
+      batch.forEach((m) => inflight.add(m.id));
+      let response;
+      try {
+        const since = (await kvGet("checkpoint")) || 0;
+        response = await api.sync({ client_id, since, mutations: batch });
+      } catch (err) {
+        batch.forEach((m) => inflight.delete(m.id));
+        if (err.status === 413 && limit > 1) { limit = Math.max(1, Math.floor(batch.length / 2)); continue; }
+        throw err;
+      }
+      const progress = await apply(response, batch, changed);
+      batch.forEach((m) => inflight.delete(m.id));
+      const left = await outboxCount();
+      if (!response.has_more && (left === 0 || !progress)) break;
+    }
+    failures = 0;
+    nextAt = Date.now() + PERIOD_MS;
+    Object.assign(state, { reachable: true, error: null });
+  } catch (err) {
+    if (err.status === 401) {
+      state.authNeeded = true;
+    } else {
+      failures += 1;
+      nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
+      state.error = err.offline ? "network" : err.reason || "server";
+      if (err.offline) state.reachable = false;
+    }
+  } finally {
+    state.syncing = false;
+    state.pending = await outboxCount();
+    emit([...changed]);
+  }
+}
+
+/** Store one answer: drop acknowledged mutations, keep rejected ones visible, lay the rest over the new state. */
+async function apply(response, batch, changed) {
+  const byId = new Map(batch.map((m) => [m.id, m]));
+  const done = [];
+  const rejected = [];
+  for (const r of response.results || []) {
+    if (r.status === "rejected" && r.reason === "gap") continue; // stays; resent in order next round
+    done.push(r.id);
+    if (r.status === "rejected" || (r.status === "duplicate" && r.reason)) {
+      rejected.push({ mutation: byId.get(r.id), reason: r.reason, message: r.message || "" });
+    }
+  }
+  await applySyncResult(done, async (tx) => {
+    const docs = tx.objectStore("docs");
+    const remaining = await tx.objectStore("outbox").getAll();
+    const records = new Map();
+    for (const c of response.changes || []) records.set(c.doc_id, fromChange(c, records.get(c.doc_id) || (await docs.get(c.doc_id))));
+    for (const rej of rejected) {
+      if (!rej.mutation) continue;
+      const id = rej.mutation.doc_id;
+      const rec = records.get(id) || (await docs.get(id));
+      if (!rec) continue;
+      rec.rejections = [...(rec.rejections || []), { ...rej, at: Date.now() }];
+      records.set(id, rec);
+    }
+    for (const id of done.map((i) => byId.get(i)?.doc_id)) {
+      if (id && !records.has(id)) { const rec = await docs.get(id); if (rec) records.set(id, rec); }
+    }
+    for (const [id, rec] of records) {
+      const doc = overlay(rec, remaining.filter((m) => m.doc_id === id).sort((a, b) => a.id - b.id));
+      doc.updated = Date.now();
+      if (doc.deleted && !doc.pending) await docs.delete(id);
+      else await docs.put(doc);
+      changed.add(id);
+    }
+    await tx.objectStore("kv").put(response.checkpoint, "checkpoint");
+  });
+  return done.length > 0 || (response.changes || []).length > 0;
+}
+
+export function start() {
+  refreshCount();
+  flush();
+  addEventListener("online", () => { state.reachable = true; flush(); });
+  addEventListener("offline", () => { state.reachable = false; emit(); });
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") flush(); });
+  setInterval(() => { if (Date.now() >= nextAt && document.visibilityState !== "hidden") flush(); }, 1000);
+}
+
+/** Logged in again after a 401: resume. */
+export function resume() {
+  state.authNeeded = false;
+  failures = 0;
+  nextAt = 0;
+  flush();
+}

@@ -1,0 +1,38 @@
+// One of a few options: radio buttons as large tap targets.
+import { h } from "./dom.js";
+import { tr } from "../i18n.js";
+import { frame } from "./field.js";
+
+export function options(field, prop, vocab) {
+  if (field.options) return Object.entries(field.options).map(([value, lab]) => ({ value: coerce(value, prop), label: lab }));
+  if (vocab) return vocab.terms.map((term) => ({ value: term.value, label: term.label }));
+  return (prop?.enum || []).map((value) => ({ value, label: { sv: String(value), en: String(value) } }));
+}
+
+const coerce = (value, prop) => {
+  const e = prop?.enum || (prop?.oneOf || []).map((o) => o.const);
+  return e.find((x) => String(x) === value) ?? value;
+};
+
+export function render(field, ctx) {
+  const f = frame(field, { group: true, required: ctx.required });
+  const opts = options(field, ctx.prop, ctx.vocab);
+  const inputs = opts.map((o, i) => {
+    const input = h("input", {
+      type: "radio", name: f.id, id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,
+      onchange: () => ctx.onInput(o.value),
+    });
+    f.body.append(h("div.option", {}, input, h("label", { htmlFor: input.id, "data-value": JSON.stringify(o.value), className: "tap wide" }, tr(o.label))));
+    return [input, o.value];
+  });
+  return {
+    el: f.el, frame: f, inputs: inputs.map(([i]) => i),
+    set(value) { for (const [input, v] of inputs) input.checked = v === value; },
+    focus() { inputs[0]?.[0].focus(); },
+  };
+}
+
+export function label(value, field, prop, vocab) {
+  const o = options(field, prop, vocab).find((x) => x.value === value);
+  return o ? tr(o.label) : value == null ? "" : String(value);
+}

@@ -1,0 +1,170 @@
+// Render a catalog form (schema.json + ui.json + vocabularies) into accessible, phone-sized fields.
+import { h } from "./dom.js";
+import { t, tr } from "../i18n.js";
+import { get, parse } from "../pointer.js";
+import * as scale from "./scale.js";
+import * as choice from "./choice.js";
+import * as text from "./text.js";
+import * as checkbox from "./checkbox.js";
+import * as delmal from "./delmal.js";
+import * as conflictView from "./conflict.js";
+
+const WIDGETS = {
+  scale: scale.render, choice: choice.render, text: text.render, textarea: text.render, number: text.render,
+  date: text.render, checkbox: checkbox.render, evidence: delmal.renderEvidence,
+};
+
+const DELMAL_LABELS = {
+  outcome: { sv: "Bedömning", en: "Assessment" },
+  how_checked: { sv: "Hur har det kontrollerats?", en: "How was it checked?" },
+  evidence: { sv: "Bedömningar som visar det", en: "Assessments that show it" },
+};
+
+/** The schema node at a data pointer, with `$ref`s into the form's vocabularies or $defs resolved. */
+export function schemaAt(form, pointer) {
+  let node = form.schema, required = false;
+  for (const key of parse(pointer)) {
+    node = deref(form, node);
+    required = (node?.required || []).includes(key);
+    node = node?.properties?.[key] ?? node?.additionalProperties ?? node?.patternProperties?.[Object.keys(node?.patternProperties || {})[0]];
+  }
+  return { prop: node, required, vocab: vocabOf(form, node) };
+}
+
+function deref(form, node) {
+  if (node?.$ref?.startsWith("#/")) return get(form.schema, node.$ref.slice(1));
+  return node;
+}
+
+function vocabOf(form, node) {
+  const ref = node?.$ref || node?.items?.$ref;
+  return ref && form.vocabularies?.[ref] ? form.vocabularies[ref] : null;
+}
+
+export function renderForm(form, doc, opts) {
+  const handles = new Map(); // pointer -> {widget, field, ctx}
+  let data = doc.data || {};
+  let editable = opts.editable;
+  const root = h("div.form");
+
+  const build = (field, into) => {
+    const { prop, required, vocab } = schemaAt(form, field.field);
+    const ctx = {
+      prop: deref(form, prop), vocab, required, editable, evidenceOptions: opts.evidenceOptions,
+      onInput: (value) => {
+        data = structuredClone(data);
+        setLocal(data, field.field, value);
+        handle.widget.frame.setError("", handle.widget.inputs);
+        applyShowIf();
+        opts.onInput(field.field, value);
+      },
+    };
+    const widget = (WIDGETS[field.widget] || text.render)(field, ctx);
+    widget.el.dataset.pointer = field.field;
+    const handle = { widget, field, ctx, vocab, prop: ctx.prop };
+    handles.set(field.field, handle);
+    into.append(widget.el);
+  };
+
+  for (const section of form.ui.sections || []) {
+    const sec = h("section.form-section", { "aria-labelledby": `sec-${section.id}` }, h("h2", { id: `sec-${section.id}` }, tr(section.title)));
+    if (section.description) sec.append(h("p.help", {}, tr(section.description)));
+    for (const field of section.fields) {
+      if (field.widget === "delmal") {
+        for (const g of delmal.expand(field, form, DELMAL_LABELS)) {
+          g.fields.forEach((sub) => build(sub, g.container));
+          sec.append(g.container);
+        }
+      } else build(field, sec);
+    }
+    root.append(sec);
+  }
+
+  function applyShowIf() {
+    for (const { widget, field } of handles.values()) {
+      const rule = field.show_if;
+      if (rule) widget.el.hidden = get(data, rule.field) !== rule.equals;
+    }
+  }
+
+  const format = (handle, value) => {
+    if (handle.field.widget === "scale") return scale.label(value, handle.vocab);
+    if (handle.field.widget === "choice") return choice.label(value, handle.field, handle.prop, handle.vocab);
+    if (Array.isArray(value)) return value.join(", ");
+    if (typeof value === "boolean") return value ? "✓" : "–";
+    return value == null ? "" : String(value);
+  };
+
+  function update(next, { editable: e = editable } = {}) {
+    data = next.data || {};
+    const changedEditable = e !== editable;
+    editable = e;
+    for (const [pointer, handle] of handles) {
+      const conflict = next.conflicts?.[pointer];
+      const { widget } = handle;
+      widget.set(get(data, pointer));
+      widget.frame.conflict.replaceChildren();
+      if (conflict) {
+        widget.frame.conflict.append(conflictView.render(conflict, {
+          format: (v) => format(handle, v), who: opts.who, editable, legend: tr(handle.field.label),
+          onPick: (value) => opts.onResolve(pointer, value),
+        }));
+      }
+      if (changedEditable || conflict || widget.conflicted) {
+        for (const i of widget.inputs) i.disabled = !editable || !!conflict;
+      }
+      widget.conflicted = !!conflict;
+    }
+    applyShowIf();
+  }
+
+  /** Required fields that are empty (visible ones only): shown where they are; returns the count. */
+  function validate() {
+    let first = null, count = 0;
+    const conditional = conditionallyRequired(form.schema, data);
+    for (const handle of handles.values()) {
+      const v = get(data, handle.field.field);
+      const empty = v == null || v === "" || (Array.isArray(v) && !v.length);
+      const required = handle.ctx.required || conditional.has(handle.field.field);
+      const missing = required && empty && !handle.widget.el.hidden && !handle.widget.el.closest("[hidden]");
+      const identity = handle.widget.inputs.some((i) => i.dataset.identity);
+      if (missing) handle.widget.frame.setError(t("required"), handle.widget.inputs);
+      if (missing || identity) { count++; first ||= handle; }
+    }
+    if (first) {
+      const d = first.widget.el.closest("details");
+      if (d) d.open = true;
+      first.widget.focus();
+    }
+    return count;
+  }
+
+  /** A server message naming a field: show it at that field. */
+  function showServerError(pointer, message) {
+    const handle = handles.get(pointer);
+    if (handle) handle.widget.frame.setError(message, handle.widget.inputs);
+    return !!handle;
+  }
+
+  update(doc, { editable });
+  return { el: root, update, validate, showServerError, handles };
+}
+
+/** Top-level `if {properties: {x: {const}}} then {required}` rules (alone or in allOf) that hold for `data`. */
+function conditionallyRequired(schema, data) {
+  const out = new Set();
+  for (const rule of [schema, ...(schema.allOf || [])]) {
+    const cond = rule.if?.properties;
+    if (!cond || !rule.then?.required) continue;
+    const holds = Object.entries(cond).every(([k, c]) => ("const" in c ? data[k] === c.const : "enum" in c ? c.enum.includes(data[k]) : true));
+    if (holds) rule.then.required.forEach((k) => out.add(`/${k}`));
+  }
+  return out;
+}
+
+function setLocal(data, pointer, value) {
+  const keys = parse(pointer);
+  let v = data;
+  keys.slice(0, -1).forEach((k) => { if (v[k] == null || typeof v[k] !== "object") v[k] = {}; v = v[k]; });
+  v[keys[keys.length - 1]] = value;
+}

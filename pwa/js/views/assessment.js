@@ -1,0 +1,173 @@
+// One assessment: fill it in (every keystroke kept on the device), resolve conflicts, submit,
+// sign, acknowledge with a reflection; read-only once signed.
+import { t, tr, reasonText } from "../i18n.js";
+import { h } from "../render/dom.js";
+import { renderForm } from "../render/form.js";
+import { identityMessage } from "../render/text.js";
+import { containsIdentityNumber } from "../personnummer.js";
+import { allDocs, getDoc } from "../storage.js";
+import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, step } from "../docs.js";
+import { flush, inflight, nudge } from "../outbox.js";
+
+export async function show(main, app, docId) {
+  let doc = await getDoc(docId);
+  if (!doc) {
+    main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, t("not_found")));
+    flush();
+    return { onSync: (changed) => { if (changed.includes(docId)) app.route(); } };
+  }
+  const form = app.form(doc.form_id, doc.form_version);
+  if (!form) {
+    main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, doc.form_id), h("p.warn", {}, t("catalog_missing")));
+    return { onCatalog: () => app.route() };
+  }
+  const user = app.user;
+  const who = (side) => side.device === app.clientId ? t("this_device")
+    : side.actor === `user:${user.user_id}` ? t("you_elsewhere")
+    : side.actor === `user:${doc.trainee_id}` ? doc.trainee_name
+    : side.actor === `user:${doc.assessor_id}` ? doc.assessor_name : t("colleague");
+
+  const hasDelmal = form.ui.sections.some((s) => s.fields.some((f) => f.widget === "delmal"));
+  const evidenceOptions = !hasDelmal ? [] : (await allDocs())
+    .filter((d) => d.trainee_id === doc.trainee_id && d.doc_id !== doc.doc_id && LOCKED.has(d.status))
+    .map((d) => ({ id: d.doc_id, label: `${tr(app.form(d.form_id, d.form_version)?.title) || d.form_id} ${(d.server?.signed_at || "").slice(0, 10)}` }));
+
+  const head = h("div.doc-head");
+  const notices = h("div.notices");
+  const bar = h("div.actions");
+  const canEdit = () => actions(doc, form, user).includes("edit");
+  const rendered = renderForm(form, doc, {
+    editable: canEdit(), who, evidenceOptions,
+    onInput: async (pointer, value) => {
+      doc = await editField(docId, pointer, value, inflight);
+      nudge();
+      drawChrome();
+    },
+    onResolve: async (pointer, value) => {
+      doc = await resolveField(docId, pointer, value);
+      nudge();
+      rendered.update(doc, { editable: canEdit() });
+      drawChrome();
+    },
+  });
+  const formEl = h("form.assessment", { id: "assessment-form", "data-doc": docId, onsubmit: (e) => e.preventDefault(), novalidate: true }, rendered.el);
+  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, tr(form.title)), head, notices, formEl, bar);
+
+  async function run(kinds, extra = {}) {
+    if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
+    if (Object.keys(doc.conflicts || {}).length && (kinds.includes("submit") || kinds.includes("sign"))) { showError(t("conflict_open")); return; }
+    for (const kind of kinds) doc = await step(docId, kind, kind === "acknowledge" || kind === "return" ? extra : {});
+    nudge();
+    flush();
+    rendered.update(doc, { editable: canEdit() });
+    drawChrome();
+  }
+
+  let barError = null;
+  const showError = (msg) => { barError = msg; drawChrome(); };
+
+  function drawChrome() {
+    const status = doc.status;
+    head.replaceChildren(h("p.meta", {},
+      h("span", {}, `${t("trainee")}: ${doc.trainee_name || "–"}`), h("br"),
+      h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br"),
+      h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
+      doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
+    const n = [];
+    if (LOCKED.has(status)) n.push(h("p.info", { id: "read-only" }, t("read_only")));
+    if (doc.server?.returned_reason && status === "draft") n.push(h("p.warn", {}, `${t("returned")}: ${doc.server.returned_reason}`));
+    if (Object.keys(doc.conflicts || {}).length) n.push(h("p.warn", { id: "conflict-notice", role: "alert" }, t("conflict_help")));
+    (doc.rejections || []).forEach((r, i) => n.push(rejection(r, i)));
+    if (doc.reflection && LOCKED.has(status)) n.push(h("div.card", {}, h("h2", {}, t("reflection_saved")), h("p.reflection", { id: "reflection-text" }, doc.reflection)));
+    notices.replaceChildren(...n);
+    bar.replaceChildren(...buttons());
+    if (barError) bar.prepend(h("p.error", { role: "alert" }, barError));
+    barError = null;
+  }
+
+  function rejection(r, i) {
+    const m = r.mutation || {};
+    const kept = Object.entries(m.fields || m.data || {}).map(([p, v]) => h("li", {}, `${label(p)}: ${typeof v === "object" ? JSON.stringify(v) : v}`));
+    if (m.reflection) kept.push(h("li", {}, `${t("reflection")}: ${m.reflection}`));
+    // The server names fields as JSON Pointers ("/focus: ..."): show the refusal at each of them.
+    for (const [, pointer] of (r.message || "").matchAll(/(\/[A-Za-z0-9_~/]+)/g)) rendered.showServerError(pointer, reasonText(r.reason));
+    return h("div.rejection", { role: "alert" },
+      h("p", {}, h("strong", {}, t("rejected")), ": ", reasonText(r.reason)),
+      r.message ? h("p.muted", { lang: "en" }, r.message) : null,
+      kept.length ? h("div", {}, h("p", {}, t("kept")), h("ul", {}, kept)) : null,
+      h("div.row", {},
+        m.fields && canEdit() ? h("button", { type: "button", onclick: async () => {
+          for (const [p, v] of Object.entries(m.fields)) {
+            if (typeof v === "string" && containsIdentityNumber(v)) continue;
+            doc = await editField(docId, p, v, inflight);
+          }
+          doc = await dismissRejection(docId, i);
+          rendered.update(doc, { editable: canEdit() });
+          nudge(); drawChrome();
+        } }, t("retry")) : null,
+        h("button", { type: "button", onclick: async () => { doc = await dismissRejection(docId, i); drawChrome(); } }, t("discard"))));
+  }
+
+  const label = (pointer) => {
+    const handle = rendered.handles.get(pointer);
+    return handle ? tr(handle.field.label) : pointer;
+  };
+
+  function buttons() {
+    const can = new Set(actions(doc, form, user));
+    const out = [];
+    const signer = form.workflow?.sign && ((form.workflow.sign === "assessor" && doc.assessor_id === user.user_id) || can.has("sign"));
+    if (can.has("submit")) {
+      out.push(h("button.primary", { type: "button", id: "submit", onclick: () => run(signer ? ["submit", "sign"] : ["submit"]) }, signer ? t("submit_sign") : t("submit")));
+    }
+    if (can.has("sign")) out.push(h("button.primary", { type: "button", id: "sign", onclick: () => run(["sign"]) }, t("sign")));
+    if (can.has("acknowledge")) {
+      const area = h("textarea", { id: "reflection", rows: 4, value: doc.drafts?.reflection || "" });
+      const err = h("p.error", { role: "alert", hidden: true });
+      area.addEventListener("input", async () => {
+        const bad = containsIdentityNumber(area.value);
+        err.hidden = !bad; err.textContent = bad ? identityMessage() : "";
+        area.setAttribute("aria-invalid", bad ? "true" : "false");
+        if (!bad) doc = await keepDraftText(docId, "reflection", area.value);
+      });
+      out.push(h("div.card", {}, h("label", { htmlFor: "reflection" }, t("reflection")), area, err,
+        h("button.primary", { type: "button", id: "acknowledge", onclick: () => {
+          if (containsIdentityNumber(area.value)) { area.focus(); return; }
+          run(["acknowledge"], { reflection: area.value.trim() || null });
+        } }, t("acknowledge"))));
+    }
+    if (can.has("countersign")) out.push(h("button.primary", { type: "button", id: "countersign", onclick: () => run(["countersign"]) }, t("countersign")));
+    if (can.has("return")) {
+      const reason = h("input", { id: "return-reason", type: "text" });
+      out.push(h("details.card", {}, h("summary", {}, t("return")), h("label", { htmlFor: "return-reason" }, t("return_reason")), reason,
+        h("button", { type: "button", id: "return", onclick: () => {
+          if (!reason.value.trim() || containsIdentityNumber(reason.value)) { reason.focus(); return; }
+          run(["return"], { reason: reason.value.trim() });
+        } }, t("return"))));
+    }
+    if (can.has("delete")) {
+      out.push(h("button.danger", { type: "button", id: "delete", onclick: async () => {
+        if (!confirm(t("confirm_delete"))) return;
+        await run(["delete"]);
+        app.navigate("#/");
+      } }, t("delete")));
+    }
+    return out;
+  }
+
+  drawChrome();
+  formEl.dataset.ready = "1";
+  window.__bedsideReady = performance.now();
+
+  return {
+    async onSync(changed) {
+      if (!changed.includes(docId)) return;
+      const next = await getDoc(docId);
+      if (!next) { app.navigate("#/"); return; }
+      doc = next;
+      rendered.update(doc, { editable: canEdit() });
+      drawChrome();
+    },
+  };
+}
+

@@ -1,0 +1,37 @@
+// The person's assessments on this device: drafts, waiting for signature, signed.
+import { t, tr } from "../i18n.js";
+import { h } from "../render/dom.js";
+import { allDocs } from "../storage.js";
+import { actions } from "../docs.js";
+
+export async function show(main, app) {
+  const body = h("div");
+  main.append(h("div.title-row", {}, h("h1", {}, t("list_title")),
+    h("a.button.primary", { href: "#/ny", id: "new-assessment" }, t("new_assessment"))), body);
+  const draw = async () => {
+    const docs = (await allDocs()).filter((d) => !d.deleted).sort((a, b) => (b.updated || 0) - (a.updated || 0));
+    const groups = [
+      ["drafts", docs.filter((d) => d.status === "draft")],
+      ["waiting", docs.filter((d) => d.status === "submitted")],
+      ["signed", docs.filter((d) => ["signed", "acknowledged", "countersigned"].includes(d.status))],
+    ];
+    body.replaceChildren(...groups.map(([key, items]) => h("section.group", { "aria-labelledby": `g-${key}` },
+      h("h2", { id: `g-${key}` }, t(key), " ", h("span.count-badge", {}, String(items.length))),
+      items.length ? h("ul.cards", {}, items.map((d) => item(app, d))) : h("p.muted", {}, t("none")))));
+  };
+  await draw();
+  return { onSync: draw, onCatalog: draw };
+}
+
+function item(app, d) {
+  const form = app.form(d.form_id, d.form_version);
+  const who = d.trainee_id === app.user.user_id ? d.assessor_name : d.trainee_name;
+  const todo = actions(d, form, app.user).filter((a) => ["sign", "acknowledge", "countersign"].includes(a));
+  return h("li", {}, h("a.card-link", { href: `#/a/${d.doc_id}` },
+    h("span.card-title", {}, form ? tr(form.title) : d.form_id),
+    h("span.card-meta", {}, [who, t(`status_${d.status}`)].filter(Boolean).join(" · ")),
+    d.pending ? h("span.badge", {}, t("not_synced")) : null,
+    Object.keys(d.conflicts || {}).length ? h("span.badge.warn", {}, t("conflict_title")) : null,
+    d.rejections?.length ? h("span.badge.warn", {}, t("rejected")) : null,
+    todo.length ? h("span.badge.todo", {}, t(todo[0])) : null));
+}

@@ -1,0 +1,106 @@
+// Start an assessment: a trainee picks the form and the assessor standing beside them; an
+// assessor or supervisor picks the form and the trainee. Lists are cached for offline use.
+import * as api from "../api.js";
+import { t, tr } from "../i18n.js";
+import { h } from "../render/dom.js";
+import { kvGet, kvSet } from "../storage.js";
+import { createDoc, newDocRecord } from "../docs.js";
+import { nudge } from "../outbox.js";
+import { iosGuidance, persist } from "../install.js";
+
+async function cached(key, load) {
+  try {
+    const fresh = await load();
+    await kvSet(key, fresh);
+    return fresh;
+  } catch {
+    return (await kvGet(key)) || [];
+  }
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export async function show(main, app) {
+  const user = app.user;
+  const isTrainee = user.roles.includes("trainee");
+  const forms = app.latestForms().filter((f) => (f.workflow?.start || []).some((r) => user.roles.includes(r)));
+  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, t("new_title")));
+  const hint = iosGuidance();
+  if (hint) main.append(hint);
+  persist();
+  if (!app.catalog) { main.append(h("p.warn", {}, t("catalog_missing"))); return; }
+  if (!forms.length) { main.append(h("p.muted", {}, t("no_forms"))); return; }
+
+  const formSelect = h("select", { id: "form-select", required: true },
+    forms.map((f) => h("option", { value: `${f.id}:${f.version}` }, tr(f.title))));
+  const error = h("p.error", { role: "alert", hidden: true });
+  const fields = h("div");
+  const form = h("form.card", { onsubmit: (e) => { e.preventDefault(); start(); } },
+    h("label", { htmlFor: "form-select" }, t("form")), formSelect, fields, error,
+    h("button.primary", { type: "submit", id: "start" }, t("start")));
+  main.append(form);
+
+  const [placements, colleagues] = await Promise.all([
+    cached("placements", api.placements),
+    isTrainee ? cached("colleagues", () => api.colleagues("")) : Promise.resolve([]),
+  ]);
+
+  let pick;
+  if (isTrainee) {
+    const own = placements.filter((p) => p.trainee_id === user.user_id);
+    const current = own.find((p) => p.start_date <= today() && today() <= p.end_date) || own[own.length - 1];
+    const placementSelect = own.length ? h("select", { id: "placement-select" },
+      own.map((p) => h("option", { value: p.id, selected: p === current }, `${p.specialty} – ${p.unit}`))) : null;
+    const assessorSelect = h("select", { id: "assessor-select" }, h("option", { value: "" }, t("choose")),
+      colleagues.filter((c) => c.id !== user.user_id).map((c) => h("option", { value: c.id }, c.title ? `${c.name}, ${c.title}` : c.name)),
+      h("option", { value: "other" }, t("assessor_other")));
+    const otherName = h("input", { id: "assessor-name", type: "text", autocomplete: "off" });
+    const otherEmail = h("input", { id: "assessor-email", type: "email", autocomplete: "off" });
+    const other = h("div", { hidden: true }, h("label", { htmlFor: "assessor-name" }, t("assessor_name")), otherName,
+      h("label", { htmlFor: "assessor-email" }, t("assessor_email")), otherEmail);
+    assessorSelect.addEventListener("change", () => { other.hidden = assessorSelect.value !== "other"; });
+    fields.append(h("label", { htmlFor: "assessor-select" }, t("assessor")), assessorSelect, other);
+    if (placementSelect) fields.append(h("label", { htmlFor: "placement-select" }, t("placement")), placementSelect);
+    pick = () => {
+      const meta = { trainee_id: user.user_id, placement_id: placementSelect ? Number(placementSelect.value) : undefined };
+      if (assessorSelect.value === "other") {
+        if (!otherName.value.trim()) return null;
+        Object.assign(meta, { assessor_name: otherName.value.trim(), assessor_email: otherEmail.value.trim() || undefined });
+        return { meta, traineeName: user.name, assessorName: meta.assessor_name };
+      }
+      const c = colleagues.find((x) => String(x.id) === assessorSelect.value);
+      if (!c) return null;
+      meta.assessor_id = c.id;
+      return { meta, traineeName: user.name, assessorName: c.name };
+    };
+  } else {
+    const trainees = new Map();
+    for (const p of placements) if (!trainees.has(p.trainee_id)) trainees.set(p.trainee_id, p);
+    const traineeSelect = h("select", { id: "trainee-select" }, h("option", { value: "" }, t("choose")),
+      [...trainees.values()].map((p) => h("option", { value: p.trainee_id }, p.trainee_name)));
+    fields.append(h("label", { htmlFor: "trainee-select" }, t("trainee")), traineeSelect);
+    pick = () => {
+      const id = Number(traineeSelect.value);
+      if (!id) return null;
+      const own = placements.filter((p) => p.trainee_id === id);
+      const current = own.find((p) => p.start_date <= today() && today() <= p.end_date) || own[own.length - 1];
+      return { meta: { trainee_id: id, assessor_id: user.user_id, placement_id: current?.id }, traineeName: trainees.get(id).trainee_name, assessorName: user.name };
+    };
+  }
+
+  async function start() {
+    const chosen = pick();
+    const [id, version] = formSelect.value.split(":");
+    const def = app.form(id, Number(version));
+    if (!chosen || !def) {
+      error.textContent = t("required");
+      error.hidden = false;
+      return;
+    }
+    const meta = Object.fromEntries(Object.entries(chosen.meta).filter(([, v]) => v !== undefined && v !== ""));
+    const record = newDocRecord({ form: def, meta, traineeName: chosen.traineeName, assessorName: chosen.assessorName });
+    await createDoc(record, meta);
+    nudge();
+    app.navigate(`#/a/${record.doc_id}`);
+  }
+}

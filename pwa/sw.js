@@ -1,0 +1,81 @@
+// Service worker: a versioned precache of the app shell and the form catalog; old caches removed
+// on activate; API reads network-first with a cached fallback; /api/sync and every write go
+// straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
+const VERSION = "2026-11-23.1";
+const SHELL_CACHE = `bedside-shell-${VERSION}`;
+const API_CACHE = "bedside-api-v1";
+const SHELL = [
+  "/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg",
+  "/vendor/idb.js",
+  "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
+  "/js/personnummer.js", "/js/install.js",
+  "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
+  "/js/render/text.js", "/js/render/checkbox.js", "/js/render/delmal.js", "/js/render/conflict.js",
+  "/js/views/login.js", "/js/views/list.js", "/js/views/new.js", "/js/views/assessment.js",
+];
+const PRECACHED_API = ["/api/catalog"];
+const NETWORK_TIMEOUT_MS = 5000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
+    // The catalog too, so forms render offline from the first visit on (best effort).
+    await Promise.all(PRECACHED_API.map((url) => cache.add(new Request(url, { cache: "reload", credentials: "same-origin" })).catch(() => {})));
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const keep = new Set([SHELL_CACHE, API_CACHE]);
+    for (const key of await caches.keys()) if (key.startsWith("bedside-") && !keep.has(key)) await caches.delete(key);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data?.type === "FORGET_API") event.waitUntil(caches.delete(API_CACHE));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== location.origin) return; // writes and /api/sync: network only
+  if (url.pathname === "/api/sync") return;
+  if (url.pathname.startsWith("/api/")) { event.respondWith(networkFirst(request)); return; }
+  if (request.mode === "navigate") { event.respondWith(shell(request)); return; }
+  event.respondWith(cacheFirst(request));
+});
+
+let shellCache = null;
+const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));
+
+async function shell(request) {
+  const cached = await (await openShell()).match("/index.html");
+  return cached || fetch(request);
+}
+
+async function cacheFirst(request) {
+  const cached = await (await openShell()).match(request);
+  return cached || fetch(request);
+}
+
+async function networkFirst(request) {
+  const cache = await caches.open(API_CACHE);
+  const network = fetch(request).then((response) => {
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  });
+  try {
+    return await Promise.race([network, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), NETWORK_TIMEOUT_MS))]);
+  } catch {
+    const cached = (await cache.match(request)) || (await caches.match(request));
+    if (cached) return cached;
+    try { return await network; } catch {
+      return new Response(JSON.stringify({ status_code: 503, reason: "offline", detail: "Offline and not cached." }), {
+        status: 503, headers: { "Content-Type": "application/json", "X-Bedside-Offline": "1" },
+      });
+    }
+  }
+}

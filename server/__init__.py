@@ -1,0 +1,1 @@
+"""Bedside server: Litestar HTTP API, form catalog, accounts and the stored side of sync."""

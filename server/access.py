@@ -1,0 +1,55 @@
+"""Who may see what, as SQL conditions shared by every list and lookup.
+
+- a trainee: their own assessments (but not single 360 rater answers, which are anonymous to them);
+- an assessor: what they wrote (the assessments where they are the assessor);
+- a clinical supervisor: the trainees of their placements;
+- a main supervisor (HHL): their trainees;
+- a studierektor: the trainees of their unit;
+- an admin: everything administrative (users, units, placements), not assessment content.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .auth.principal import Principal
+
+
+def supervised_trainees_sql(p: Principal) -> tuple[str, list[Any]]:
+    """A ``SELECT trainee_id`` of the trainees ``p`` supervises or oversees (empty when none)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if p.has("clinical_supervisor"):
+        parts.append("""SELECT pr.trainee_id FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
+                        WHERE pl.clinical_supervisor_id = ?""")
+        params.append(p.user_id)
+    if p.has("main_supervisor"):
+        parts.append("SELECT trainee_id FROM programmes WHERE main_supervisor_id = ?")
+        params.append(p.user_id)
+    if p.has("studierektor") and p.studierektor_units:
+        marks = ", ".join("?" for _ in p.studierektor_units)
+        parts.append(f"SELECT trainee_id FROM programmes WHERE unit_id IN ({marks})")
+        params.extend(sorted(p.studierektor_units))
+    if not parts:
+        return "SELECT -1 AS trainee_id WHERE 1 = 0", []
+    return " UNION ".join(parts), params
+
+
+def visible_trainees_sql(p: Principal) -> tuple[str, list[Any]]:
+    sql, params = supervised_trainees_sql(p)
+    if p.has("trainee"):
+        return f"SELECT ? AS trainee_id UNION {sql}", [p.user_id, *params]
+    return sql, params
+
+
+def visible_assessments_where(p: Principal, anonymous_forms: tuple[str, ...], alias: str = "a") -> tuple[str, list[Any]]:
+    """A WHERE condition on assessments ``alias`` that holds exactly for what ``p`` may read."""
+    supervised, params = supervised_trainees_sql(p)
+    own = f"{alias}.trainee_id = ?"
+    own_params: list[Any] = [p.user_id]
+    if anonymous_forms:
+        marks = ", ".join("?" for _ in anonymous_forms)
+        own = f"({own} AND {alias}.form_id NOT IN ({marks}))"
+        own_params.extend(anonymous_forms)
+    condition = f"({own} OR {alias}.assessor_id = ? OR {alias}.trainee_id IN ({supervised}))"
+    return condition, [*own_params, p.user_id, *params]

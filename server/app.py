@@ -1,0 +1,81 @@
+"""The Litestar application: wiring only. Each domain lives in its own folder."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from .assessments.controller import AssessmentController
+from .auth.controller import AuthController
+from .auth.dependencies import provide_principal
+from .catalog import load_catalog
+from .catalog.controller import CatalogController
+from .catalog.registry import register_form_versions
+from .db import Database, open_database
+from .db.migrate import migrate
+from .errors import exception_handlers
+from .people.controller import AdminController, PeopleController
+from .settings import Settings
+from .sync_api.controller import sync_echo, sync_endpoint
+
+
+@get("/api/health", operation_id="health", tags=["meta"], sync_to_thread=False)
+def health() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Litestar:
+    settings = settings or Settings.from_env()
+    catalog = load_catalog(settings.schemas_dir)  # refuses to start on a changed published form
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db = await open_database(settings.database_url, settings.sqlite_path if settings.is_sqlite else None)
+        try:
+            if run_migrations:
+                await migrate(db)
+            await register_form_versions(db, catalog)
+            app.state.db = db
+            yield
+        finally:
+            await db.close()
+
+    def provide_db() -> Database:
+        return app.state.db  # type: ignore[no-any-return]
+
+    route_handlers: list = [
+        health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
+        sync_endpoint, sync_echo,
+    ]
+    if settings.pwa_dir.is_dir():
+        route_handlers.append(
+            create_static_files_router(path="/", directories=[settings.pwa_dir], html_mode=True, name="pwa",
+                                       include_in_schema=False)
+        )
+    app = Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        dependencies={
+            "db": Provide(provide_db, sync_to_thread=False),
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+            "catalog": Provide(lambda: catalog, sync_to_thread=False),
+            "principal": Provide(provide_principal),
+        },
+        openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema"),
+        exception_handlers=exception_handlers(),
+        request_max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.catalog = catalog
+    return app
+
+
+def app_from_env() -> Litestar:
+    """ASGI factory for uvicorn (``server.app:app_from_env``)."""
+    return create_app()

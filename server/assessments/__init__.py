@@ -1,0 +1,1 @@
+"""Assessments: one filled form, from draft to countersigned, changed only through ``service``."""

@@ -1,0 +1,335 @@
+"""Every change to an assessment goes through ``apply_batch``: HTTP endpoints send a batch of one,
+the sync endpoint a device's outbox. For each mutation, in order:
+
+1. the caller must be a participant the form's workflow allows for that step (else ``forbidden``,
+   or ``not_found`` when they may not even see the assessment);
+2. no personnummer in any text it carries (``identity_number``, naming the field);
+3. the pure sync engine applies it (merge, conflicts, locks, tombstones);
+4. the result must match the form's JSON Schema for its status (``invalid``, naming the fields).
+
+A refused mutation changes nothing and does not stop the others. What changed is written with a few
+set-based statements, each change with a new change-sequence number and an audit event.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from sync import engine
+from sync.audit import AuditNote
+from sync.document import LOCKED_STATUSES, Document
+from sync.protocol import (
+    Acknowledge,
+    Create,
+    Edit,
+    Mutation,
+    MutationResult,
+    Resolve,
+    Return,
+    kind_of,
+)
+
+from ..auth.principal import Principal
+from ..catalog import Catalog, FormVersion
+from ..db import Row, Tx, utc_now
+from ..privacy import identity_error_message
+from . import repository
+from .participants import TraineeContext, load_trainee_contexts, participant_roles
+from .permissions import allowed_roles, may
+from .validation import describe, identity_number_field, schema_errors
+
+ASSESSING_ROLES = frozenset({"assessor", "clinical_supervisor", "main_supervisor"})
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a logged-in user (``principal``) or, later, an assessor holding a request link."""
+
+    id: str
+    name: str
+    principal: Principal
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(id=principal.actor, name=principal.name, principal=principal)
+
+
+@dataclass
+class _Batch:
+    """The in-memory state of one request: documents as they stand after each applied mutation."""
+
+    tx: Tx
+    catalog: Catalog
+    actor: Actor
+    device: str
+    rows: dict[str, Row]
+    docs: dict[str, Document]
+    contexts: dict[int, TraineeContext]
+    users: dict[int, Row]
+    changed: dict[str, Row] = field(default_factory=dict)
+    audit: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+async def apply_batch(
+    tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], *, device: str
+) -> list[MutationResult]:
+    batch = await _load_batch(tx, catalog, actor, mutations, device)
+    results = [_apply_one(batch, m) for m in mutations]
+    await _write(batch)
+    return results
+
+
+async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], device: str) -> _Batch:
+    ids = {m.doc_id for m in mutations}
+    ids |= {str(m.meta["amends"]) for m in mutations if isinstance(m, Create) and m.meta.get("amends")}
+    rows = await repository.load_rows(tx, ids)
+    trainees = {r["trainee_id"] for r in rows.values()} | {actor.principal.user_id}
+    people = {actor.principal.user_id}
+    for m in mutations:
+        if isinstance(m, Create):
+            trainee, assessor = m.meta.get("trainee_id"), m.meta.get("assessor_id")
+            if isinstance(trainee, int):
+                trainees.add(trainee)
+            people |= {v for v in (trainee, assessor) if isinstance(v, int)}
+    contexts = await load_trainee_contexts(tx, trainees)
+    for ctx in contexts.values():  # clinical supervisors may become the assessor (Slutbedömning)
+        people |= {s for s in ctx.placements.values() if s is not None}
+    users = await _load_users(tx, people)
+    docs = {i: repository.row_to_document(r) for i, r in rows.items()}
+    return _Batch(tx, catalog, actor, device, rows, docs, contexts, users)
+
+
+async def _load_users(tx: Tx, ids: set[int]) -> dict[int, Row]:
+    """Users a batch names (as trainee or assessor), each with the set of their roles."""
+    marks = ", ".join("?" for _ in ids)
+    users = {r["id"]: r | {"roles": set()} for r in await tx.fetch(
+        f"SELECT id, name, active FROM users WHERE id IN ({marks})", sorted(ids))}
+    for r in await tx.fetch(f"SELECT user_id, role FROM user_roles WHERE user_id IN ({marks})", sorted(ids)):
+        users[r["user_id"]]["roles"].add(r["role"])
+    return users
+
+
+def _roles(batch: _Batch, doc: Document) -> frozenset[str]:
+    trainee_id = doc.meta.get("trainee_id")
+    assert isinstance(trainee_id, int)
+    return participant_roles(batch.actor.principal, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"),
+                             ctx=batch.contexts.get(trainee_id))
+
+
+def _form(batch: _Batch, form_id: str, version: int) -> FormVersion:
+    form = batch.catalog.get(form_id, version)
+    if form is None:
+        raise Refused("invalid", f"Unknown form {form_id!r} version {version}; GET /api/forms lists the forms.")
+    return form
+
+
+def _apply_one(batch: _Batch, m: Mutation) -> MutationResult:
+    try:
+        return _apply_checked(batch, m)
+    except Refused as refusal:
+        return MutationResult(id=m.id, status="rejected", doc_id=m.doc_id, reason=refusal.reason,
+                              message=refusal.message)
+
+
+def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
+    doc = batch.docs.get(m.doc_id)
+    if isinstance(m, Create):
+        if doc is not None:
+            raise Refused("exists", f"Assessment {m.doc_id} already exists.")
+        m = _authorize_create(batch, m)
+        form = _form(batch, m.form_id, m.form_version)
+    else:
+        if doc is None:
+            raise Refused("not_found", f"Assessment {m.doc_id} does not exist or is not yours to see.")
+        form = _form(batch, doc.form_id, doc.form_version)
+        roles = _roles(batch, doc)
+        if not roles or (form.workflow.anonymous_to_trainee and roles == frozenset({"trainee"})):
+            raise Refused("not_found", f"Assessment {m.doc_id} does not exist or is not yours to see.")
+        if not allowed_roles(kind_of(m), form.workflow):
+            raise Refused("invalid_transition", f"A {form.form_id} assessment has no {kind_of(m)} step.")
+        if not may(kind_of(m), form.workflow, roles):
+            raise Refused("forbidden", _forbidden_message(kind_of(m), form))
+    _refuse_identity_numbers(m)
+    outcome = engine.apply_mutation(
+        doc, m, actor=batch.actor.id, device=batch.device,
+        requires_countersign=form.workflow.countersign is not None,
+    )
+    new_doc = outcome.document
+    if new_doc is not None and outcome.result.status in ("applied", "conflict"):
+        errors = schema_errors(form, new_doc)
+        if errors:
+            raise Refused("invalid", describe(errors))
+        _record(batch, m, doc, new_doc, form, outcome.notes)
+    elif outcome.notes:
+        _record_notes(batch, m, outcome.notes)
+    return outcome.result
+
+
+def _forbidden_message(kind: str, form: FormVersion) -> str:
+    who = {
+        "sign": form.workflow.sign, "return": form.workflow.sign, "acknowledge": form.workflow.acknowledge,
+        "countersign": form.workflow.countersign,
+    }.get(kind)
+    if kind in ("edit", "resolve", "submit", "delete"):
+        who = " or ".join(form.workflow.editors)
+    return f"Only the {str(who).replace('_', ' ')} of this assessment may {kind} it."
+
+
+def _refuse_identity_numbers(m: Mutation) -> None:
+    values: dict[str, Any] = {}
+    if isinstance(m, Create):
+        values = {f"/{k}": v for k, v in m.data.items()}
+        values |= {"assessor_name": m.meta.get("assessor_name")} if m.meta.get("assessor_name") else {}
+    elif isinstance(m, Edit | Resolve):
+        values = dict(m.fields)
+    elif isinstance(m, Return):
+        values = {"reason": m.reason}
+    elif isinstance(m, Acknowledge) and m.reflection:
+        values = {"reflection": m.reflection}
+    field_name = identity_number_field(values)
+    if field_name is not None:
+        raise Refused("identity_number", identity_error_message(field_name))
+
+
+def _int_or_none(meta: dict[str, Any], key: str) -> int | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Refused("invalid", f"meta.{key} must be a user or placement id (a whole number).")
+    return value
+
+
+def _authorize_create(batch: _Batch, m: Create) -> Create:
+    """Check who may start this form for whom, fill in what follows from it, and return the mutation
+    with its meta normalised (trainee_id, assessor, placement, amends)."""
+    p = batch.actor.principal
+    meta = dict(m.meta)
+    unknown = set(meta) - {"trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "amends"}
+    if unknown:
+        raise Refused("invalid", f"Unknown meta field(s): {', '.join(sorted(unknown))}.")
+    if meta.get("amends"):
+        return _authorize_amendment(batch, m, meta)
+    form = _form(batch, m.form_id, m.form_version)
+    trainee_id = _int_or_none(meta, "trainee_id")
+    if trainee_id is None:
+        if not p.has("trainee"):
+            raise Refused("invalid", "Say whose assessment this is: meta.trainee_id is required.")
+        trainee_id = p.user_id
+    ctx = batch.contexts.get(trainee_id)
+    if ctx is None or not ctx.is_trainee:
+        raise Refused("invalid", f"User {trainee_id} is not a trainee.")
+    placement_id = _int_or_none(meta, "placement_id")
+    if placement_id is not None and placement_id not in ctx.placements:
+        raise Refused("invalid", f"Placement {placement_id} is not one of this trainee's placements.")
+    if placement_id is None and form.workflow.requires_placement:
+        raise Refused("invalid", f"A {form.form_id} assessment needs meta.placement_id (which placement it is for).")
+    assessor_id = _int_or_none(meta, "assessor_id")
+    if form.workflow.assessor_must_be == "clinical_supervisor" and placement_id is not None:
+        supervisor = ctx.placements.get(placement_id)
+        if supervisor is None:
+            raise Refused("invalid", "This placement has no clinical supervisor to sign the assessment.")
+        if assessor_id not in (None, supervisor):
+            raise Refused("invalid", "The assessor of this form must be the placement's clinical supervisor.")
+        assessor_id = supervisor
+    if assessor_id is None and trainee_id != p.user_id and p.roles & ASSESSING_ROLES:
+        assessor_id = p.user_id
+    roles = participant_roles(p, trainee_id=trainee_id, assessor_id=assessor_id, ctx=ctx)
+    if "assessor" in roles and not (p.roles & ASSESSING_ROLES):
+        roles = roles - {"assessor"}
+    if not roles.intersection(form.workflow.start):
+        allowed = " or ".join(r.replace("_", " ") for r in form.workflow.start)
+        raise Refused("forbidden", f"A {form.form_id} assessment can only be started by the {allowed}.")
+    if assessor_id is not None:
+        user = batch.users.get(assessor_id)
+        if user is None or not user["active"] or not (user["roles"] & ASSESSING_ROLES):
+            raise Refused("invalid", f"User {assessor_id} cannot be an assessor.")
+        meta.pop("assessor_name", None)
+        meta.pop("assessor_email", None)
+    elif not meta.get("assessor_name") and form.workflow.sign == "assessor":
+        raise Refused("invalid", "Name the assessor: meta.assessor_id, or meta.assessor_name (and assessor_email).")
+    meta.update(trainee_id=trainee_id, assessor_id=assessor_id, placement_id=placement_id)
+    return msgspec.structs.replace(m, meta={k: v for k, v in meta.items() if v is not None})
+
+
+def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> Create:
+    original = batch.docs.get(str(meta["amends"]))
+    if original is None:
+        raise Refused("not_found", f"Assessment {meta['amends']} (to amend) does not exist or is not yours to see.")
+    form = _form(batch, original.form_id, original.form_version)
+    roles = _roles(batch, original)
+    if not roles:
+        raise Refused("not_found", f"Assessment {meta['amends']} (to amend) does not exist or is not yours to see.")
+    if original.status not in LOCKED_STATUSES:
+        raise Refused("invalid_transition", "Only a signed assessment is amended; edit the draft instead.")
+    if not may("amend", form.workflow, roles):
+        raise Refused("forbidden", "Only the people who wrote or signed this assessment may amend it.")
+    if (m.form_id, m.form_version) != (original.form_id, original.form_version):
+        raise Refused("invalid", "An amendment uses the same form and version as the assessment it corrects.")
+    new_meta = {k: original.meta[k] for k in repository.META_COLUMNS if original.meta.get(k) is not None}
+    new_meta["amends"] = original.id
+    return msgspec.structs.replace(m, meta=new_meta, data=m.data or dict(original.data))
+
+
+def _record(batch: _Batch, m: Mutation, before: Document | None, doc: Document, form: FormVersion,
+            notes: list[AuditNote]) -> None:
+    batch.docs[doc.id] = doc
+    now = utc_now()
+    previous = batch.changed.get(doc.id) or batch.rows.get(doc.id)
+    row: Row = dict(previous) if previous else {
+        "created_by": batch.actor.id, "created_at": now, "form_hash": form.content_hash, "seq": 0,
+        "submitted_at": None, "signed_at": None, "signed_by": None, "acknowledged_at": None,
+        "countersigned_at": None, "countersigned_by": None,
+    }
+    row.update(
+        id=doc.id, form_id=doc.form_id, form_version=doc.form_version, status=doc.status, version=doc.version,
+        data=repository.encode_json(doc.data), field_meta=repository.encode_json(doc.field_meta),
+        conflicts=repository.encode_json(doc.conflicts), deleted=int(doc.deleted),
+        amends_id=doc.meta.get("amends"), reflection=doc.reflection, content_hash=doc.content_hash,
+        returned_reason=doc.returned_reason, updated_at=now,
+        **{k: doc.meta.get(k) for k in repository.META_COLUMNS},
+    )
+    if before is None or before.status != doc.status:
+        stamp = {"submitted": ("submitted_at", None), "signed": ("signed_at", "signed_by"),
+                 "acknowledged": ("acknowledged_at", None), "countersigned": ("countersigned_at", "countersigned_by")}
+        at_col, by_col = stamp.get(doc.status, (None, None))
+        if at_col:
+            row[at_col] = now
+        if by_col:
+            row[by_col] = batch.actor.id
+    batch.changed[doc.id] = row
+    detail: dict[str, Any] = {"mutation": msgspec.to_builtins(m), "version": doc.version, "device": batch.device}
+    if notes:
+        detail["notes"] = msgspec.to_builtins(notes)
+    batch.audit.append((doc.id, now, batch.actor.id, batch.actor.name, kind_of(m), repository.encode_json(detail)))
+
+
+def _record_notes(batch: _Batch, m: Mutation, notes: list[AuditNote]) -> None:
+    """A mutation that changed nothing may still carry a value that lost (kept in the audit trail)."""
+    detail = {"mutation": msgspec.to_builtins(m), "device": batch.device, "notes": msgspec.to_builtins(notes)}
+    batch.audit.append((m.doc_id, utc_now(), batch.actor.id, batch.actor.name, f"{kind_of(m)}_noted",
+                        repository.encode_json(detail)))
+
+
+async def _write(batch: _Batch) -> None:
+    if batch.changed:
+        seqs = await repository.next_sequence_numbers(batch.tx, len(batch.changed))
+        for seq, row in zip(seqs, batch.changed.values()):
+            row["seq"] = seq
+        await repository.upsert_rows(batch.tx, list(batch.changed.values()))
+    await repository.insert_audit_events(batch.tx, batch.audit)

@@ -1,0 +1,1 @@
+"""Accounts: passwords, login sessions, CSRF, and who the caller is."""

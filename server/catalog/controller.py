@@ -1,0 +1,65 @@
+"""HTTP: the form catalog (list, one form version with its vocabularies, and the whole bundle)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar import Controller, get
+
+from ..errors import NotFound
+from . import Catalog, FormVersion
+
+
+def summary(form: FormVersion, latest: bool) -> dict[str, Any]:
+    return {
+        "id": form.form_id, "version": form.version, "instrument": form.instrument, "title": form.title,
+        "status": form.status, "content_hash": form.content_hash, "latest": latest,
+        "workflow": workflow_dict(form),
+    }
+
+
+def workflow_dict(form: FormVersion) -> dict[str, Any]:
+    w = form.workflow
+    return {
+        "start": list(w.start), "editors": list(w.editors), "sign": w.sign, "acknowledge": w.acknowledge,
+        "countersign": w.countersign, "assessor_must_be": w.assessor_must_be,
+        "requires_placement": w.requires_placement, "evidence_for": list(w.evidence_for),
+        "anonymous_to_trainee": w.anonymous_to_trainee,
+    }
+
+
+def definition(form: FormVersion) -> dict[str, Any]:
+    return summary(form, latest=False) | {
+        "schema": form.schema, "ui": form.ui,
+        "vocabularies": {f"urn:bedside:vocabulary:{v.id}:{v.version}": v.content for v in form.vocabularies},
+    }
+
+
+def _is_latest(catalog: NamedDependency[Catalog], form: FormVersion) -> bool:
+    latest = catalog.latest(form.form_id)
+    return latest is not None and latest.version == form.version
+
+
+class CatalogController(Controller):
+    path = "/api"
+    tags = ["forms"]
+
+    @get("/forms", operation_id="listForms", sync_to_thread=False)
+    def list_forms(self, catalog: NamedDependency[Catalog]) -> list[dict[str, Any]]:
+        """Every form version in the catalog, with title (sv, en), version, content hash and workflow."""
+        return [summary(f, _is_latest(catalog, f)) for f in catalog.forms()]
+
+    @get("/forms/{form_id:str}/{version:int}", operation_id="getForm", sync_to_thread=False)
+    def get_form(self, catalog: NamedDependency[Catalog], form_id: FromPath[str], version: FromPath[int]) -> dict[str, Any]:
+        """One form version: JSON Schema, UI description, workflow and the vocabularies it refers to."""
+        form = catalog.get(form_id, version)
+        if form is None:
+            raise NotFound(f"There is no form {form_id!r} version {version}; GET /api/forms lists them.")
+        return definition(form) | {"latest": _is_latest(catalog, form)}
+
+    @get("/catalog", operation_id="getCatalogBundle", sync_to_thread=False)
+    def bundle(self, catalog: NamedDependency[Catalog]) -> dict[str, Any]:
+        """Every form version with everything needed to render it offline (what the PWA caches)."""
+        return {"forms": [definition(f) | {"latest": _is_latest(catalog, f)} for f in catalog.forms()]}

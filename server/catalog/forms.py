@@ -1,0 +1,78 @@
+"""Loading one form version: hash check, meta-schemas, schema check, refs, UI match, validators, examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from referencing import Registry
+
+from .draft import draft_schema
+from .errors import CatalogError
+from .examples import check_examples
+from .files import parse_json, read_bytes, sha256_hex, shown
+from .hashing import FORM_FILES, form_content_hash
+from .meta import MetaSchemas
+from .model import FormVersion, Vocabulary, Workflow
+from .refs import referenced_vocabularies
+from .ui_check import check_ui
+
+META_KIND = {"schema.json": "form", "ui.json": "ui", "workflow.json": "workflow"}
+
+
+def form_folder(root: Path, form_id: str, version: int) -> Path:
+    return root / "forms" / form_id / str(version)
+
+
+def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry: dict[str, Any],
+                      vocabularies: dict[tuple[str, int], Vocabulary], registry: Registry) -> FormVersion:
+    """Read and check one form version listed in catalog.json; CatalogError names the file at fault."""
+    form_id, version, status = form["id"], entry["version"], entry["status"]
+    folder = form_folder(root, form_id, version)
+    raw = {name: read_bytes(root, folder / name) for name in FORM_FILES}
+    hashes = {name: sha256_hex(data) for name, data in raw.items()}
+    if status == "published":
+        check_published_hashes(root, folder, form_id, version, hashes, entry["files"])
+    docs = {name: parse_json(root, folder / name, data) for name, data in raw.items()}
+    for name, doc in docs.items():
+        meta.check(META_KIND[name], doc, root, folder / name)
+    schema, ui = docs["schema.json"], docs["ui.json"]
+    check_form_schema(root, folder / "schema.json", schema, form_id, version)
+    used = referenced_vocabularies(root, folder / "schema.json", schema, status, vocabularies)
+    check_ui(root, folder, schema, ui, used)
+    loaded = FormVersion(
+        form_id=form_id, version=version, instrument=form["instrument"], status=status, title=ui["title"],
+        schema=schema, ui=ui, workflow=Workflow.from_json(docs["workflow.json"]),
+        content_hash=form_content_hash(hashes), vocabularies=used,
+        complete_validator=make_validator(schema, registry), draft_validator=make_validator(draft_schema(schema), registry),
+    )
+    check_examples(root, folder, loaded)
+    return loaded
+
+
+def check_published_hashes(root: Path, folder: Path, form_id: str, version: int,
+                           actual: dict[str, str], listed: dict[str, str]) -> None:
+    """A published version's files must be byte for byte what catalog.json recorded."""
+    for name in sorted(FORM_FILES):
+        if actual[name] != listed.get(name):
+            raise CatalogError(
+                f"{shown(root, folder / name)} has changed but version {version} of {form_id} is published; "
+                "published versions are immutable: publish the change as a new version")
+
+
+def check_form_schema(root: Path, path: Path, schema: dict[str, Any], form_id: str, version: int) -> None:
+    """schema.json must be a valid 2020-12 schema whose ``$id`` matches its place in the catalog."""
+    expected = f"urn:bedside:form:{form_id}:{version}"
+    if schema["$id"] != expected:
+        raise CatalogError(f"{shown(root, path)}: $id is {schema['$id']!r} but must be {expected!r}.")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise CatalogError(f"{shown(root, path)} is not a valid JSON Schema 2020-12: {exc.message}") from None
+
+
+def make_validator(schema: dict[str, Any], registry: Registry) -> Draft202012Validator:
+    """A validator that resolves vocabulary refs through ``registry`` and checks formats (date, uuid)."""
+    return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)

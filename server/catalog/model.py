@@ -1,0 +1,122 @@
+"""What a loaded catalog is made of: vocabularies, workflows, form versions and the catalog itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .field_errors import field_errors
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with submitted data: ``field`` is a JSON Pointer ("" for the whole document)."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """Who starts, edits, signs, acknowledges and countersigns a form (``workflow.json``)."""
+
+    start: tuple[str, ...]
+    editors: tuple[str, ...]
+    sign: str
+    acknowledge: str | None
+    countersign: str | None
+    assessor_must_be: str | None
+    requires_placement: bool
+    evidence_for: tuple[str, ...]
+    anonymous_to_trainee: bool
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Workflow:
+        """Build from a ``workflow.json`` already checked against its meta-schema."""
+        return cls(
+            start=tuple(data["start"]), editors=tuple(data["editors"]), sign=data["sign"],
+            acknowledge=data["acknowledge"], countersign=data["countersign"],
+            assessor_must_be=data["assessor_must_be"], requires_placement=data["requires_placement"],
+            evidence_for=tuple(data["evidence_for"]), anonymous_to_trainee=data["anonymous_to_trainee"],
+        )
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A shared, versioned scale or list of terms (``vocabularies/<id>/<version>.json``)."""
+
+    id: str
+    version: int
+    content: dict[str, Any]
+    content_hash: str  # "sha256:<hex>" of the file's bytes
+    status: str = "published"
+
+    @property
+    def urn(self) -> str:
+        return vocabulary_urn(self.id, self.version)
+
+    @property
+    def values(self) -> list[Any]:
+        """Every term's value, in the file's order."""
+        return [term["value"] for term in self.content["terms"]]
+
+
+def vocabulary_urn(vocab_id: str, version: int) -> str:
+    """The URI form schemas use to refer to a vocabulary: ``urn:bedside:vocabulary:<id>:<version>``."""
+    return f"urn:bedside:vocabulary:{vocab_id}:{version}"
+
+
+@dataclass(frozen=True)
+class FormVersion:
+    """One version of one form: its schema, UI description, workflow and validators."""
+
+    form_id: str
+    version: int
+    instrument: str
+    status: str
+    title: dict[str, str]
+    schema: dict[str, Any]
+    ui: dict[str, Any]
+    workflow: Workflow
+    content_hash: str  # "sha256:<hex>" over the three files' hashes
+    vocabularies: tuple[Vocabulary, ...]
+    complete_validator: Draft202012Validator = field(repr=False, compare=False)
+    draft_validator: Draft202012Validator = field(repr=False, compare=False)
+
+    def validate_draft(self, data: object) -> list[FieldError]:
+        """Errors that make ``data`` unstorable even as a draft: missing or empty fields are fine,
+        wrong types, unknown fields and values outside a scale are not."""
+        return [FieldError(f, m) for f, m in field_errors(self.draft_validator, data)]
+
+    def validate_complete(self, data: object) -> list[FieldError]:
+        """Errors that stop ``data`` from being submitted (the full schema, ``required`` included)."""
+        return [FieldError(f, m) for f, m in field_errors(self.complete_validator, data)]
+
+
+class Catalog:
+    """Every loaded form version and vocabulary, looked up by id and version."""
+
+    def __init__(self, forms: list[FormVersion], vocabularies: list[Vocabulary]) -> None:
+        self._forms = {(f.form_id, f.version): f for f in forms}
+        self._vocabularies = {(v.id, v.version): v for v in vocabularies}
+
+    def get(self, form_id: str, version: int) -> FormVersion | None:
+        return self._forms.get((form_id, version))
+
+    def latest(self, form_id: str) -> FormVersion | None:
+        """The highest published version of a form (drafts are never "latest")."""
+        published = [f for f in self._forms.values() if f.form_id == form_id and f.status == "published"]
+        return max(published, key=lambda f: f.version, default=None)
+
+    def forms(self) -> list[FormVersion]:
+        """Every form version, sorted by form id and then version."""
+        return [self._forms[key] for key in sorted(self._forms)]
+
+    def vocabulary(self, vocab_id: str, version: int) -> Vocabulary | None:
+        return self._vocabularies.get((vocab_id, version))
+
+    def vocabularies(self) -> list[Vocabulary]:
+        """Every vocabulary version, sorted by id and then version."""
+        return [self._vocabularies[key] for key in sorted(self._vocabularies)]

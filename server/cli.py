@@ -1,0 +1,108 @@
+"""``bedside`` command line: serve, migrate, demo, user add."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .db import Database, open_database
+from .db.migrate import migrate
+from .errors import DomainError
+from .settings import Settings, SettingsError
+
+
+async def _with_db(settings: Settings, fn: Callable[[Database], Awaitable[Any]]) -> Any:
+    db = await open_database(settings.database_url, settings.sqlite_path if settings.is_sqlite else None)
+    try:
+        return await fn(db)
+    finally:
+        await db.close()
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    applied = asyncio.run(_with_db(settings, migrate))
+    print("Applied: " + ", ".join(applied) if applied else "The database is up to date.")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from .demo import load_demo
+
+    async def run(db: Database) -> bool:
+        await migrate(db)
+        return await load_demo(db, settings, only_if_empty=args.if_empty)
+
+    loaded = asyncio.run(_with_db(settings, run))
+    if not loaded:
+        print("The database already has users: demo data not loaded.")
+    return 0
+
+
+def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
+    from .people.repository import create_user
+
+    password = args.password
+    if password is None and not args.no_password:
+        password = getpass.getpass("Password (at least 10 characters): ")
+
+    async def run(db: Database) -> int:
+        await migrate(db)
+        return await create_user(db, email=args.email, name=args.name, password=password, roles=args.role,
+                                 title=args.title, studierektor_unit_id=args.unit)
+
+    user_id = asyncio.run(_with_db(settings, run))
+    print(f"Created user {user_id} <{args.email}> with roles {', '.join(sorted(set(args.role)))}.")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("server.app:app_from_env", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, workers=args.workers, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bedside", description="Bedside: workplace-based assessment server.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the API and the PWA")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (use PostgreSQL for more than one)")
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("migrate", help="create or update the database tables").set_defaults(run=cmd_migrate)
+    demo = sub.add_parser("demo", help="load demo users, placements and assessments")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database has no users")
+    demo.set_defaults(run=cmd_demo)
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", help="add a user")
+    add.add_argument("email")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True,
+                     help="trainee, assessor, clinical_supervisor, main_supervisor, studierektor or admin (repeatable)")
+    add.add_argument("--title")
+    add.add_argument("--unit", type=int, help="unit id (for a studierektor)")
+    add.add_argument("--password", help="omit to be asked")
+    add.add_argument("--no-password", action="store_true", help="an account that cannot log in yet")
+    add.set_defaults(run=cmd_user_add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.run(settings, args))
+    except (SettingsError, DomainError) as exc:
+        print(f"bedside: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

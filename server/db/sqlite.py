@@ -1,0 +1,186 @@
+"""SQLite: one long-lived writer connection with group commit, and a few reader connections.
+
+SQLite has one writer. Opening a connection per query (Piccolo's default) and letting writers race
+for the lock gives "database is locked" errors and multi-second tails under 32 concurrent writers
+(shared/PERF-NOTES.md). Here every write transaction is queued to one writer task. The writer takes
+whatever is waiting, runs each function inside a SAVEPOINT of one ``BEGIN IMMEDIATE`` transaction,
+and answers each caller only after the shared COMMIT (one fsync for the whole group). A function that
+raises is rolled back to its savepoint and gets its exception; the others still commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import aiosqlite
+
+from .database import Params, Row
+
+T = TypeVar("T")
+MAX_GROUP = 64
+READERS = 3
+
+
+def _to_dicts(cursor_rows: Iterable[sqlite3.Row]) -> list[Row]:
+    return [dict(r) for r in cursor_rows]
+
+
+class SqliteTx:
+    dialect: Literal["sqlite"] = "sqlite"
+    for_update = ""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        await self._conn.execute(sql, tuple(params))
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, [tuple(r) for r in rows])
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        return _to_dicts(await self._conn.execute_fetchall(sql, tuple(params)))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+
+@dataclass
+class _Job:
+    fn: Callable[[SqliteTx], Awaitable[Any]]
+    future: asyncio.Future[Any]
+
+
+async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30)
+    conn.row_factory = sqlite3.Row
+    await conn.execute("PRAGMA busy_timeout = 30000")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        await conn.execute("PRAGMA query_only = ON")
+    else:
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class SqliteDatabase:
+    dialect: Literal["sqlite"] = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._jobs: asyncio.Queue[_Job] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await _connect(self.path, readonly=False)
+        for _ in range(READERS):
+            self._readers.put_nowait(await _connect(self.path, readonly=True))
+        self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        while not self._readers.empty():
+            await self._readers.get_nowait().close()
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
+
+    async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        conn = await self._readers.get()
+        try:
+            return _to_dicts(await conn.execute_fetchall(sql, tuple(params)))
+        finally:
+            self._readers.put_nowait(conn)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch(sql, params)
+        return rows[0] if rows else None
+
+    async def transaction(self, fn: Callable[[SqliteTx], Awaitable[T]]) -> T:
+        if self._task is None:
+            raise RuntimeError("database is closed")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put_nowait(_Job(fn, future))
+        # The writer owns the job from here: a caller that goes away does not cancel its transaction.
+        return await asyncio.shield(future)
+
+    async def _write_loop(self) -> None:
+        while True:
+            group = [await self._jobs.get()]
+            while not self._jobs.empty() and len(group) < MAX_GROUP:
+                group.append(self._jobs.get_nowait())
+            await self._run_group(group)
+
+    async def _run_group(self, group: list[_Job]) -> None:
+        assert self._writer is not None
+        conn, tx = self._writer, SqliteTx(self._writer)
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        try:
+            await conn.execute("BEGIN IMMEDIATE")
+            for job in group:
+                outcomes.append(await self._run_one(conn, tx, job, alone=len(group) == 1))
+            if len(group) == 1 and outcomes[0][2] is not None:
+                await conn.execute("ROLLBACK")
+            else:
+                await conn.execute("COMMIT")
+        except asyncio.CancelledError:
+            await _rollback_quietly(conn)
+            for job in group:
+                _settle(job, None, RuntimeError("database is closing"))
+            raise
+        except Exception as exc:  # COMMIT itself failed: nobody's work is stored
+            await _rollback_quietly(conn)
+            outcomes = [(job, None, exc) for job in group]
+        for job, result, error in outcomes:
+            _settle(job, result, error)
+
+    @staticmethod
+    async def _run_one(
+        conn: aiosqlite.Connection, tx: SqliteTx, job: _Job, *, alone: bool
+    ) -> tuple[_Job, Any, BaseException | None]:
+        if alone:
+            try:
+                return job, await job.fn(tx), None
+            except Exception as exc:
+                return job, None, exc
+        await conn.execute("SAVEPOINT job")
+        try:
+            result = await job.fn(tx)
+        except Exception as exc:
+            await conn.execute("ROLLBACK TO SAVEPOINT job")
+            await conn.execute("RELEASE SAVEPOINT job")
+            return job, None, exc
+        await conn.execute("RELEASE SAVEPOINT job")
+        return job, result, None
+
+
+def _settle(job: _Job, result: Any, error: BaseException | None) -> None:
+    if job.future.done():
+        return
+    if error is not None:
+        job.future.set_exception(error)
+    else:
+        job.future.set_result(result)
+
+
+async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass

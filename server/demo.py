@@ -1,0 +1,122 @@
+"""Demo data for ``make run``: a unit, a BT-läkare with two placements, supervisors, an assessor, a
+studierektor, an admin, and assessments in different states, all made through the real service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sync.protocol import Acknowledge, Create, Mutation, Sign, Submit
+
+from .assessments.service import Actor, apply_batch, now_ms
+from .auth.sessions import load_principal
+from .catalog import load_catalog
+from .db import Database, Tx
+from .people import repository as people
+from .settings import Settings
+
+DEMO_PASSWORD = "bedside-demo"
+
+DEMO_PEOPLE: dict[str, tuple[str, str, list[str], str | None]] = {
+    # key: (e-mail, name, roles, title)
+    "admin": ("admin@demo.bedside.se", "Alva Admin", ["admin"], "Systemförvaltare"),
+    "trainee": ("bt@demo.bedside.se", "Bea Bergström", ["trainee"], "BT-läkare"),
+    "trainee2": ("bt2@demo.bedside.se", "Emil Nyström", ["trainee"], "BT-läkare"),
+    "assessor": ("bedomare@demo.bedside.se", "Anders Ek", ["assessor"], "Specialistläkare, internmedicin"),
+    "clinical_supervisor": ("handledare@demo.bedside.se", "Karin Lind", ["clinical_supervisor", "assessor"],
+                            "Överläkare, klinisk handledare"),
+    "main_supervisor": ("hhl@demo.bedside.se", "Helena Holm", ["main_supervisor", "clinical_supervisor", "assessor"],
+                        "Distriktsläkare, huvudansvarig handledare"),
+    "studierektor": ("studierektor@demo.bedside.se", "Stefan Rask", ["studierektor"], "BT-studierektor"),
+}
+
+MINI_CEX_DONE: dict[str, Any] = {
+    "setting": "akutmottagning", "encounter": "ny", "focus": "Bröstsmärta, bedömning och handläggning",
+    "complexity": "medel", "patient_age_band": "65-79", "anamnes": 7, "status": 6, "kommunikation": 8,
+    "klinisk_bedomning": 6, "professionalism": 8, "organisation": 5, "helhetsbedomning": 6,
+    "minutes_observed": 20, "minutes_feedback": 10,
+    "strengths": "Strukturerad anamnes och tydlig information till patienten.",
+    "development_areas": "Prioritera differentialdiagnoser tidigare; tidsdisposition.",
+    "agreed_action": "Läs på om riskstratifiering vid bröstsmärta; ny Mini-CEX om två veckor.",
+}
+
+
+async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = True) -> bool:
+    """Load the demo organisation and assessments; returns False when skipped (users exist)."""
+    if only_if_empty and await people.count_users(db) > 0:
+        return False
+    ids = await _people(db)
+    catalog = load_catalog(settings.schemas_dir)
+    today = dt.date.today()
+    programme = await people.create_programme(
+        db, trainee_id=ids["trainee"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
+        start_date=(today - dt.timedelta(days=120)).isoformat())
+    placement = await people.create_placement(
+        db, programme_id=programme, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)",
+        start_date=(today - dt.timedelta(days=120)).isoformat(), end_date=(today + dt.timedelta(days=60)).isoformat(),
+        clinical_supervisor_id=ids["clinical_supervisor"])
+    await people.create_placement(
+        db, programme_id=programme, unit_id=ids["unit2"], specialty="Allmänmedicin",
+        start_date=(today + dt.timedelta(days=61)).isoformat(), end_date=(today + dt.timedelta(days=240)).isoformat(),
+        clinical_supervisor_id=ids["main_supervisor"])
+    programme2 = await people.create_programme(
+        db, trainee_id=ids["trainee2"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
+        start_date=(today - dt.timedelta(days=90)).isoformat())
+    await people.create_placement(
+        db, programme_id=programme2, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)",
+        start_date=(today - dt.timedelta(days=90)).isoformat(), end_date=(today + dt.timedelta(days=30)).isoformat(),
+        clinical_supervisor_id=ids["clinical_supervisor"])
+
+    async def as_user(key: str, mutations: list[Mutation]) -> None:
+        principal = await load_principal(db, ids[key])
+        assert principal is not None
+
+        async def run(tx: Tx) -> None:
+            results = await apply_batch(tx, catalog, Actor.of(principal), mutations, device="demo")
+            refused = [r for r in results if r.status == "rejected"]
+            if refused:
+                raise RuntimeError(f"demo data refused: {refused}")
+
+        await db.transaction(run)
+
+    def create(doc_id: str, form_id: str, data: dict[str, Any], **meta: Any) -> Create:
+        return Create(id=1, doc_id=doc_id, at=now_ms(), form_id=form_id, form_version=1, data=data, meta=meta)
+
+    draft, waiting, signed, done = (str(uuid.uuid4()) for _ in range(4))
+    await as_user("trainee", [
+        create(draft, "mini-cex", {"setting": "vardavdelning", "focus": "Inskrivning, hjärtsvikt"},
+               assessor_id=ids["assessor"], placement_id=placement),
+        create(waiting, "mini-cex", MINI_CEX_DONE, assessor_id=ids["assessor"], placement_id=placement),
+        Submit(id=1, doc_id=waiting, at=now_ms()),
+        create(signed, "mini-cex", MINI_CEX_DONE | {"focus": "Buksmärta"}, assessor_id=ids["clinical_supervisor"],
+               placement_id=placement),
+        Submit(id=1, doc_id=signed, at=now_ms()),
+        create(done, "mini-cex", MINI_CEX_DONE | {"focus": "Synkope", "helhetsbedomning": 7},
+               assessor_id=ids["clinical_supervisor"], placement_id=placement),
+        Submit(id=1, doc_id=done, at=now_ms()),
+    ])
+    await as_user("clinical_supervisor", [Sign(id=1, doc_id=signed, at=now_ms()), Sign(id=1, doc_id=done, at=now_ms())])
+    await as_user("trainee", [Acknowledge(id=1, doc_id=done, at=now_ms(),
+                                          reflection="Bra återkoppling; jag tränar på att prioritera tidigare.")])
+    print_logins()
+    return True
+
+
+async def _people(db: Database) -> dict[str, int]:
+    ids = {
+        "unit": await people.create_unit(db, "Medicinkliniken, Demosjukhuset", "Region Demo"),
+        "unit2": await people.create_unit(db, "Vårdcentralen Demo", "Region Demo"),
+    }
+    for key, (email, name, roles, title) in DEMO_PEOPLE.items():
+        ids[key] = await people.create_user(
+            db, email=email, name=name, password=DEMO_PASSWORD, roles=roles, title=title,
+            studierektor_unit_id=ids["unit"] if "studierektor" in roles else None)
+    return ids
+
+
+def print_logins() -> None:
+    print("Demo data loaded. Log in at http://127.0.0.1:8000 with any of these (password: "
+          f"{DEMO_PASSWORD}):")
+    for email, name, roles, _title in DEMO_PEOPLE.values():
+        print(f"  {email:<32} {name:<16} {', '.join(roles)}")

@@ -1,0 +1,1 @@
+"""People and organisation: users and roles, units, training programmes, placements."""

@@ -1,0 +1,134 @@
+"""HTTP: placements and colleagues a user may pick, the supervisor overview, and administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
+from litestar import Controller, get, post
+
+from ..access import visible_trainees_sql
+from ..auth.principal import Principal
+from ..db import Database
+from ..errors import Forbidden
+from . import repository
+from .overview import trainee_overview
+
+
+class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
+    email: str
+    name: str
+    roles: list[str]
+    password: str | None = None
+    title: str | None = None
+    studierektor_unit_id: int | None = None
+
+
+class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    region: str | None = None
+
+
+class ProgrammeCreate(msgspec.Struct, forbid_unknown_fields=True):
+    trainee_id: int
+    kind: str
+    unit_id: int
+    start_date: str
+    main_supervisor_id: int | None = None
+    end_date: str | None = None
+
+
+class PlacementCreate(msgspec.Struct, forbid_unknown_fields=True):
+    programme_id: int
+    unit_id: int
+    specialty: str
+    start_date: str
+    end_date: str
+    clinical_supervisor_id: int | None = None
+
+
+class Created(msgspec.Struct):
+    id: int
+
+
+async def require_admin(principal: NamedDependency[Principal]) -> Principal:
+    if not principal.is_admin:
+        raise Forbidden("Only an administrator may do this.")
+    return principal
+
+
+class PeopleController(Controller):
+    path = "/api"
+    tags = ["people"]
+
+    @get("/placements", operation_id="listPlacements")
+    async def placements(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:
+        """Placements of the trainees the caller may see (a trainee: their own)."""
+        visible, params = visible_trainees_sql(principal)
+        return await db.fetch(
+            f"""SELECT pl.id, pl.specialty, pl.start_date, pl.end_date, un.name AS unit, pr.trainee_id,
+                       t.name AS trainee_name, pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name
+                FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
+                JOIN units un ON un.id = pl.unit_id JOIN users t ON t.id = pr.trainee_id
+                LEFT JOIN users ks ON ks.id = pl.clinical_supervisor_id
+                WHERE pr.trainee_id IN ({visible}) ORDER BY pl.start_date""",
+            params,
+        )
+
+    @get("/colleagues", operation_id="listColleagues")
+    async def colleagues(self, principal: NamedDependency[Principal], db: NamedDependency[Database], q: FromQuery[str] = "") -> list[dict[str, Any]]:
+        """Colleagues with an account who can assess (name, title), to pick as assessor."""
+        pattern = f"%{q.strip().lower()}%"
+        return await db.fetch(
+            """SELECT DISTINCT u.id, u.name, u.title FROM users u JOIN user_roles r ON r.user_id = u.id
+               WHERE u.active = 1 AND r.role IN ('assessor', 'clinical_supervisor', 'main_supervisor')
+                 AND lower(u.name) LIKE ? ORDER BY u.name LIMIT 50""",
+            (pattern,),
+        )
+
+    @get("/trainees", operation_id="listTrainees")
+    async def trainees(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:
+        """Trainees the caller follows, per placement: signed, waiting and draft assessments, and who is behind."""
+        return await trainee_overview(db, principal)
+
+
+class AdminController(Controller):
+    path = "/api/admin"
+    tags = ["admin"]
+
+    @get("/users", operation_id="adminListUsers")
+    async def list_users(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:
+        """All users and their roles."""
+        await require_admin(principal)
+        return await repository.list_users(db)
+
+    @post("/users", operation_id="adminCreateUser")
+    async def create_user(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[UserCreate]) -> Created:
+        """Create a user with roles (a password is optional: assessors may never log in)."""
+        await require_admin(principal)
+        return Created(await repository.create_user(
+            db, email=data.email, name=data.name, password=data.password, roles=data.roles, title=data.title,
+            studierektor_unit_id=data.studierektor_unit_id))
+
+    @get("/units", operation_id="adminListUnits")
+    async def list_units(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:
+        await require_admin(principal)
+        return await db.fetch("SELECT id, name, region FROM units ORDER BY name")
+
+    @post("/units", operation_id="adminCreateUnit")
+    async def create_unit(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[UnitCreate]) -> Created:
+        await require_admin(principal)
+        return Created(await repository.create_unit(db, data.name, data.region))
+
+    @post("/programmes", operation_id="adminCreateProgramme")
+    async def create_programme(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[ProgrammeCreate]) -> Created:
+        await require_admin(principal)
+        return Created(await repository.create_programme(db, **msgspec.structs.asdict(data)))
+
+    @post("/placements", operation_id="adminCreatePlacement")
+    async def create_placement(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[PlacementCreate]) -> Created:
+        await require_admin(principal)
+        return Created(await repository.create_placement(db, **msgspec.structs.asdict(data)))
+

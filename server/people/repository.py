@@ -1,0 +1,140 @@
+"""Reads and writes of users, units, programmes and placements (used by the API, the CLI and the demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from ..auth.principal import ROLES
+from ..db import Database, Row, Tx, utc_now
+from ..errors import Conflict, InvalidInput, NotFound
+
+PROGRAMME_KINDS = ("BT", "ST", "AT")
+
+
+def _check_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email or len(email) > 320:
+        raise InvalidInput(f"{email!r} is not an e-mail address.", extra=[{"field": "/email", "message": "Not an e-mail address."}])
+    return email
+
+
+async def create_user(
+    db: Database, *, email: str, name: str, password: str | None, roles: Iterable[str],
+    title: str | None = None, studierektor_unit_id: int | None = None,
+) -> int:
+    """Create a user with roles; returns the id. Refuses a taken e-mail, an unknown role, a short password."""
+    email = _check_email(email)
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise InvalidInput(f"Unknown role(s) {', '.join(unknown)}; roles are: {', '.join(ROLES)}.")
+    if not name.strip():
+        raise InvalidInput("A name is required.", extra=[{"field": "/name", "message": "Required."}])
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                           extra=[{"field": "/password", "message": "Too short."}])
+    if "studierektor" in roles and studierektor_unit_id is None:
+        raise InvalidInput("A studierektor needs the unit they are responsible for (studierektor_unit_id).")
+    password_hash = await hash_password(password) if password else None
+
+    async def insert(tx: Tx) -> int:
+        if await tx.fetchone("SELECT id FROM users WHERE lower(email) = ?", (email,)):
+            raise Conflict(f"A user with e-mail {email} already exists.", reason="exists")
+        if studierektor_unit_id is not None and not await tx.fetchone("SELECT id FROM units WHERE id = ?", (studierektor_unit_id,)):
+            raise NotFound(f"Unit {studierektor_unit_id} does not exist.")
+        row = await tx.fetchone(
+            "INSERT INTO users (email, name, title, password_hash, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id",
+            (email, name.strip(), title, password_hash, utc_now()),
+        )
+        assert row is not None
+        user_id = int(row["id"])
+        await tx.executemany(
+            "INSERT INTO user_roles (user_id, role, unit_id) VALUES (?, ?, ?)",
+            [(user_id, role, studierektor_unit_id if role == "studierektor" else None) for role in roles],
+        )
+        return user_id
+
+    return await db.transaction(insert)
+
+
+async def create_unit(db: Database, name: str, region: str | None = None) -> int:
+    if not name.strip():
+        raise InvalidInput("A unit needs a name.")
+
+    async def insert(tx: Tx) -> int:
+        if await tx.fetchone("SELECT id FROM units WHERE name = ?", (name.strip(),)):
+            raise Conflict(f"A unit named {name!r} already exists.", reason="exists")
+        row = await tx.fetchone("INSERT INTO units (name, region, created_at) VALUES (?, ?, ?) RETURNING id",
+                                (name.strip(), region, utc_now()))
+        assert row is not None
+        return int(row["id"])
+
+    return await db.transaction(insert)
+
+
+async def _require_user_with_role(tx: Tx, user_id: int, role: str, what: str) -> None:
+    if not await tx.fetchone("SELECT 1 AS ok FROM user_roles WHERE user_id = ? AND role = ?", (user_id, role)):
+        raise InvalidInput(f"User {user_id} cannot be {what}: they do not have the role {role}.")
+
+
+async def create_programme(
+    db: Database, *, trainee_id: int, kind: str, unit_id: int, main_supervisor_id: int | None, start_date: str,
+    end_date: str | None = None,
+) -> int:
+    if kind not in PROGRAMME_KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(PROGRAMME_KINDS)}.")
+
+    async def insert(tx: Tx) -> int:
+        await _require_user_with_role(tx, trainee_id, "trainee", "the trainee")
+        if main_supervisor_id is not None:
+            await _require_user_with_role(tx, main_supervisor_id, "main_supervisor", "main supervisor")
+        row = await tx.fetchone(
+            """INSERT INTO programmes (trainee_id, kind, unit_id, main_supervisor_id, start_date, end_date)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+            (trainee_id, kind, unit_id, main_supervisor_id, start_date, end_date),
+        )
+        assert row is not None
+        return int(row["id"])
+
+    return await db.transaction(insert)
+
+
+async def create_placement(
+    db: Database, *, programme_id: int, unit_id: int, specialty: str, start_date: str, end_date: str,
+    clinical_supervisor_id: int | None,
+) -> int:
+    if end_date < start_date:
+        raise InvalidInput("A placement cannot end before it starts.")
+
+    async def insert(tx: Tx) -> int:
+        if not await tx.fetchone("SELECT id FROM programmes WHERE id = ?", (programme_id,)):
+            raise NotFound(f"Programme {programme_id} does not exist.")
+        if clinical_supervisor_id is not None:
+            await _require_user_with_role(tx, clinical_supervisor_id, "clinical_supervisor", "clinical supervisor")
+        row = await tx.fetchone(
+            """INSERT INTO placements (programme_id, unit_id, specialty, start_date, end_date, clinical_supervisor_id)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+            (programme_id, unit_id, specialty, start_date, end_date, clinical_supervisor_id),
+        )
+        assert row is not None
+        return int(row["id"])
+
+    return await db.transaction(insert)
+
+
+async def list_users(db: Database) -> list[Row]:
+    rows = await db.fetch(
+        """SELECT u.id, u.email, u.name, u.title, u.active, r.role FROM users u
+           LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.name, u.id""")
+    users: dict[int, Row] = {}
+    for r in rows:
+        user = users.setdefault(r["id"], {k: r[k] for k in ("id", "email", "name", "title", "active")} | {"roles": []})
+        if r["role"]:
+            user["roles"].append(r["role"])
+    return list(users.values())
+
+
+async def count_users(db: Database) -> int:
+    row = await db.fetchone("SELECT count(*) AS n FROM users")
+    return int(row["n"]) if row else 0

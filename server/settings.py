@@ -1,0 +1,128 @@
+"""Settings, read once from environment variables.
+
+Every setting is listed in ``SETTINGS_DOC`` with its variable name, default and meaning; the README
+lists the same variables and a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: (environment variable, default shown in docs, what it does)
+SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
+    ("BEDSIDE_DATABASE_URL", "sqlite:///data/bedside.sqlite3",
+     "Database. `sqlite:///relative/path.sqlite3`, `sqlite:////absolute/path.sqlite3` or "
+     "`postgresql://user:password@host:5432/dbname`."),
+    ("BEDSIDE_SECRET_KEY", "(generated into data/secret_key on first start)",
+     "Key for signing CSRF tokens and hashing capability tokens. Required when BEDSIDE_ENV=production; "
+     "every server process of one deployment must share it."),
+    ("BEDSIDE_ENV", "development", "`development` or `production` (production refuses to start without a secret key "
+     "and sets Secure cookies)."),
+    ("BEDSIDE_BASE_URL", "http://127.0.0.1:8000", "Public address of the app, used in links in e-mail and QR codes."),
+    ("BEDSIDE_HOST", "127.0.0.1", "Address `bedside serve` listens on."),
+    ("BEDSIDE_PORT", "8000", "Port `bedside serve` listens on."),
+    ("BEDSIDE_MAX_BODY_BYTES", "1048576", "Largest request body accepted by any endpoint (bytes); larger is a 413."),
+    ("BEDSIDE_MAX_SYNC_BYTES", "524288", "Largest `/api/sync` request body (bytes); larger is a 413."),
+    ("BEDSIDE_SESSION_DAYS", "14", "How long a login session lasts without use (days)."),
+    ("BEDSIDE_SCHEMAS_DIR", "schemas", "Folder of the form catalog (`catalog.json`, `forms/`, `vocabularies/`)."),
+    ("BEDSIDE_PWA_DIR", "pwa", "Folder of the PWA's static files, served at `/`."),
+)
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def _resolve(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///data/bedside.sqlite3"
+    secret_key: str = ""
+    env: str = "development"
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 1024 * 1024
+    max_sync_bytes: int = 512 * 1024
+    session_days: int = 14
+    schemas_dir: Path = field(default_factory=lambda: REPO_ROOT / "schemas")
+    pwa_dir: Path = field(default_factory=lambda: REPO_ROOT / "pwa")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The database file for a ``sqlite:///`` URL (three slashes: relative to the repository)."""
+        rest = self.database_url.removeprefix("sqlite://")
+        if rest.startswith("//"):  # sqlite:////abs/path
+            return Path(rest[1:])
+        return _resolve(rest.lstrip("/"))
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.env == "production" or self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = _env("BEDSIDE_ENV", "development")
+        if env not in ("development", "production"):
+            raise SettingsError(f"BEDSIDE_ENV must be 'development' or 'production', not {env!r}")
+        settings = cls(
+            database_url=_env("BEDSIDE_DATABASE_URL", cls.database_url),
+            secret_key=_env("BEDSIDE_SECRET_KEY", ""),
+            env=env,
+            base_url=_env("BEDSIDE_BASE_URL", cls.base_url).rstrip("/"),
+            host=_env("BEDSIDE_HOST", cls.host),
+            port=_int("BEDSIDE_PORT", cls.port),
+            max_body_bytes=_int("BEDSIDE_MAX_BODY_BYTES", cls.max_body_bytes),
+            max_sync_bytes=_int("BEDSIDE_MAX_SYNC_BYTES", cls.max_sync_bytes),
+            session_days=_int("BEDSIDE_SESSION_DAYS", cls.session_days),
+            schemas_dir=_resolve(_env("BEDSIDE_SCHEMAS_DIR", "schemas")),
+            pwa_dir=_resolve(_env("BEDSIDE_PWA_DIR", "pwa")),
+        )
+        if not (settings.is_sqlite or settings.database_url.startswith(("postgres://", "postgresql://"))):
+            raise SettingsError("BEDSIDE_DATABASE_URL must start with sqlite:/// or postgresql://")
+        return settings.with_secret_key()
+
+    def with_secret_key(self) -> Settings:
+        """Fill in the secret key: required in production, otherwise kept in a file beside the data."""
+        if self.secret_key:
+            return self
+        if self.env == "production":
+            raise SettingsError("BEDSIDE_SECRET_KEY must be set when BEDSIDE_ENV=production")
+        key_file = (self.sqlite_path.parent if self.is_sqlite else REPO_ROOT / "data") / "secret_key"
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return _replace(self, secret_key=key_file.read_text().strip())
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot run with."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _replace(settings: Settings, **changes: object) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)  # type: ignore[arg-type]

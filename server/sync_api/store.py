@@ -1,0 +1,103 @@
+"""One sync request in one transaction: exactly-once bookkeeping, the mutations, and the pull.
+
+Statements per request are a constant handful whatever the batch size (set-based reads and
+``executemany`` writes), because each awaited statement costs about 100 µs on this machine.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from sync.ordering import classify_mutation_ids, duplicate_of, gap_result
+from sync.protocol import MutationResult, SyncRequest
+
+from ..access import visible_assessments_where
+from ..assessments.repository import VIEW_SELECT
+from ..assessments.service import Actor, apply_batch
+from ..assessments.views import AssessmentView, anonymous_forms, views_for
+from ..catalog import Catalog
+from ..db import Database, Tx, utc_now
+from ..errors import Forbidden
+
+PAGE_SIZE = 200
+_decode_result = msgspec.json.Decoder(MutationResult).decode
+_encode = msgspec.json.encode
+
+
+class SyncAnswer(msgspec.Struct):
+    """``results`` in the order of the request's mutations; ``changes`` since the checkpoint, own writes
+    included; send ``checkpoint`` as ``since`` next time; when ``has_more``, pull again at once."""
+
+    results: list[MutationResult]
+    changes: list[AssessmentView]
+    checkpoint: int
+    has_more: bool
+
+
+async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest) -> list[MutationResult]:
+    """Apply the request's mutations exactly once, in order, recording each result."""
+    if not request.mutations:
+        return []
+    client = await tx.fetchone(
+        f"SELECT actor, last_mutation_id FROM sync_clients WHERE client_id = ?{tx.for_update}", (request.client_id,))
+    if client is not None and client["actor"] != actor.id:
+        raise Forbidden("This client_id belongs to another person: make a new client_id for this login.")
+    last = int(client["last_mutation_id"]) if client else 0
+    dispositions = classify_mutation_ids(last, [m.id for m in request.mutations])
+    fresh = [m for m, d in zip(request.mutations, dispositions) if d == "apply"]
+    replayed = [m.id for m, d in zip(request.mutations, dispositions) if d == "duplicate"]
+    stored: dict[int, MutationResult] = {}
+    if replayed:
+        marks = ", ".join("?" for _ in replayed)
+        for r in await tx.fetch(
+            f"SELECT mutation_id, result FROM sync_results WHERE client_id = ? AND mutation_id IN ({marks})",
+            [request.client_id, *replayed],
+        ):
+            stored[int(r["mutation_id"])] = _decode_result(r["result"])
+    applied = await apply_batch(tx, catalog, actor, fresh, device=request.client_id) if fresh else []
+    by_id = {r.id: r for r in applied}
+    if fresh:
+        await tx.executemany(
+            "INSERT INTO sync_results (client_id, mutation_id, result) VALUES (?, ?, ?)",
+            [(request.client_id, r.id, _encode(r).decode()) for r in applied],
+        )
+        await tx.execute(
+            """INSERT INTO sync_clients (client_id, actor, last_mutation_id, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id,
+                 updated_at = excluded.updated_at""",
+            (request.client_id, actor.id, fresh[-1].id, utc_now()),
+        )
+    expected = (fresh[-1].id if fresh else last) + 1
+    results = []
+    for m, d in zip(request.mutations, dispositions):
+        if d == "apply":
+            results.append(by_id[m.id])
+        elif d == "duplicate":
+            results.append(by_id[m.id] if m.id in by_id else duplicate_of(m, stored.get(m.id)))
+        else:
+            results.append(gap_result(m, expected))
+    return results
+
+
+async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int) -> tuple[list[AssessmentView], int, bool]:
+    """Changes the actor may see with a sequence number above ``since``, oldest first, one page."""
+    where, params = visible_assessments_where(actor.principal, anonymous_forms(catalog))
+    rows = await reader.fetch(
+        f"{VIEW_SELECT} WHERE a.seq > ? AND {where} ORDER BY a.seq LIMIT {PAGE_SIZE + 1}", [since, *params])
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    checkpoint = int(rows[-1]["seq"]) if rows else since
+    return await views_for(reader, rows, actor.principal, catalog), checkpoint, has_more
+
+
+async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest) -> SyncAnswer:
+    if not request.mutations:  # a pure pull reads beside the writer
+        changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)
+        return SyncAnswer([], changes, checkpoint, has_more)
+
+    async def run(tx: Tx) -> SyncAnswer:
+        results = await push(tx, catalog, actor, request)
+        changes, checkpoint, has_more = await pull(tx, catalog, actor, request.since)
+        return SyncAnswer(results, changes, checkpoint, has_more)
+
+    return await db.transaction(run)

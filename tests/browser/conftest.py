@@ -1,0 +1,193 @@
+"""Browser tests: a real ``bedside serve`` process (temp SQLite, demo data) that tests stop and start,
+and phone-sized Chromium profiles (persistent, so a "phone restart" keeps IndexedDB and the service
+worker cache). Debian's Chromium, never a downloaded one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import urllib.request
+from collections.abc import Iterator
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.live_server import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PASSWORD = "bedside-demo"
+TRAINEE = "bt@demo.bedside.se"
+ASSESSOR = "bedomare@demo.bedside.se"
+ASSESSOR_NAME = "Anders Ek"
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+            if not Path(CHROMIUM).exists():
+                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is missing (make test installs it)"))
+
+
+class Server(LiveServer):
+    """The live server plus direct reads of its database and API, for the tests' assertions."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.db_path = tmp / "db.sqlite3"
+        super().__init__(f"sqlite:///{self.db_path}", log_path=tmp / "server.log")
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        con = sqlite3.connect(self.db_path)
+        con.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in con.execute(sql, params)]
+        finally:
+            con.close()
+
+    def api(self, email: str, path: str) -> Any:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        login = urllib.request.Request(self.base_url + "/api/auth/login", method="POST",
+                                       data=json.dumps({"email": email, "password": PASSWORD}).encode(),
+                                       headers={"Content-Type": "application/json"})
+        opener.open(login, timeout=10).read()
+        with opener.open(self.base_url + path, timeout=10) as r:
+            return json.loads(r.read())
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    s = Server(tmp_path)
+    s.cli("demo")
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+class Device:
+    """One phone: a persistent Chromium profile that can be closed and opened again."""
+
+    def __init__(self, playwright: Any, profile: Path, server: Server) -> None:
+        self.playwright, self.profile, self.server = playwright, profile, server
+        self.context: Any = None
+        self.page: Any = None
+        self.errors: list[str] = []
+
+    def open(self, path: str = "/") -> Any:
+        self.context = self.playwright.chromium.launch_persistent_context(
+            str(self.profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="sv-SE")
+        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self.page.set_default_timeout(15000)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(self.server.base_url + path)
+        return self.page
+
+    def close(self) -> None:
+        if self.context:
+            self.context.close()
+        self.context = self.page = None
+
+    # --- steps -------------------------------------------------------------------------------
+    def login(self, email: str) -> None:
+        p = self.page
+        p.fill("#email", email)
+        p.fill("#password", PASSWORD)
+        p.click("form button[type=submit]")
+        p.wait_for_selector("#new-assessment")
+        p.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        p.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    def synced(self, timeout: float = 20000) -> None:
+        """Wait until the outbox is empty and the last sync succeeded."""
+        self.page.wait_for_function(
+            "document.querySelector('#pending')?.textContent === 'Allt synkat'"
+            " && document.querySelector('#conn')?.textContent === 'Online'", timeout=timeout)
+
+    def sync_now(self) -> None:
+        self.page.click("#sync-now")
+        self.synced()
+
+    def start_mini_cex(self, assessor_name: str = ASSESSOR_NAME) -> str:
+        p = self.page
+        p.click("#new-assessment")
+        p.wait_for_selector("#assessor-select option:nth-child(2)", state="attached")
+        p.select_option("#form-select", label="Mini-CEX")
+        option = p.locator("#assessor-select option", has_text=assessor_name).first
+        p.select_option("#assessor-select", value=option.get_attribute("value"))
+        p.click("#start")
+        p.wait_for_selector("form[data-ready]")
+        return str(p.url.split("#/a/")[1])
+
+    def open_doc(self, doc_id: str) -> None:
+        self.page.goto(f"{self.server.base_url}/#/a/{doc_id}")
+        self.page.wait_for_selector(f"form[data-doc='{doc_id}'][data-ready]")
+
+    def choose(self, pointer: str, value: Any) -> None:
+        self.page.click(f"[data-pointer='{pointer}'] label[data-value='{json.dumps(value, ensure_ascii=False)}']")
+
+    def type(self, pointer: str, text: str) -> None:
+        self.page.fill(f"[data-pointer='{pointer}'] input, [data-pointer='{pointer}'] textarea", text)
+
+    def value(self, pointer: str) -> Any:
+        """What the form shows for a field (checked option's value, or the text)."""
+        return self.page.evaluate(
+            """(pointer) => {
+                const el = document.querySelector(`[data-pointer='${pointer}']`);
+                const checked = el.querySelector('input:checked');
+                if (checked) return JSON.parse(el.querySelector(`label[for='${checked.id}']`).dataset.value);
+                const input = el.querySelector('input:not([type=radio]), textarea');
+                return input ? input.value : null;
+            }""", pointer)
+
+    def stored(self, doc_id: str) -> Any:
+        """The document as IndexedDB holds it on this device."""
+        return self.page.evaluate(
+            """(id) => new Promise((ok, fail) => {
+                const req = indexedDB.open('bedside');
+                req.onsuccess = () => {
+                    const get = req.result.transaction('docs').objectStore('docs').get(id);
+                    get.onsuccess = () => { ok(get.result); req.result.close(); };
+                    get.onerror = fail;
+                };
+                req.onerror = fail;
+            })""", doc_id)
+
+    def outbox(self) -> Any:
+        return self.page.evaluate(
+            """() => new Promise((ok, fail) => {
+                const req = indexedDB.open('bedside');
+                req.onsuccess = () => {
+                    const all = req.result.transaction('outbox').objectStore('outbox').getAll();
+                    all.onsuccess = () => { ok(all.result); req.result.close(); };
+                    all.onerror = fail;
+                };
+                req.onerror = fail;
+            })""")
+
+
+@pytest.fixture
+def devices(playwright: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
+    made: list[Device] = []
+
+    def make(name: str) -> Device:
+        d = Device(playwright, tmp_path / f"profile-{name}", server)
+        made.append(d)
+        return d
+
+    yield make
+    for d in made:
+        d.close()
+        shutil.rmtree(d.profile, ignore_errors=True)

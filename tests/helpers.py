@@ -1,0 +1,39 @@
+"""Small helpers shared by API tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from litestar.testing import AsyncTestClient
+
+T = TypeVar("T")
+
+MINI_CEX_COMPLETE: dict[str, Any] = {
+    "setting": "akutmottagning", "encounter": "ny", "focus": "Bröstsmärta", "complexity": "medel",
+    "patient_age_band": "65-79", "anamnes": 7, "status": 6, "kommunikation": 8, "klinisk_bedomning": 6,
+    "professionalism": "ej_observerat", "organisation": 5, "helhetsbedomning": 6, "minutes_observed": 20,
+    "minutes_feedback": 10, "strengths": "Strukturerad anamnes.", "development_areas": "Tidsdisposition.",
+    "agreed_action": "Ny Mini-CEX om två veckor.",
+}
+
+
+async def create_mini_cex(client: AsyncTestClient, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    response = await client.post("/api/assessments", json={"form_id": "mini-cex", **body}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def in_app(client: AsyncTestClient, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run ``fn(*args)`` on the app's own event loop: the test client runs the app (and its database
+    connections) in a portal thread, and asyncio objects belong to one loop."""
+    return await asyncio.to_thread(client.blocking_portal.call, fn, *args)
+
+
+async def count_rows(client: AsyncTestClient, table: str) -> int:
+    async def count() -> int:
+        row = await client.app.state.db.fetchone(f"SELECT count(*) AS n FROM {table}")
+        return int(row["n"])
+
+    return await in_app(client, count)

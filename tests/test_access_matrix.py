@@ -1,0 +1,146 @@
+"""Who may do what: every endpoint × role × own/other record, in one table.
+
+"own" records belong to the people around ``trainee`` (their assessor, clinical supervisor, HHL,
+studierektor); "other" records belong to ``other_trainee``, so for the same people they are someone
+else's. An admin administers but never reads assessment content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.helpers import MINI_CEX_COMPLETE
+from tests.test_lifecycle import SLUTBEDOMNING
+from tests.world import World, login
+
+ROLES = ("trainee", "assessor", "clinical_supervisor", "main_supervisor", "studierektor", "admin")
+N = 404  # not visible at all
+
+# endpoint -> (state of the record it acts on, expected status per role on an own record)
+OWN: dict[str, tuple[str, tuple[int, ...]]] = {
+    "read":        ("draft",        (200, 200, 200, 200, 200, N)),
+    "audit":       ("draft",        (200, 200, 200, 200, 200, N)),
+    "edit":        ("draft",        (200, 200, 403, 403, 403, N)),
+    "submit":      ("complete",     (200, 200, 403, 403, 403, N)),
+    "delete":      ("draft",        (200, 200, 403, 403, 403, N)),
+    "return":      ("submitted",    (403, 200, 403, 403, 403, N)),
+    "sign":        ("submitted",    (403, 200, 403, 403, 403, N)),
+    "acknowledge": ("signed",       (200, 403, 403, 403, 403, N)),
+    "amend":       ("signed",       (201, 201, 403, 403, 403, N)),
+    "countersign": ("slutbedomning", (403, N, 403, 200, 403, N)),
+    "create":      ("none",         (201, 201, 201, 201, 403, 403)),
+    "listed":      ("draft",        (200, 200, 200, 200, 200, N)),
+    "overview":    ("none",         (200, N, 200, 200, 200, N)),
+    "admin":       ("none",         (403, 403, 403, 403, 403, 200)),
+}
+# The same people acting on someone else's record: invisible, except that any colleague with an
+# assessing role may start an assessment of any trainee (the bedside colleague), and admin stays admin.
+OTHER: dict[str, tuple[int, ...]] = {
+    name: (N,) * 6 for name in OWN
+} | {
+    "create": (403, 201, 201, 201, 403, 403),
+    "admin": OWN["admin"][1],
+}
+
+
+async def _make_record(client: AsyncTestClient, world: World, side: str, state: str) -> dict[str, Any] | None:
+    prefix = "" if side == "own" else "other_"
+    if state == "none":
+        return None
+    if state == "slutbedomning":
+        ks = await login(client, world, f"{prefix}clinical_supervisor")
+        doc = (await client.post("/api/assessments", headers=ks, json={
+            "form_id": "slutbedomning-bt", "trainee_id": world.id(f"{prefix}trainee"),
+            "placement_id": world.placements[f"{prefix}placement"], "data": SLUTBEDOMNING})).json()
+        for step in ("submit", "sign"):
+            assert (await client.post(f"/api/assessments/{doc['doc_id']}/{step}", headers=ks)).status_code == 200
+        trainee = await login(client, world, f"{prefix}trainee")
+        r = await client.post(f"/api/assessments/{doc['doc_id']}/acknowledge", headers=trainee, json={})
+        assert r.status_code == 200, r.text
+        return doc
+    trainee = await login(client, world, f"{prefix}trainee")
+    data = MINI_CEX_COMPLETE if state != "draft" else {"focus": "Yrsel"}
+    r = await client.post("/api/assessments", headers=trainee, json={
+        "form_id": "mini-cex", "assessor_id": world.id(f"{prefix}assessor"),
+        "placement_id": world.placements[f"{prefix}placement"], "data": data})
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    if state in ("submitted", "signed"):
+        assert (await client.post(f"/api/assessments/{doc['doc_id']}/submit", headers=trainee)).status_code == 200
+    if state == "signed":
+        assessor = await login(client, world, f"{prefix}assessor")
+        assert (await client.post(f"/api/assessments/{doc['doc_id']}/sign", headers=assessor)).status_code == 200
+    return (await client.get(f"/api/assessments/{doc['doc_id']}")).json() if state != "draft" else doc
+
+
+def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], dict[str, Any] | None, World, str], Awaitable[int]]:
+    async def act(client: AsyncTestClient, h: dict[str, str], doc: dict[str, Any] | None, world: World, side: str) -> int:
+        url = f"/api/assessments/{doc['doc_id']}" if doc else ""
+        prefix = "" if side == "own" else "other_"
+        if name == "read":
+            return (await client.get(url)).status_code
+        if name == "audit":
+            return (await client.get(f"{url}/audit")).status_code
+        if name == "edit":
+            return (await client.patch(url, headers=h, json={"base_version": doc["version"], "data": {"focus": "Ny"}})).status_code
+        if name == "delete":
+            return (await client.delete(url, headers=h)).status_code
+        if name in ("submit", "sign", "countersign", "acknowledge", "return", "amend"):
+            body = {"reason": "Komplettera"} if name == "return" else {}
+            return (await client.post(f"{url}/{name}", headers=h, json=body)).status_code
+        if name == "create":
+            body = {"form_id": "mini-cex", "trainee_id": world.id(f"{prefix}trainee")}
+            if role == "trainee":  # a trainee names the assessor; an assessor is the assessor
+                body["assessor_id"] = world.id(f"{prefix}assessor")
+            return (await client.post("/api/assessments", headers=h, json=body)).status_code
+        if name == "listed":
+            listed = (await client.get("/api/assessments")).json()
+            return 200 if doc["doc_id"] in {a["doc_id"] for a in listed} else N
+        if name == "overview":
+            trainees = (await client.get("/api/trainees")).json()
+            return 200 if world.id(f"{prefix}trainee") in {t["trainee_id"] for t in trainees} else N
+        if name == "admin":
+            return (await client.get("/api/admin/users")).status_code
+        raise AssertionError(name)
+
+    return act
+
+
+async def test_access_matrix(client: AsyncTestClient, world: World) -> None:
+    mismatches = []
+    for endpoint, (state, own_expected) in OWN.items():
+        for side, expected in (("own", own_expected), ("other", OTHER[endpoint])):
+            for role, status in zip(ROLES, expected):
+                doc = await _make_record(client, world, side, state)
+                headers = await login(client, world, role)
+                got = await _action(endpoint, role)(client, headers, doc, world, side)
+                if got != status:
+                    mismatches.append(f"{endpoint} {side} as {role}: expected {status}, got {got}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+async def test_changes_need_the_csrf_header(client: AsyncTestClient, world: World) -> None:
+    await login(client, world, "trainee")
+    response = await client.post("/api/assessments", json={"form_id": "mini-cex"})
+    assert response.status_code == 403 and "X-CSRF-Token" in response.json()["detail"]
+    wrong = await client.post("/api/assessments", json={"form_id": "mini-cex"}, headers={"X-CSRF-Token": "guess"})
+    assert wrong.status_code == 403
+
+
+async def test_logged_out_means_401_everywhere(client: AsyncTestClient, world: World) -> None:
+    headers = await login(client, world, "trainee")
+    assert (await client.post("/api/auth/logout", headers=headers)).status_code == 200
+    world.sessions.clear()
+    for url in ("/api/assessments", "/api/trainees", "/api/placements", "/api/auth/session"):
+        assert (await client.get(url)).status_code == 401, url
+
+
+async def test_wrong_password_is_refused_and_rate_limited(client: AsyncTestClient, world: World) -> None:
+    statuses = [
+        (await client.post("/api/auth/login", json={"email": world.emails["trainee"], "password": "wrong"})).status_code
+        for _ in range(11)
+    ]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429

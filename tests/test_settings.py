@@ -1,0 +1,37 @@
+"""Every setting is documented in the README, and bad values are refused with a clear message."""
+
+import re
+
+import pytest
+
+from server.settings import REPO_ROOT, SETTINGS_DOC, Settings, SettingsError
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    documented = set(re.findall(r"\| `(BEDSIDE_[A-Z_]+)` \|", readme))
+    assert documented == {name for name, _, _ in SETTINGS_DOC}
+
+
+def test_every_setting_read_from_the_environment_is_in_the_doc_list() -> None:
+    source = (REPO_ROOT / "server" / "settings.py").read_text()
+    read = set(re.findall(r'_(?:env|int)\("(BEDSIDE_[A-Z_]+)"', source))
+    assert read == {name for name, _, _ in SETTINGS_DOC}
+
+
+def test_a_non_number_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEDSIDE_PORT", "eighty")
+    with pytest.raises(SettingsError, match="BEDSIDE_PORT"):
+        Settings.from_env()
+
+
+def test_production_requires_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEDSIDE_ENV", "production")
+    monkeypatch.delenv("BEDSIDE_SECRET_KEY", raising=False)
+    with pytest.raises(SettingsError, match="BEDSIDE_SECRET_KEY"):
+        Settings.from_env()
+
+
+def test_sqlite_urls_resolve_relative_and_absolute_paths() -> None:
+    assert Settings(database_url="sqlite:////tmp/x.sqlite3").sqlite_path.as_posix() == "/tmp/x.sqlite3"
+    assert Settings(database_url="sqlite:///data/b.sqlite3").sqlite_path == REPO_ROOT / "data" / "b.sqlite3"
