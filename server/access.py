@@ -10,9 +10,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .auth.principal import Principal
+
+if TYPE_CHECKING:
+    from .assessments.actor import Actor
 
 
 def supervised_trainees_sql(p: Principal) -> tuple[str, list[Any]]:
@@ -53,3 +56,10 @@ def visible_assessments_where(p: Principal, anonymous_forms: tuple[str, ...], al
         own_params.extend(anonymous_forms)
     condition = f"({own} OR {alias}.assessor_id = ? OR {alias}.trainee_id IN ({supervised}))"
     return condition, [*own_params, p.user_id, *params]
+
+
+def actor_visibility_where(actor: Actor, anonymous_forms: tuple[str, ...], alias: str = "a") -> tuple[str, list[Any]]:
+    """What an actor may read: a user by the rules above; a request-link holder only their one assessment."""
+    if actor.principal is None:
+        return f"{alias}.id = ?", [actor.request_doc_id]
+    return visible_assessments_where(actor.principal, anonymous_forms, alias)

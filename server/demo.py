@@ -9,7 +9,8 @@ from typing import Any
 
 from sync.protocol import Acknowledge, Create, Mutation, Sign, Submit
 
-from .assessments.service import Actor, apply_batch, now_ms
+from .assessments.actor import Actor
+from .assessments.service import apply_batch, now_ms
 from .auth.sessions import load_principal
 from .catalog import load_catalog
 from .db import Database, Tx

@@ -173,3 +173,18 @@ async def test_a_client_id_belongs_to_one_person(client: AsyncTestClient, world:
     response = await client.post("/api/sync", headers=phone.headers, json={
         "client_id": phone.client_id, "since": 0, "mutations": [create(phone, world)]})
     assert response.status_code == 403
+
+
+async def test_refused_content_is_kept_in_the_audit_trail_but_never_a_personnummer(
+    client: AsyncTestClient, world: World
+) -> None:
+    phone = Device(client, await login(client, world, "trainee"))
+    m = create(phone, world, MINI_CEX_COMPLETE)
+    await phone.push(m, phone.mutation("submit", m["doc_id"]))
+    answer = await phone.push(
+        phone.mutation("edit", m["doc_id"], base_version=2, fields={"/strengths": "Lugn och metodisk"}),
+        phone.mutation("edit", m["doc_id"], base_version=2, fields={"/strengths": "Pat 19121212-1212"}))
+    assert reasons(answer) == ["not_editable", "identity_number"]
+    response = await client.get(f"/api/assessments/{m['doc_id']}/audit")
+    text = response.text
+    assert "Lugn och metodisk" in text and "19121212" not in text

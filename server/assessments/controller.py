@@ -38,7 +38,8 @@ from ..errors import (
     NotFound,
 )
 from .repository import VIEW_SELECT
-from .service import Actor, apply_batch, now_ms
+from .actor import Actor
+from .service import apply_batch, now_ms
 from .views import AssessmentView, anonymous_forms, views_for
 
 HTTP_DEVICE = "api"
@@ -104,7 +105,7 @@ def _raise_for(result: MutationResult) -> None:
 async def _view(db: NamedDependency[Database], principal: NamedDependency[Principal], catalog: NamedDependency[Catalog], doc_id: FromPath[str]) -> AssessmentView:
     where, params = visible_assessments_where(principal, anonymous_forms(catalog))
     rows = await db.fetch(f"{VIEW_SELECT} WHERE a.id = ? AND {where}", [doc_id, *params])
-    views = await views_for(db, rows, principal, catalog)
+    views = await views_for(db, rows, Actor.of(principal), catalog)
     if not views:
         raise NotFound(f"Assessment {doc_id} does not exist or is not yours to see.")
     return views[0]
@@ -112,7 +113,8 @@ async def _view(db: NamedDependency[Database], principal: NamedDependency[Princi
 
 async def _apply(db: NamedDependency[Database], catalog: NamedDependency[Catalog], principal: NamedDependency[Principal], mutation: Mutation) -> AssessmentView:
     async def run(tx: Tx) -> list[MutationResult]:
-        return await apply_batch(tx, catalog, Actor.of(principal), [mutation], device=HTTP_DEVICE)
+        return await apply_batch(tx, catalog, Actor.of(principal), [mutation], device=HTTP_DEVICE,
+                                 audit_rejections=False)
 
     (result,) = await db.transaction(run)
     _raise_for(result)
@@ -138,7 +140,7 @@ class AssessmentController(Controller):
 
         rows = await db.fetch(f"{VIEW_SELECT} WHERE {' AND '.join(conditions)} ORDER BY a.updated_at DESC LIMIT 500",
                               values)
-        return await views_for(db, rows, principal, catalog)
+        return await views_for(db, rows, Actor.of(principal), catalog)
 
     @post("/", operation_id="createAssessment", status_code=201)
     async def create(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog],
@@ -223,7 +225,7 @@ class AssessmentController(Controller):
         """Delete a draft (a tombstone remains for devices that have it)."""
         async def run(tx: Tx) -> list[MutationResult]:
             return await apply_batch(tx, catalog, Actor.of(principal), [Delete(id=1, doc_id=doc_id, at=now_ms())],
-                                     device=HTTP_DEVICE)
+                                     device=HTTP_DEVICE, audit_rejections=False)
 
         (result,) = await db.transaction(run)
         _raise_for(result)

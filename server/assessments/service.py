@@ -33,11 +33,11 @@ from sync.protocol import (
     kind_of,
 )
 
-from ..auth.principal import Principal
 from ..catalog import Catalog, FormVersion
 from ..db import Row, Tx, utc_now
 from ..privacy import identity_error_message
 from . import repository
+from .actor import Actor
 from .participants import TraineeContext, load_trainee_contexts, participant_roles
 from .permissions import allowed_roles, may
 from .validation import describe, identity_number_field, schema_errors
@@ -47,19 +47,6 @@ ASSESSING_ROLES = frozenset({"assessor", "clinical_supervisor", "main_supervisor
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who makes a change: a logged-in user (``principal``) or, later, an assessor holding a request link."""
-
-    id: str
-    name: str
-    principal: Principal
-
-    @classmethod
-    def of(cls, principal: Principal) -> Actor:
-        return cls(id=principal.actor, name=principal.name, principal=principal)
 
 
 @dataclass
@@ -76,6 +63,7 @@ class _Batch:
     users: dict[int, Row]
     changed: dict[str, Row] = field(default_factory=dict)
     audit: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    audit_rejections: bool = True
 
 
 class Refused(Exception):
@@ -86,9 +74,13 @@ class Refused(Exception):
 
 
 async def apply_batch(
-    tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], *, device: str
+    tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], *, device: str,
+    audit_rejections: bool = True,
 ) -> list[MutationResult]:
+    """``audit_rejections``: keep refused content in the audit trail (sync: the device's outbox is the
+    only other copy); an HTTP caller gets the refusal at once and still holds what it sent."""
     batch = await _load_batch(tx, catalog, actor, mutations, device)
+    batch.audit_rejections = audit_rejections
     results = [_apply_one(batch, m) for m in mutations]
     await _write(batch)
     return results
@@ -98,8 +90,9 @@ async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mu
     ids = {m.doc_id for m in mutations}
     ids |= {str(m.meta["amends"]) for m in mutations if isinstance(m, Create) and m.meta.get("amends")}
     rows = await repository.load_rows(tx, ids)
-    trainees = {r["trainee_id"] for r in rows.values()} | {actor.principal.user_id}
-    people = {actor.principal.user_id}
+    own = {actor.principal.user_id} if actor.principal else set()
+    trainees = {r["trainee_id"] for r in rows.values()} | own
+    people = set(own)
     for m in mutations:
         if isinstance(m, Create):
             trainee, assessor = m.meta.get("trainee_id"), m.meta.get("assessor_id")
@@ -127,8 +120,8 @@ async def _load_users(tx: Tx, ids: set[int]) -> dict[int, Row]:
 def _roles(batch: _Batch, doc: Document) -> frozenset[str]:
     trainee_id = doc.meta.get("trainee_id")
     assert isinstance(trainee_id, int)
-    return participant_roles(batch.actor.principal, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"),
-                             ctx=batch.contexts.get(trainee_id))
+    return batch.actor.roles_on(doc_id=doc.id, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"),
+                                ctx=batch.contexts.get(trainee_id))
 
 
 def _form(batch: _Batch, form_id: str, version: int) -> FormVersion:
@@ -140,10 +133,26 @@ def _form(batch: _Batch, form_id: str, version: int) -> FormVersion:
 
 def _apply_one(batch: _Batch, m: Mutation) -> MutationResult:
     try:
-        return _apply_checked(batch, m)
+        result = _apply_checked(batch, m)
     except Refused as refusal:
-        return MutationResult(id=m.id, status="rejected", doc_id=m.doc_id, reason=refusal.reason,
-                              message=refusal.message)
+        result = MutationResult(id=m.id, status="rejected", doc_id=m.doc_id, reason=refusal.reason,
+                                message=refusal.message)
+    if result.status == "rejected" and batch.audit_rejections:
+        _record_rejection(batch, m, result)
+    return result
+
+
+def _record_rejection(batch: _Batch, m: Mutation, result: MutationResult) -> None:
+    """Keep what a person typed even when the change was refused (nothing typed is lost), except
+    text refused for holding a personnummer, which must never be stored, and a gap, which the
+    device resends anyway."""
+    if result.reason in ("identity_number", "gap"):
+        detail: dict[str, Any] = {"kind": kind_of(m), "reason": result.reason, "device": batch.device}
+    else:
+        detail = {"mutation": msgspec.to_builtins(m), "reason": result.reason, "message": result.message,
+                  "device": batch.device}
+    batch.audit.append((m.doc_id, utc_now(), batch.actor.id, batch.actor.name, "rejected",
+                        repository.encode_json(detail)))
 
 
 def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
@@ -219,6 +228,8 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
     """Check who may start this form for whom, fill in what follows from it, and return the mutation
     with its meta normalised (trainee_id, assessor, placement, amends)."""
     p = batch.actor.principal
+    if p is None:
+        raise Refused("forbidden", "A request link is for answering one assessment; it cannot start another.")
     meta = dict(m.meta)
     unknown = set(meta) - {"trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "amends"}
     if unknown:

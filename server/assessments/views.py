@@ -8,15 +8,10 @@ import msgspec
 
 from sync.document import Conflict
 
-from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Row
-from .participants import (
-    Reader,
-    TraineeContext,
-    load_trainee_contexts,
-    participant_roles,
-)
+from .actor import Actor
+from .participants import Reader, TraineeContext, load_trainee_contexts
 from .permissions import available_actions
 from .repository import row_to_document
 
@@ -56,14 +51,14 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     permissions: list[str]
 
 
-def build_views(rows: list[Row], principal: Principal, catalog: Catalog,
+def build_views(rows: list[Row], actor: Actor, catalog: Catalog,
                 contexts: dict[int, TraineeContext]) -> list[AssessmentView]:
     views = []
     for row in rows:
         doc = row_to_document(row)
         form = catalog.get(doc.form_id, doc.form_version)
-        roles = participant_roles(principal, trainee_id=row["trainee_id"], assessor_id=row["assessor_id"],
-                                  ctx=contexts.get(row["trainee_id"]))
+        roles = actor.roles_on(doc_id=row["id"], trainee_id=row["trainee_id"], assessor_id=row["assessor_id"],
+                               ctx=contexts.get(row["trainee_id"]))
         views.append(AssessmentView(
             doc_id=doc.id, seq=row["seq"], version=doc.version, deleted=doc.deleted, form_id=doc.form_id,
             form_version=doc.form_version, form_hash=row["form_hash"], status=doc.status, data=doc.data,
@@ -80,9 +75,9 @@ def build_views(rows: list[Row], principal: Principal, catalog: Catalog,
     return views
 
 
-async def views_for(tx: Reader, rows: list[Row], principal: Principal, catalog: Catalog) -> list[AssessmentView]:
+async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog) -> list[AssessmentView]:
     contexts = await load_trainee_contexts(tx, {r["trainee_id"] for r in rows})
-    return build_views(rows, principal, catalog, contexts)
+    return build_views(rows, actor, catalog, contexts)
 
 
 def anonymous_forms(catalog: Catalog) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from litestar.exceptions import HTTPException
 
 from sync.protocol import MAX_MUTATIONS, InvalidRequest, decode_request
 
-from ..assessments.service import Actor
+from ..assessments.actor import Actor
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database

@@ -11,9 +11,10 @@ import msgspec
 from sync.ordering import classify_mutation_ids, duplicate_of, gap_result
 from sync.protocol import MutationResult, SyncRequest
 
-from ..access import visible_assessments_where
+from ..access import actor_visibility_where
 from ..assessments.repository import VIEW_SELECT
-from ..assessments.service import Actor, apply_batch
+from ..assessments.actor import Actor
+from ..assessments.service import apply_batch
 from ..assessments.views import AssessmentView, anonymous_forms, views_for
 from ..catalog import Catalog
 from ..db import Database, Tx, utc_now
@@ -81,13 +82,13 @@ async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest) -> 
 
 async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int) -> tuple[list[AssessmentView], int, bool]:
     """Changes the actor may see with a sequence number above ``since``, oldest first, one page."""
-    where, params = visible_assessments_where(actor.principal, anonymous_forms(catalog))
+    where, params = actor_visibility_where(actor, anonymous_forms(catalog))
     rows = await reader.fetch(
         f"{VIEW_SELECT} WHERE a.seq > ? AND {where} ORDER BY a.seq LIMIT {PAGE_SIZE + 1}", [since, *params])
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     checkpoint = int(rows[-1]["seq"]) if rows else since
-    return await views_for(reader, rows, actor.principal, catalog), checkpoint, has_more
+    return await views_for(reader, rows, actor, catalog), checkpoint, has_more
 
 
 async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest) -> SyncAnswer:
