@@ -100,20 +100,27 @@ async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mu
                 trainees.add(trainee)
             people |= {v for v in (trainee, assessor) if isinstance(v, int)}
     contexts = await load_trainee_contexts(tx, trainees)
-    for ctx in contexts.values():  # clinical supervisors may become the assessor (Slutbedömning)
-        people |= {s for s in ctx.placements.values() if s is not None}
-    users = await _load_users(tx, people)
+    users: dict[int, Row] = {}
+    if any(isinstance(m, Create) for m in mutations):  # only a create names people to check
+        for ctx in contexts.values():  # clinical supervisors may become the assessor (Slutbedömning)
+            people |= {s for s in ctx.placements.values() if s is not None}
+        users = await _load_users(tx, people)
     docs = {i: repository.row_to_document(r) for i, r in rows.items()}
     return _Batch(tx, catalog, actor, device, rows, docs, contexts, users)
 
 
 async def _load_users(tx: Tx, ids: set[int]) -> dict[int, Row]:
     """Users a batch names (as trainee or assessor), each with the set of their roles."""
+    if not ids:
+        return {}
     marks = ", ".join("?" for _ in ids)
-    users = {r["id"]: r | {"roles": set()} for r in await tx.fetch(
-        f"SELECT id, name, active FROM users WHERE id IN ({marks})", sorted(ids))}
-    for r in await tx.fetch(f"SELECT user_id, role FROM user_roles WHERE user_id IN ({marks})", sorted(ids)):
-        users[r["user_id"]]["roles"].add(r["role"])
+    users: dict[int, Row] = {}
+    for r in await tx.fetch(
+        f"""SELECT u.id, u.name, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
+            WHERE u.id IN ({marks})""", sorted(ids)):
+        users.setdefault(r["id"], {"id": r["id"], "name": r["name"], "active": r["active"], "roles": set()})
+        if r["role"]:
+            users[r["id"]]["roles"].add(r["role"])
     return users
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+
+from .fast_check import FastCheck
 from jsonschema.exceptions import SchemaError
 from referencing import Registry
 
@@ -47,6 +49,7 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
         schema=schema, ui=ui, workflow=Workflow.from_json(docs["workflow.json"]),
         content_hash=form_content_hash(hashes), vocabularies=used,
         complete_validator=make_validator(schema, registry), draft_validator=make_validator(draft_schema(schema), registry),
+        complete_check=FastCheck(schema, used), draft_check=FastCheck(draft_schema(schema), used),
     )
     check_examples(root, folder, loaded)
     return loaded

@@ -84,14 +84,21 @@ class FormVersion:
     vocabularies: tuple[Vocabulary, ...]
     complete_validator: Draft202012Validator = field(repr=False, compare=False)
     draft_validator: Draft202012Validator = field(repr=False, compare=False)
+    #: compiled validity checks in front of the validators above (see fast_check.py)
+    complete_check: Any = field(default=None, repr=False, compare=False)
+    draft_check: Any = field(default=None, repr=False, compare=False)
 
     def validate_draft(self, data: object) -> list[FieldError]:
         """Errors that make ``data`` unstorable even as a draft: missing or empty fields are fine,
         wrong types, unknown fields and values outside a scale are not."""
+        if self.draft_check is not None and self.draft_check.is_valid(data):
+            return []
         return [FieldError(f, m) for f, m in field_errors(self.draft_validator, data)]
 
     def validate_complete(self, data: object) -> list[FieldError]:
         """Errors that stop ``data`` from being submitted (the full schema, ``required`` included)."""
+        if self.complete_check is not None and self.complete_check.is_valid(data):
+            return []
         return [FieldError(f, m) for f, m in field_errors(self.complete_validator, data)]
 
 

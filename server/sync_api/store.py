@@ -92,13 +92,17 @@ async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int
 
 
 async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest) -> SyncAnswer:
-    if not request.mutations:  # a pure pull reads beside the writer
-        changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)
-        return SyncAnswer([], changes, checkpoint, has_more)
+    """Push in one write transaction, then pull on a reader connection after COMMIT.
 
-    async def run(tx: Tx) -> SyncAnswer:
-        results = await push(tx, catalog, actor, request)
-        changes, checkpoint, has_more = await pull(tx, catalog, actor, request.since)
-        return SyncAnswer(results, changes, checkpoint, has_more)
+    The pull sees the caller's own writes (committed) and never skips a change: change-sequence
+    numbers are taken under the counter row's lock, so transactions commit in sequence order and
+    every number at or below the highest one visible is already committed."""
+    results: list[MutationResult] = []
+    if request.mutations:
 
-    return await db.transaction(run)
+        async def run(tx: Tx) -> list[MutationResult]:
+            return await push(tx, catalog, actor, request)
+
+        results = await db.transaction(run)
+    changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)
+    return SyncAnswer(results, changes, checkpoint, has_more)
