@@ -144,3 +144,19 @@ async def test_wrong_password_is_refused_and_rate_limited(client: AsyncTestClien
         for _ in range(11)
     ]
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
+
+
+async def test_colleagues_lists_assessors_or_trainees_to_pick(client: AsyncTestClient, world: World) -> None:
+    await login(client, world, "assessor")
+    assessors = {c["id"] for c in (await client.get("/api/colleagues")).json()}
+    trainees = {c["id"] for c in (await client.get("/api/colleagues?role=trainee")).json()}
+    assert world.id("clinical_supervisor") in assessors and world.id("trainee") not in assessors
+    assert trainees == {world.id("trainee"), world.id("other_trainee")}
+    assert (await client.get("/api/colleagues?role=admin")).status_code == 400
+
+
+async def test_the_app_shell_is_gzipped_and_revalidated(client: AsyncTestClient) -> None:
+    response = await client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers.get("content-encoding") == "gzip"
+    assert "no-cache" in response.headers.get("cache-control", "")
+    assert "<html" in response.text.lower()

@@ -37,6 +37,7 @@ export const session = () => request("GET", "/api/auth/session");
 export const logout = () => request("POST", "/api/auth/logout", {});
 export const catalog = () => request("GET", "/api/catalog");
 export const placements = () => request("GET", "/api/placements");
-export const colleagues = (q = "") => request("GET", `/api/colleagues?q=${encodeURIComponent(q)}`);
+export const colleagues = (q = "", role = "assessor") =>
+  request("GET", `/api/colleagues?q=${encodeURIComponent(q)}&role=${role}`);
 export const trainees = () => request("GET", "/api/trainees");
 export const sync = (body) => request("POST", "/api/sync", body);

@@ -12,7 +12,7 @@ from litestar import Controller, get, post
 from ..access import visible_trainees_sql
 from ..auth.principal import Principal
 from ..db import Database
-from ..errors import Forbidden
+from ..errors import Forbidden, InvalidInput
 from . import repository
 from .overview import trainee_overview
 
@@ -78,14 +78,19 @@ class PeopleController(Controller):
         )
 
     @get("/colleagues", operation_id="listColleagues")
-    async def colleagues(self, principal: NamedDependency[Principal], db: NamedDependency[Database], q: FromQuery[str] = "") -> list[dict[str, Any]]:
-        """Colleagues with an account who can assess (name, title), to pick as assessor."""
-        pattern = f"%{q.strip().lower()}%"
+    async def colleagues(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                         q: FromQuery[str] = "", role: FromQuery[str] = "assessor") -> list[dict[str, Any]]:
+        """Colleagues to pick (id, name, title): ``role=assessor`` (default) lists people who can assess,
+        for a trainee naming an assessor; ``role=trainee`` lists trainees, for an assessor starting an
+        assessment at the bedside. The PWA keeps the list for offline use, so it is not paged."""
+        roles = {"assessor": ("assessor", "clinical_supervisor", "main_supervisor"), "trainee": ("trainee",)}.get(role)
+        if roles is None:
+            raise InvalidInput("role must be 'assessor' or 'trainee'.")
+        marks = ", ".join("?" for _ in roles)
         return await db.fetch(
-            """SELECT DISTINCT u.id, u.name, u.title FROM users u JOIN user_roles r ON r.user_id = u.id
-               WHERE u.active = 1 AND r.role IN ('assessor', 'clinical_supervisor', 'main_supervisor')
-                 AND lower(u.name) LIKE ? ORDER BY u.name LIMIT 50""",
-            (pattern,),
+            f"""SELECT DISTINCT u.id, u.name, u.title FROM users u JOIN user_roles r ON r.user_id = u.id
+                WHERE u.active = 1 AND r.role IN ({marks}) AND lower(u.name) LIKE ? ORDER BY u.name LIMIT 5000""",
+            (*roles, f"%{q.strip().lower()}%"),
         )
 
     @get("/trainees", operation_id="listTrainees")

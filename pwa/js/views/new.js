@@ -42,7 +42,7 @@ export async function show(main, app) {
 
   const [placements, colleagues] = await Promise.all([
     cached("placements", api.placements),
-    isTrainee ? cached("colleagues", () => api.colleagues("")) : Promise.resolve([]),
+    isTrainee ? cached("colleagues", () => api.colleagues("")) : cached("trainee_list", () => api.colleagues("", "trainee")),
   ]);
 
   let pick;
@@ -76,6 +76,8 @@ export async function show(main, app) {
   } else {
     const trainees = new Map();
     for (const p of placements) if (!trainees.has(p.trainee_id)) trainees.set(p.trainee_id, p);
+    // any trainee can be assessed by a colleague at the bedside, not only those one supervises
+    for (const c of colleagues) if (!trainees.has(c.id)) trainees.set(c.id, { trainee_id: c.id, trainee_name: c.name });
     const traineeSelect = h("select", { id: "trainee-select" }, h("option", { value: "" }, t("choose")),
       [...trainees.values()].map((p) => h("option", { value: p.trainee_id }, p.trainee_name)));
     fields.append(h("label", { htmlFor: "trainee-select" }, t("trainee")), traineeSelect);
