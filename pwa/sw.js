@@ -1,7 +1,7 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-11-23.2";
+const VERSION = "2026-11-23.2-rq";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 const SHELL = [
@@ -12,6 +12,7 @@ const SHELL = [
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
   "/js/render/text.js", "/js/render/checkbox.js", "/js/render/delmal.js", "/js/render/conflict.js",
   "/js/views/login.js", "/js/views/list.js", "/js/views/new.js", "/js/views/assessment.js",
+  "/js/views/requests.js",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
@@ -20,6 +22,9 @@ from .db import Database, open_database
 from .db.migrate import migrate
 from .errors import exception_handlers
 from .people.controller import AdminController, PeopleController
+from .requests.controller import LinkController, RequestController
+from .requests.dependencies import provide_actor
+from .requests.jobs import MailJob
 from .settings import Settings
 from .sync_api.controller import sync_echo, sync_endpoint
 
@@ -42,8 +47,12 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                 await migrate(db)
             await register_form_versions(db, catalog)
             app.state.db = db
+            app.state.mail_job = MailJob(db, catalog, settings)
+            app.state.mail_job.start()
             yield
         finally:
+            if getattr(app.state, "mail_job", None) is not None:
+                await app.state.mail_job.stop()
             await db.close()
 
     def provide_db() -> Database:
@@ -51,12 +60,18 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     route_handlers: list = [
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
-        sync_endpoint, sync_echo,
+        sync_endpoint, sync_echo, RequestController, LinkController,
     ]
+    if settings.mail_demo:
+        from .mail.devpage import dev_mail
+
+        route_handlers.append(dev_mail)
     if settings.pwa_dir.is_dir():
         route_handlers.append(
+            # no-cache: revalidate (ETag) on every visit, so a new sw.js is noticed at once; offline
+            # the service worker answers from its own versioned cache.
             create_static_files_router(path="/", directories=[settings.pwa_dir], html_mode=True, name="pwa",
-                                       include_in_schema=False)
+                                       include_in_schema=False, cache_control=CacheControlHeader(no_cache=True))
         )
     app = Litestar(
         route_handlers=route_handlers,
@@ -66,10 +81,13 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "catalog": Provide(lambda: catalog, sync_to_thread=False),
             "principal": Provide(provide_principal),
+            "actor": Provide(provide_actor),
         },
         openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema"),
         exception_handlers=exception_handlers(),
         request_max_body_size=settings.max_body_bytes,
+        # gzip what phones download (app shell, catalog); not the sync hot path, whose answers are small
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, exclude="^/api/sync"),
     )
     app.state.settings = settings
     app.state.catalog = catalog

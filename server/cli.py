@@ -1,4 +1,4 @@
-"""``bedside`` command line: serve, migrate, demo, user add."""
+"""``bedside`` command line: serve, migrate, demo, remind, user add."""
 
 from __future__ import annotations
 
@@ -59,6 +59,22 @@ def cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(settings: Settings, _args: argparse.Namespace) -> int:
+    """One round of the reminder and mail job (for cron; several may run at once)."""
+    from .catalog import load_catalog
+    from .requests.jobs import run_once
+
+    catalog = load_catalog(settings.schemas_dir)
+
+    async def run(db: Database) -> tuple[int, int]:
+        await migrate(db)
+        return await run_once(db, catalog, settings)
+
+    queued, delivered = asyncio.run(_with_db(settings, run))
+    print(f"Reminders and notices queued: {queued}; mails delivered: {delivered}.")
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -79,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load demo users, placements and assessments")
     demo.add_argument("--if-empty", action="store_true", help="only when the database has no users")
     demo.set_defaults(run=cmd_demo)
+    sub.add_parser("remind", help="send due reminders and queued mail once (for cron)").set_defaults(run=cmd_remind)
     user = sub.add_parser("user", help="manage users")
     user_sub = user.add_subparsers(dest="user_command", required=True)
     add = user_sub.add_parser("add", help="add a user")

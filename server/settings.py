@@ -31,6 +31,19 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
     ("BEDSIDE_SESSION_DAYS", "14", "How long a login session lasts without use (days)."),
     ("BEDSIDE_SCHEMAS_DIR", "schemas", "Folder of the form catalog (`catalog.json`, `forms/`, `vocabularies/`)."),
     ("BEDSIDE_PWA_DIR", "pwa", "Folder of the PWA's static files, served at `/`."),
+    ("BEDSIDE_SMTP_HOST", "(empty: no SMTP)", "SMTP server for request e-mail and reminders. Empty: mail stays queued "
+     "(in demo mode it is shown at `/dev/mail`)."),
+    ("BEDSIDE_SMTP_PORT", "587", "SMTP port."),
+    ("BEDSIDE_SMTP_TLS", "starttls", "`starttls`, `tls` (implicit TLS, usually port 465) or `none`."),
+    ("BEDSIDE_SMTP_USER", "(empty)", "SMTP login; empty sends without logging in."),
+    ("BEDSIDE_SMTP_PASSWORD", "(empty)", "SMTP password."),
+    ("BEDSIDE_MAIL_FROM", "Bedside <noreply@bedside.invalid>", "Sender of every e-mail."),
+    ("BEDSIDE_DEMO_MAIL", "auto", "`on`: mail is not sent but shown at `/dev/mail`; `off`: sent by SMTP; `auto`: on "
+     "when BEDSIDE_ENV=development and BEDSIDE_SMTP_HOST is empty."),
+    ("BEDSIDE_REMINDER_DAYS", "3,7", "Days after a request (or its renewal) when the assessor is reminded, comma-separated."),
+    ("BEDSIDE_REQUEST_TOKEN_DAYS", "14", "How long a request link works (days); the trainee can renew it."),
+    ("BEDSIDE_JOB_INTERVAL_SECONDS", "60", "How often the server retries queued mail and sends due reminders; 0 turns "
+     "the in-server job off (then run `bedside remind` from cron)."),
 )
 
 
@@ -57,6 +70,23 @@ class Settings:
     session_days: int = 14
     schemas_dir: Path = field(default_factory=lambda: REPO_ROOT / "schemas")
     pwa_dir: Path = field(default_factory=lambda: REPO_ROOT / "pwa")
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Bedside <noreply@bedside.invalid>"
+    demo_mail: str = "auto"
+    reminder_days: tuple[int, ...] = (3, 7)
+    request_token_days: int = 14
+    job_interval_seconds: int = 60
+
+    @property
+    def mail_demo(self) -> bool:
+        """Demo mail: shown on ``/dev/mail`` instead of going out."""
+        if self.demo_mail == "auto":
+            return self.env == "development" and not self.smtp_host
+        return self.demo_mail == "on"
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,6 +121,16 @@ class Settings:
             session_days=_int("BEDSIDE_SESSION_DAYS", cls.session_days),
             schemas_dir=_resolve(_env("BEDSIDE_SCHEMAS_DIR", "schemas")),
             pwa_dir=_resolve(_env("BEDSIDE_PWA_DIR", "pwa")),
+            smtp_host=_env("BEDSIDE_SMTP_HOST", ""),
+            smtp_port=_int("BEDSIDE_SMTP_PORT", cls.smtp_port),
+            smtp_tls=_choice("BEDSIDE_SMTP_TLS", _env("BEDSIDE_SMTP_TLS", cls.smtp_tls), ("starttls", "tls", "none")),
+            smtp_user=_env("BEDSIDE_SMTP_USER", ""),
+            smtp_password=_env("BEDSIDE_SMTP_PASSWORD", ""),
+            mail_from=_env("BEDSIDE_MAIL_FROM", cls.mail_from),
+            demo_mail=_choice("BEDSIDE_DEMO_MAIL", _env("BEDSIDE_DEMO_MAIL", cls.demo_mail), ("auto", "on", "off")),
+            reminder_days=_days("BEDSIDE_REMINDER_DAYS", _env("BEDSIDE_REMINDER_DAYS", "3,7")),
+            request_token_days=_int("BEDSIDE_REQUEST_TOKEN_DAYS", cls.request_token_days),
+            job_interval_seconds=_int("BEDSIDE_JOB_INTERVAL_SECONDS", cls.job_interval_seconds),
         )
         if not (settings.is_sqlite or settings.database_url.startswith(("postgres://", "postgresql://"))):
             raise SettingsError("BEDSIDE_DATABASE_URL must start with sqlite:/// or postgresql://")
@@ -120,6 +160,23 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _days(name: str, raw: str) -> tuple[int, ...]:
+    """``"3,7"`` -> ``(3, 7)``: increasing whole days."""
+    try:
+        days = tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be whole days separated by commas (like 3,7), not {raw!r}") from None
+    if any(d <= 0 for d in days) or list(days) != sorted(set(days)):
+        raise SettingsError(f"{name} must be increasing positive days (like 3,7), not {raw!r}")
+    return days
 
 
 def _replace(settings: Settings, **changes: object) -> Settings:

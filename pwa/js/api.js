@@ -1,7 +1,9 @@
 // The JSON API. Errors become ApiError with the HTTP status and the server's `reason`;
 // a failed connection becomes ApiError with status 0 (offline, or the server is down).
-let csrf = "";
+let csrf = "", bearer = "";
 export const setCsrf = (token) => { csrf = token || ""; };
+// A request link's token, for an assessor without an account.
+export const setBearer = (token) => { bearer = token || ""; };
 
 export class ApiError extends Error {
   constructor(status, reason, detail) {
@@ -16,6 +18,7 @@ export async function request(method, path, body) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
+  if (bearer && /^\/api\/(sync|link)/.test(path)) headers.Authorization = `Bearer ${bearer}`;
   let response;
   try {
     response = await fetch(path, {
@@ -41,3 +44,5 @@ export const colleagues = (q = "", role = "assessor") =>
   request("GET", `/api/colleagues?q=${encodeURIComponent(q)}&role=${role}`);
 export const trainees = () => request("GET", "/api/trainees");
 export const sync = (body) => request("POST", "/api/sync", body);
+export const requests = (path = "", body) => request(body ? "POST" : "GET", `/api/requests${path}`, body);
+export const link = (path = "", body) => request(body ? "POST" : "GET", `/api/link${path}`, body);

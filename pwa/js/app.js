@@ -13,6 +13,8 @@ const VIEWS = {
   list: () => listView,
   new: () => import("./views/new.js"),
   assessment: () => assessmentView,
+  answer: () => import("./views/requests.js").then((m) => ({ show: m.answer })),
+  requests: () => import("./views/requests.js"),
 };
 
 const main = document.getElementById("main");
@@ -51,6 +53,9 @@ export const app = {
   },
 };
 
+// Who answers a request link (no account).
+export const linkUser = (link) => ({ user_id: -1, name: link.assessor_name, roles: [], link_doc: link.doc_id });
+
 function toast(message, action) {
   const el = h("div.toast", { role: "status" }, h("span", {}, message));
   if (action) el.append(h("button", { type: "button", onclick: () => { action.run(); el.remove(); } }, action.label));
@@ -70,7 +75,7 @@ function renderHeader() {
   const buttons = h("span.header-buttons", {},
     app.user ? h("button.small", { type: "button", id: "sync-now", onclick: () => outbox.flush() }, t("sync_now")) : null,
     h("button.small", { type: "button", id: "lang", lang: getLang() === "sv" ? "en" : "sv", onclick: () => { setLang(getLang() === "sv" ? "en" : "sv"); renderHeader(); route(); } }, t("lang_switch")),
-    app.user ? h("button.small", { type: "button", id: "logout", onclick: () => app.logout() }, t("logout")) : null,
+    app.user && !app.user.link_doc ? h("button.small", { type: "button", id: "logout", onclick: () => app.logout() }, t("logout")) : null,
   );
   statusEl.replaceChildren(h("span.state", { role: "status", "aria-live": "polite" }, parts), buttons);
   if (s.authNeeded && app.user) {
@@ -84,7 +89,10 @@ async function route() {
   const hash = location.hash || "#/";
   const [, name = "", arg] = hash.match(/^#\/([^/]*)\/?(.*)$/) || [];
   let view = "list";
-  if (!app.user || name === "login") view = app.user && !outbox.state.authNeeded ? "list" : "login";
+  if (name === "svar") view = "answer";
+  else if (!app.user || name === "login") view = app.user && !outbox.state.authNeeded ? "list" : "login";
+  else if (app.user.link_doc && !(name === "a" && arg)) view = "answer";
+  else if (name === "forfragningar" || name === "forfragan") view = "requests";
   else if (name === "ny") view = "new";
   else if (name === "a" && arg) view = "assessment";
   const token = ++routing;
@@ -150,9 +158,10 @@ async function boot() {
   const early = (await window.__early) || {};
   app.clientId = early.client_id || (await clientId());
   const session = early.session ?? (await kvGet("session"));
+  const link = session ? null : await kvGet("link");
   const catalog = early.catalog ?? (await kvGet("catalog"));
   performance.mark("idb");
-  app.user = session || null;
+  app.user = session || (link ? linkUser(link) : null);
   app.catalog = catalog || null;
   api.setCsrf(session?.csrf_token);
   renderHeader();

@@ -131,11 +131,17 @@ export { getDoc, get as valueAt };
 /** The steps open to `user` on `doc`: the server's list when nothing is pending, else the same rule locally. */
 export function actions(doc, form, user) {
   if (!doc || doc.deleted) return [];
+  // A request link answers its one assessment as the assessor and never deletes the trainee's draft.
+  if (user.link_doc) return doc.doc_id === user.link_doc ? localActions(doc, form, new Set(["assessor"])).filter((a) => a !== "delete") : [];
   if (doc.permissions && !doc.pending) return doc.permissions;
-  const w = form?.workflow || {};
   const roles = new Set();
   if (doc.trainee_id === user.user_id) roles.add("trainee");
   if (doc.assessor_id != null && doc.assessor_id === user.user_id) roles.add("assessor");
+  return localActions(doc, form, roles);
+}
+
+function localActions(doc, form, roles) {
+  const w = form?.workflow || {};
   const may = (kind) => {
     if (["edit", "resolve", "submit", "delete"].includes(kind)) return (w.editors || []).some((r) => roles.has(r));
     if (kind === "sign" || kind === "return") return roles.has(w.sign);

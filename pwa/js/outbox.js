@@ -11,7 +11,7 @@ const MAX_BYTES = 480 * 1024;
 
 /** Mutation ids in the request on its way: edits are not folded into these. */
 export const inflight = new Set();
-export const state = { reachable: navigator.onLine, syncing: false, pending: 0, authNeeded: false, error: null };
+export const state = { reachable: navigator.onLine, syncing: false, pending: 0, authNeeded: false, linkClosed: null, error: null };
 const listeners = new Set();
 export const subscribe = (fn) => listeners.add(fn);
 const emit = (changedDocs = []) => listeners.forEach((fn) => fn(state, changedDocs));
@@ -43,9 +43,12 @@ export function nudge() {
 
 async function flushOnce() {
   const session = await kvGet("session");
-  if (!session || state.authNeeded) return;
-  api.setCsrf(session.csrf_token);
-  const client_id = await clientId();
+  // No session: a request link syncs its one assessment.
+  const link = session ? null : await kvGet("link");
+  if ((!session && !link) || state.authNeeded || state.linkClosed) return;
+  if (session) api.setCsrf(session.csrf_token); else api.setBearer(link.token);
+  const client_id = link ? link.client_id : await clientId();
+  const base = link ? link.base : 0;
   state.syncing = true;
   emit();
   let limit = 100;
@@ -59,7 +62,8 @@ async function flushOnce() {
       let response;
       try {
         const since = (await kvGet("checkpoint")) || 0;
-        response = await api.sync({ client_id, since, mutations: batch });
+        response = await api.sync({ client_id, since, mutations: batch.map((m) => ({ ...m, id: m.id - base })) });
+        for (const r of response.results || []) r.id += base;
       } catch (err) {
         batch.forEach((m) => inflight.delete(m.id));
         if (err.status === 413 && limit > 1) { limit = Math.max(1, Math.floor(batch.length / 2)); continue; }
@@ -76,6 +80,8 @@ async function flushOnce() {
   } catch (err) {
     if (err.status === 401) {
       state.authNeeded = true;
+    } else if (link && err.status === 410) {
+      state.linkClosed = err.reason;
     } else {
       failures += 1;
       nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));

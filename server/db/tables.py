@@ -170,7 +170,59 @@ class RateLimit(Table, tablename="rate_limits"):
     count = Integer()
 
 
+class AssessmentRequest(Table, tablename="assessment_requests"):
+    """A trainee's request to a colleague (by e-mail link or QR at the bedside) to fill one assessment.
+
+    The link's token is never stored: ``token_hash`` finds the request, and ``token_nonce`` (128 random
+    bits) lets the server derive the same token again with its secret key, for reminders and the QR.
+    The shown status (sent, opened, in progress, completed, declined, withdrawn, expired) follows from
+    the timestamps here and the assessment's status."""
+
+    id = Varchar(length=36, primary_key=True)
+    assessment_id = ForeignKey(Assessment, unique=True)
+    trainee_id = ForeignKey(User)
+    channel = Varchar(length=10)
+    assessor_name = Varchar(length=200)
+    assessor_email = Varchar(length=320, null=True)
+    assessor_title = Varchar(length=200, null=True)
+    assessor_workplace = Varchar(length=200, null=True)
+    message = Text(null=True)
+    token_hash = Varchar(length=64, unique=True)
+    token_nonce = Varchar(length=64)
+    created_at = Text()
+    expires_at = Text()
+    reminder_base_at = Text()
+    reminders_sent = Integer(default=0)
+    last_reminded_at = Text(null=True)
+    opened_at = Text(null=True)
+    declined_at = Text(null=True)
+    decline_reason = Text(null=True)
+    withdrawn_at = Text(null=True)
+    outcome_notified_at = Text(null=True)
+    updated_at = Text()
+
+
+class MailOutbox(Table, tablename="mail_outbox"):
+    """E-mail waiting to go out, or sent. Undeliverable mail stays ``queued`` and is retried with
+    backoff; ``claimed_until`` keeps two server processes from sending the same mail at once. A body
+    holds ``{link}`` instead of a request link, filled in when sent (tokens are never stored)."""
+
+    id = Serial(primary_key=True)
+    request_id = Varchar(length=36, null=True)
+    kind = Varchar(length=40)
+    to_address = Varchar(length=320)
+    subject = Varchar(length=300)
+    body = Text()
+    status = Varchar(length=10)
+    attempts = Integer(default=0)
+    next_attempt_at = Text()
+    claimed_until = Text(null=True)
+    last_error = Text(null=True)
+    created_at = Text()
+    sent_at = Text(null=True)
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
     Unit, User, UserRole, Programme, Placement, Session, FormDefinition, Assessment, AuditEvent,
-    SyncClient, SyncResult, Counter, RateLimit,
+    SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox,
 )

@@ -10,11 +10,11 @@ from litestar.exceptions import HTTPException
 from sync.protocol import MAX_MUTATIONS, InvalidRequest, decode_request
 
 from ..assessments.actor import Actor
-from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
 from ..errors import InvalidInput
 from ..settings import Settings
+from ..requests.links import check_link_mutations
 from .store import SyncAnswer, sync
 
 
@@ -31,11 +31,13 @@ def _too_many_mutations(body: bytes) -> bool:
 
 
 @post("/api/sync", operation_id="sync", tags=["sync"], status_code=200)
-async def sync_endpoint(request: Request, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog],
+async def sync_endpoint(request: Request, actor: NamedDependency[Actor], db: NamedDependency[Database], catalog: NamedDependency[Catalog],
                         settings: NamedDependency[Settings]) -> SyncAnswer:
     """Body: ``{client_id, since, mutations: [...]}`` (at most 100 mutations and 512 KB). Answers each
     mutation's result (applied, duplicate, conflict, rejected with a reason), then the changes the
-    caller may see since ``since`` (their own included), the new checkpoint and ``has_more``."""
+    caller may see since ``since`` (their own included), the new checkpoint and ``has_more``.
+    The caller is the session's user, or with ``Authorization: Bearer <token>`` a request link, which
+    reads and changes only its one assessment."""
     body = await request.body()
     limit = min(settings.max_sync_bytes, settings.max_body_bytes)
     if len(body) > limit:
@@ -50,7 +52,8 @@ async def sync_endpoint(request: Request, principal: NamedDependency[Principal],
                 detail=f"A sync request may carry at most {MAX_MUTATIONS} mutations; send the rest in the next request."
             ) from None
         raise InvalidInput(f"Not a valid sync request: {exc}") from None
-    return await sync(db, catalog, Actor.of(principal), sync_request)
+    check_link_mutations(actor, list(sync_request.mutations))
+    return await sync(db, catalog, actor, sync_request)
 
 
 class EchoAnswer(msgspec.Struct):

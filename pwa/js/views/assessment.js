@@ -116,7 +116,7 @@ export async function show(main, app, docId) {
   function buttons() {
     const can = new Set(actions(doc, form, user));
     const out = [];
-    const signer = form.workflow?.sign && ((form.workflow.sign === "assessor" && doc.assessor_id === user.user_id) || can.has("sign"));
+    const signer = form.workflow?.sign && ((form.workflow.sign === "assessor" && (doc.assessor_id === user.user_id || doc.doc_id === user.link_doc)) || can.has("sign"));
     if (can.has("submit")) {
       out.push(h("button.primary", { type: "button", id: "submit", onclick: () => run(signer ? ["submit", "sign"] : ["submit"]) }, signer ? t("submit_sign") : t("submit")));
     }

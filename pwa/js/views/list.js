@@ -7,7 +7,8 @@ import { actions } from "../docs.js";
 export async function show(main, app) {
   const body = h("div");
   main.append(h("div.title-row", {}, h("h1", {}, t("list_title")),
-    h("a.button.primary", { href: "#/ny", id: "new-assessment" }, t("new_assessment"))), body);
+    h("a.button.primary", { href: "#/ny", id: "new-assessment" }, t("new_assessment"))),
+    ...(app.user.roles.includes("trainee") ? [h("p", {}, h("a", { href: "#/forfragningar", id: "requests-link" }, t("rq_title")))] : []), body);
   const draw = async () => {
     const docs = (await allDocs()).filter((d) => !d.deleted).sort((a, b) => (b.updated || 0) - (a.updated || 0));
     const groups = [

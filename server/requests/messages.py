@@ -1,0 +1,44 @@
+"""The e-mails of the request flow, in Swedish (the assessors' language), with an English line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..mail.outbox import LINK
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+
+
+def request_mail(*, trainee: str, assessor: str, form_title: str, message: str | None, expires: str) -> Mail:
+    note = f"\nMeddelande från {trainee}:\n{message}\n" if message else ""
+    return Mail(
+        subject=f"{trainee} ber om en bedömning ({form_title})",
+        body=(f"Hej {assessor}!\n\n{trainee} ber dig fylla i en {form_title}. Du behöver inget konto: öppna "
+              f"länken i mobilen, fyll i och signera. Formuläret fungerar även utan nät när det väl är öppnat.\n"
+              f"{note}\n{LINK}\n\nLänken gäller till {expires[:10]}.\n\n"
+              f"(English: {trainee} asks you to complete a {form_title}. Open the link; no account needed.)\n"),
+    )
+
+
+def reminder_mail(*, trainee: str, assessor: str, form_title: str, expires: str) -> Mail:
+    return Mail(
+        subject=f"Påminnelse: {trainee} väntar på din bedömning ({form_title})",
+        body=(f"Hej {assessor}!\n\n{trainee} väntar fortfarande på din {form_title}. Det tar några minuter:\n\n"
+              f"{LINK}\n\nLänken gäller till {expires[:10]}. Om du inte kan göra bedömningen kan du avböja "
+              f"via länken, så vet {trainee} det.\n\n(English: a reminder of the assessment request above.)\n"),
+    )
+
+
+def outcome_mail(*, trainee: str, assessor: str, form_title: str, declined: bool, reason: str | None) -> Mail:
+    if declined:
+        why = f" Skäl: {reason}" if reason else ""
+        return Mail(subject=f"{assessor} avböjde din förfrågan ({form_title})",
+                    body=f"Hej {trainee}!\n\n{assessor} kan inte göra din {form_title}.{why}\n\n"
+                         "Be gärna någon annan kollega i Bedside.\n")
+    return Mail(subject=f"{assessor} har signerat din {form_title}",
+                body=f"Hej {trainee}!\n\n{assessor} har fyllt i och signerat din {form_title}. Öppna Bedside "
+                     "för att läsa återkopplingen och kvittera med din reflektion.\n")
