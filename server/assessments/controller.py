@@ -235,6 +235,7 @@ class AssessmentController(Controller):
     async def audit(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], doc_id: FromPath[str]) -> list[dict[str, Any]]:
         """Who changed what and when."""
         await _view(db, principal, catalog, doc_id)
-        return await db.fetch(
+        rows = await db.fetch(
             "SELECT at, actor, actor_name, action, detail FROM audit_events WHERE assessment_id = ? ORDER BY id",
             (doc_id,))
+        return [r | {"detail": msgspec.json.decode(r["detail"])} for r in rows]
