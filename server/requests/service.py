@@ -122,6 +122,16 @@ def _validate(data: RequestCreate, catalog: Catalog) -> tuple[int, str | None, s
     return form.version, name, email, message
 
 
+async def _colleague_with_email(tx: Tx, email: str) -> int | None:
+    """A colleague with an account who can assess, known by this e-mail address."""
+    row = await tx.fetchone(
+        """SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+           WHERE lower(u.email) = ? AND u.active = 1
+             AND r.role IN ('assessor', 'clinical_supervisor', 'main_supervisor') LIMIT 1""",
+        (email.lower(),))
+    return int(row["id"]) if row else None
+
+
 async def create_request(db: Database, catalog: Catalog, settings: Settings, principal: Principal,
                          data: RequestCreate, now: dt.datetime) -> RequestView:
     if not principal.has("trainee"):
@@ -138,6 +148,9 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
     expires = now + dt.timedelta(days=settings.request_token_days)
 
     async def run(tx: Tx) -> Row:
+        colleague = await _colleague_with_email(tx, email) if email else None
+        if colleague is not None and colleague != principal.user_id:
+            meta["assessor_id"] = colleague  # they see it in their own list; the link works as well
         (result,) = await apply_batch(tx, catalog, Actor.of(principal), [Create(
             id=1, doc_id=doc_id, at=now_ms(), form_id=data.form_id, form_version=version, data={}, meta=meta)],
             device="request", audit_rejections=False)
