@@ -90,26 +90,54 @@ def first_visit(page: Any, base_url: str) -> tuple[str, dict[str, bytes]]:
     return doc_id, bodies
 
 
-def offline_open(context: Any, base_url: str, doc_id: str, throttle: float) -> float:
+# Read after the fact through a bare CDP evaluate: Playwright's own helpers (wait_for_selector,
+# evaluate) first inject a large script into the page, and parsing it on a 4x throttled main thread
+# costs ~200 ms right in the middle of the start being measured.
+READ = """(() => window.__bedsideComplete === undefined ? null : new Promise((done) => {
+  const out = { ready: window.__bedsideReady, complete: window.__bedsideComplete, painted: null };
+  setTimeout(() => done(out), 5000);
+  new PerformanceObserver((list, obs) => {
+    const e = list.getEntries().find((x) => x.identifier === "bedside-form");
+    if (e) { obs.disconnect(); out.painted = e.renderTime || e.loadTime; done(out); }
+  }).observe({ type: "element", buffered: true });
+}))()"""
+
+
+def read_when_ready(cdp: Any, timeout: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        answer = cdp.send("Runtime.evaluate", {"expression": READ, "awaitPromise": True, "returnByValue": True})
+        value = answer.get("result", {}).get("value")
+        if value:
+            return value
+    raise TimeoutError("the page never reported an interactive form")
+
+
+def offline_open(context: Any, base_url: str, doc_id: str, throttle: float) -> dict[str, float]:
+    """One offline start: ready = the form's inputs are in the DOM with values and handlers;
+    painted = the first frame that shows them (Element Timing on the form's heading)."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-    page.goto(f"{base_url}/#/a/{doc_id}")
-    page.wait_for_selector("form[data-ready] input", timeout=20000)
-    ready = float(page.evaluate("window.__bedsideReady"))
+    page.goto(f"{base_url}/#/a/{doc_id}", wait_until="commit")
+    value = read_when_ready(cdp)
+    page.wait_for_selector("form[data-ready] input", timeout=20000)  # it really is the form
     page.close()
-    return ready
+    assert value["painted"] is not None, "no paint of the form was reported"
+    return {"ready": float(value["ready"]), "painted": float(value["painted"]), "complete": float(value["complete"])}
 
 
-def blank_page(context: Any, throttle: float) -> float:
+def blank_page(context: Any, throttle: float) -> dict[str, float]:
     """The same measurement on an empty page: what this machine and browser cost before any app code."""
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-    page.goto("data:text/html,<!doctype html><p>x</p><script>window.t=performance.now()</script>")
-    ready = float(page.evaluate("window.t"))
+    page.goto("data:text/html,<!doctype html><h1 elementtiming=bedside-form>x</h1>"
+              "<script>window.__bedsideReady=window.__bedsideComplete=performance.now()</script>", wait_until="commit")
+    value = read_when_ready(cdp)
     page.close()
-    return ready
+    return {"ready": float(value["ready"]), "painted": float(value["painted"] or "nan")}
 
 
 def main(argv: list[str]) -> dict[str, Any]:
@@ -140,11 +168,20 @@ def main(argv: list[str]) -> dict[str, Any]:
                     context.close()
         finally:
             server.stop()
+    painted = [t["painted"] for t in times]
     result["offline_mini_cex_interactive_ms"] = {
-        "median": round(statistics.median(times), 1), "runs": [round(t, 1) for t in times],
-        "cpu_throttling": args.throttle, "goal_ms": 300, "within_goal": statistics.median(times) < 300,
-        "blank_page_median_ms": round(statistics.median(blank), 1),
-        "measured": "performance.now() when the form's inputs are in the DOM with values and handlers, "
-                    "from navigation start, server stopped, page served by the service worker",
+        "median": round(statistics.median(painted), 1), "runs": [round(t, 1) for t in painted],
+        "cpu_throttling": args.throttle, "goal_ms": 300, "within_goal": statistics.median(painted) < 300,
+        "inputs_ready_median_ms": round(statistics.median(t["ready"] for t in times), 1),
+        "inputs_ready_runs": [round(t["ready"], 1) for t in times],
+        "whole_form_built_median_ms": round(statistics.median(t["complete"] for t in times), 1),
+        "blank_page_median_ms": round(statistics.median(t["painted"] for t in blank), 1),
+        "blank_page_script_median_ms": round(statistics.median(t["ready"] for t in blank), 1),
+        "measured": "from navigation start, server stopped, page served by the service worker: median = the "
+                    "first frame that paints the Mini-CEX form's first screen (its heading and first section, by "
+                    "Element Timing), whose inputs are then in the DOM with their values and handlers "
+                    "(inputs_ready = when they were; whole_form_built = when the later sections, built one "
+                    "per task after that frame, were all there); blank page = the same for "
+                    "a data: page with one heading",
     }
     return result

@@ -3,7 +3,7 @@ import * as api from "./api.js";
 import * as outbox from "./outbox.js";
 import { clientId, kvGet, kvSet, clearAll } from "./storage.js";
 import { t, setLang, getLang } from "./i18n.js";
-import { h } from "./render/dom.js";
+import { afterPaint, h } from "./render/dom.js";
 import * as listView from "./views/list.js";
 import * as assessmentView from "./views/assessment.js";
 
@@ -30,6 +30,12 @@ export const app = {
   },
   latestForms() {
     return (this.catalog?.forms || []).filter((f) => f.latest && f.status !== "retired");
+  },
+  firstDoc: null, // the assessment in the address, read before the modules ran
+  takeDoc(id) {
+    const doc = this.firstDoc;
+    this.firstDoc = null;
+    return doc?.doc_id === id ? doc : null;
   },
   navigate(hash) {
     if (location.hash === hash) route(); else location.hash = hash;
@@ -163,6 +169,7 @@ async function boot() {
   performance.mark("idb");
   app.user = session || (link ? linkUser(link) : null);
   app.catalog = catalog || null;
+  app.firstDoc = early.doc || null;
   api.setCsrf(session?.csrf_token);
   renderHeader();
   outbox.subscribe((state, changed) => {
@@ -173,11 +180,13 @@ async function boot() {
   addEventListener("online", renderHeader);
   addEventListener("offline", renderHeader);
   await route();
-  registerServiceWorker();
-  // Network work after the first paint: the app is usable offline before any of this answers.
-  loadCatalog().then(() => current?.onCatalog?.());
-  if (session) refreshSession();
-  outbox.start();
+  // Everything else after the first frame: the app is usable offline before any of this answers.
+  afterPaint(() => {
+    registerServiceWorker();
+    loadCatalog().then(() => current?.onCatalog?.());
+    if (session) refreshSession();
+    outbox.start();
+  });
 }
 
 boot();

@@ -15,3 +15,11 @@ export function h(tag, attrs, ...children) {
 
 let n = 0;
 export const uid = (prefix = "f") => `${prefix}-${++n}`;
+
+/** Run `fn` once, in a task after the next frame is painted (a hidden page paints none: a timer then). */
+export function afterPaint(fn) {
+  let done = false;
+  const run = () => { if (!done) { done = true; fn(); } };
+  if (!document.hidden) requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, document.hidden ? 0 : 1000);
+}

@@ -1,5 +1,5 @@
 // Render a catalog form (schema.json + ui.json + vocabularies) into accessible, phone-sized fields.
-import { h } from "./dom.js";
+import { afterPaint, h } from "./dom.js";
 import { t, tr } from "../i18n.js";
 import { get, parse } from "../pointer.js";
 import * as scale from "./scale.js";
@@ -41,10 +41,16 @@ function vocabOf(form, node) {
   return ref && form.vocabularies?.[ref] ? form.vocabularies[ref] : null;
 }
 
+/**
+ * The first section is built at once (the first screen); the others follow one per task after the
+ * first paint (`opts.onComplete` when all are there). Anything that needs every field (validate, a
+ * server error) builds the rest first.
+ */
 export function renderForm(form, doc, opts) {
   const handles = new Map(); // pointer -> {widget, field, ctx}
   let data = doc.data || {};
   let editable = opts.editable;
+  let last = doc;
   const root = h("div.form");
 
   const build = (field, into) => {
@@ -64,21 +70,46 @@ export function renderForm(form, doc, opts) {
     const handle = { widget, field, ctx, vocab, prop: ctx.prop };
     handles.set(field.field, handle);
     into.append(widget.el);
+    return handle;
   };
 
-  for (const section of form.ui.sections || []) {
-    const sec = h("section.form-section", { "aria-labelledby": `sec-${section.id}` }, h("h2", { id: `sec-${section.id}` }, tr(section.title)));
-    if (section.description) sec.append(h("p.help", {}, tr(section.description)));
-    for (const field of section.fields) {
+  const section = (s) => {
+    const sec = h("section.form-section", { "aria-labelledby": `sec-${s.id}` }, h("h2", { id: `sec-${s.id}` }, tr(s.title)));
+    if (s.description) sec.append(h("p.help", {}, tr(s.description)));
+    const built = [];
+    for (const field of s.fields) {
       if (field.widget === "delmal") {
         for (const g of delmal.expand(field, form, DELMAL_LABELS)) {
-          g.fields.forEach((sub) => build(sub, g.container));
+          g.fields.forEach((sub) => built.push(build(sub, g.container)));
           sec.append(g.container);
         }
-      } else build(field, sec);
+      } else built.push(build(field, sec));
     }
+    for (const handle of built) show(handle, last, true);
     root.append(sec);
+  };
+
+  const waiting = [...(form.ui.sections || [])];
+  if (waiting.length) section(waiting.shift());
+  let timer = null;
+  const next = () => {
+    timer = null;
+    if (waiting.length) section(waiting.shift());
+    applyShowIf();
+    if (waiting.length) timer = setTimeout(next, 0);
+    else opts.onComplete?.();
+  };
+  /** Build what is still missing, now. */
+  function complete() {
+    if (!waiting.length) return;
+    clearTimeout(timer);
+    while (waiting.length) section(waiting.shift());
+    applyShowIf();
+    opts.onComplete?.();
   }
+  // The rest after the first frame.
+  if (waiting.length) afterPaint(() => { if (waiting.length && timer === null) next(); });
+  else queueMicrotask(() => opts.onComplete?.());
 
   function applyShowIf() {
     for (const { widget, field } of handles.values()) {
@@ -95,31 +126,37 @@ export function renderForm(form, doc, opts) {
     return value == null ? "" : String(value);
   };
 
+  /** One field shows `next`: its value, a conflict if there is one, enabled or not. */
+  function show(handle, next, changedEditable) {
+    const pointer = handle.field.field;
+    const conflict = next.conflicts?.[pointer];
+    const { widget } = handle;
+    widget.set(get(data, pointer));
+    if (widget.frame.conflict.firstChild) widget.frame.conflict.replaceChildren();
+    if (conflict) {
+      widget.frame.conflict.append(conflictView.render(conflict, {
+        format: (v) => format(handle, v), who: opts.who, editable, legend: tr(handle.field.label),
+        onPick: (value) => opts.onResolve(pointer, value),
+      }));
+    }
+    if (changedEditable || conflict || widget.conflicted) {
+      for (const i of widget.inputs) i.disabled = !editable || !!conflict;
+    }
+    widget.conflicted = !!conflict;
+  }
+
   function update(next, { editable: e = editable } = {}) {
     data = next.data || {};
+    last = next;
     const changedEditable = e !== editable;
     editable = e;
-    for (const [pointer, handle] of handles) {
-      const conflict = next.conflicts?.[pointer];
-      const { widget } = handle;
-      widget.set(get(data, pointer));
-      widget.frame.conflict.replaceChildren();
-      if (conflict) {
-        widget.frame.conflict.append(conflictView.render(conflict, {
-          format: (v) => format(handle, v), who: opts.who, editable, legend: tr(handle.field.label),
-          onPick: (value) => opts.onResolve(pointer, value),
-        }));
-      }
-      if (changedEditable || conflict || widget.conflicted) {
-        for (const i of widget.inputs) i.disabled = !editable || !!conflict;
-      }
-      widget.conflicted = !!conflict;
-    }
+    for (const handle of handles.values()) show(handle, next, changedEditable);
     applyShowIf();
   }
 
   /** Required fields that are empty (visible ones only): shown where they are; returns the count. */
   function validate() {
+    complete();
     let first = null, count = 0;
     const conditional = conditionallyRequired(form.schema, data);
     for (const handle of handles.values()) {
@@ -141,13 +178,14 @@ export function renderForm(form, doc, opts) {
 
   /** A server message naming a field: show it at that field. */
   function showServerError(pointer, message) {
+    complete();
     const handle = handles.get(pointer);
     if (handle) handle.widget.frame.setError(message, handle.widget.inputs);
     return !!handle;
   }
 
-  update(doc, { editable });
-  return { el: root, update, validate, showServerError, handles };
+  applyShowIf();
+  return { el: root, update, validate, showServerError, complete, handles };
 }
 
 /** Top-level `if {properties: {x: {const}}} then {required}` rules (alone or in allOf) that hold for `data`. */

@@ -10,7 +10,7 @@ import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveFie
 import { flush, inflight, nudge } from "../outbox.js";
 
 export async function show(main, app, docId) {
-  let doc = await getDoc(docId);
+  let doc = app.takeDoc(docId) || (await getDoc(docId));
   if (!doc) {
     main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, t("not_found")));
     flush();
@@ -38,6 +38,8 @@ export async function show(main, app, docId) {
   const canEdit = () => actions(doc, form, user).includes("edit");
   const rendered = renderForm(form, doc, {
     editable: canEdit(), who, evidenceOptions,
+    // Every section is there: what tests and scripts wait for.
+    onComplete: () => { formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now(); },
     onInput: async (pointer, value) => {
       doc = await editField(docId, pointer, value, inflight);
       nudge();
@@ -51,7 +53,7 @@ export async function show(main, app, docId) {
     },
   });
   const formEl = h("form.assessment", { id: "assessment-form", "data-doc": docId, onsubmit: (e) => e.preventDefault(), novalidate: true }, rendered.el);
-  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, tr(form.title)), head, notices, formEl, bar);
+  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)), head, notices, formEl, bar);
 
   async function run(kinds, extra = {}) {
     if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
@@ -156,8 +158,7 @@ export async function show(main, app, docId) {
   }
 
   drawChrome();
-  formEl.dataset.ready = "1";
-  window.__bedsideReady = performance.now();
+  window.__bedsideReady = performance.now(); // the first screen is there, filled in and live
 
   return {
     async onSync(changed) {
