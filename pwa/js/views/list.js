@@ -11,8 +11,11 @@ export async function show(main, app) {
     ...(app.user.roles.includes("trainee") ? [h("p", {}, h("a", { href: "#/forfragningar", id: "requests-link" }, t("rq_title")))] : []), body);
   const draw = async () => {
     const docs = (await allDocs()).filter((d) => !d.deleted).sort((a, b) => (b.updated || 0) - (a.updated || 0));
+    const me = app.user.user_id;
+    const toMe = (d) => d.status === "draft" && d.assessor_id === me && d.trainee_id !== me;
     const groups = [
-      ["drafts", docs.filter((d) => d.status === "draft")],
+      ...(docs.some(toMe) ? [["to_me", docs.filter(toMe)]] : []),
+      ["drafts", docs.filter((d) => d.status === "draft" && !toMe(d))],
       ["waiting", docs.filter((d) => d.status === "submitted")],
       ["signed", docs.filter((d) => ["signed", "acknowledged", "countersigned"].includes(d.status))],
     ];
