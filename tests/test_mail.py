@@ -23,9 +23,9 @@ from server.requests.reminders import run_reminders
 from server.settings import REPO_ROOT, Settings
 from tests.conftest import ON_POSTGRES
 from tests.helpers import in_app
-from tests.test_mail_support import MailServer, body
-from tests.test_requests_support import EXTERNAL, ask
-import tests.test_requests_support as support
+from tests.mail_support import MailServer, body
+from tests.requests_support import EXTERNAL, ask
+import tests.requests_support as support
 from tests.world import World, login
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode

@@ -9,8 +9,8 @@ from litestar.testing import AsyncTestClient
 from server.requests import clock
 from server.requests.reminders import run_reminders
 from tests.helpers import MINI_CEX_COMPLETE, in_app
-from tests.test_mail_support import MailServer, body
-from tests.test_requests_support import (
+from tests.mail_support import MailServer, body
+from tests.requests_support import (
     BASE_URL,
     EXTERNAL,
     ask,
@@ -19,7 +19,7 @@ from tests.test_requests_support import (
     mutation,
     token_of,
 )
-import tests.test_requests_support as support
+import tests.requests_support as support
 from tests.world import World, login
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode

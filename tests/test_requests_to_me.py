@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.testing import AsyncTestClient
 
-import tests.test_requests_support as support
+import tests.requests_support as support
 from tests.helpers import MINI_CEX_COMPLETE
 from tests.world import World, login
 

@@ -13,8 +13,8 @@ from litestar.testing import AsyncTestClient
 from server.db import Tx
 from server.requests.links import MAX_FAILED
 from tests.helpers import MINI_CEX_COMPLETE, create_mini_cex, in_app
-from tests.test_requests_support import ask, bearer, link_sync, mutation, token_of
-import tests.test_requests_support as support
+from tests.requests_support import ask, bearer, link_sync, mutation, token_of
+import tests.requests_support as support
 from tests.world import World, login
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode

@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.settings import Settings
-from tests.test_mail_support import MailServer
+from tests.mail_support import MailServer
 
 BASE_URL = "http://bedside.test"
 EXTERNAL = {"assessor_name": "Erik Extern", "assessor_email": "erik.extern@sjukhus.test"}
