@@ -68,8 +68,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
     s.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Any]:
+    """Per module, not per session: Playwright's sync API runs an event loop in the main thread
+    while it is started, and the async tests that follow need that thread's loop free."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
