@@ -76,7 +76,7 @@ class LiveServer:
             self.process.wait()
         self.process = None
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.start()
         return self
 

@@ -11,7 +11,6 @@ import statistics
 import tempfile
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from .live_server import REPO, LiveServer

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ class Settings:
         if not key_file.exists():
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
-        return _replace(self, secret_key=key_file.read_text().strip())
+        return replace(self, secret_key=key_file.read_text().strip())
 
 
 class SettingsError(ValueError):
@@ -178,8 +178,3 @@ def _days(name: str, raw: str) -> tuple[int, ...]:
         raise SettingsError(f"{name} must be increasing positive days (like 3,7), not {raw!r}")
     return days
 
-
-def _replace(settings: Settings, **changes: object) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)  # type: ignore[arg-type]

@@ -75,6 +75,6 @@ async def test_a_committed_write_survives_reopening_the_database(settings: Setti
 
 async def test_the_unique_constraint_refuses_a_duplicate(db: Database) -> None:
     await _add_unit(db, "once")
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="(?i)unique"):  # noqa: B017 (sqlite3 or asyncpg error class)
         await _add_unit(db, "once")
     assert (await db.fetch("SELECT count(*) AS n FROM units"))[0]["n"] == 1

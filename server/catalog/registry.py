@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from ..db import Database, Tx, utc_now
 from .errors import CatalogError
+from .model import Catalog
 
 
-async def register_form_versions(db: Database, catalog: object) -> None:
-    forms = catalog.forms()  # type: ignore[attr-defined]
+async def register_form_versions(db: Database, catalog: Catalog) -> None:
+    forms = catalog.forms()
 
     async def register(tx: Tx) -> None:
         known = {(r["form_id"], r["version"]): r["content_hash"]

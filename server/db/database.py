@@ -8,6 +8,7 @@ joins a single writer (see ``sqlite.py``), on PostgreSQL it gets a pooled connec
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
@@ -51,11 +52,13 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
-async def open_database(url: str, sqlite_path: Any = None) -> Database:
+async def open_database(url: str, sqlite_path: Path | None = None) -> Database:
     """Open the database a URL names (``sqlite:///...`` or ``postgresql://...``)."""
     if url.startswith("sqlite:"):
         from .sqlite import SqliteDatabase
 
+        if sqlite_path is None:
+            raise ValueError("a SQLite database needs its file path")
         db = SqliteDatabase(sqlite_path)
         await db.open()
         return db
