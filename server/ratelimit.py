@@ -46,5 +46,6 @@ def too_many(what: str, window_seconds: int) -> TooManyRequestsException:
 
 
 async def enforce(db: Database, key: str, *, limit: int, window_seconds: int, what: str) -> None:
+    """Count this hit; over ``limit`` in the window is a 429 that says how long to wait."""
     if await count_hit(db, key, window_seconds) > limit:
         raise too_many(what, window_seconds)

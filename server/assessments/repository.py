@@ -46,12 +46,6 @@ def row_to_document(row: Row) -> Document:
     )
 
 
-def decode_conflicts(text: str) -> dict[str, Conflict]:
-    return _decode_conflicts(text)
-
-
-def decode_data(text: str) -> dict[str, Any]:
-    return _decode_data(text)
 
 
 async def load_rows(tx: Tx, ids: Iterable[str]) -> dict[str, Row]:

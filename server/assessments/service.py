@@ -37,12 +37,12 @@ from ..catalog import Catalog, FormVersion
 from ..db import Row, Tx, utc_now
 from ..privacy import identity_error_message
 from . import repository
+from ..auth.principal import ASSESSING_ROLES
 from .actor import Actor
-from .participants import TraineeContext, load_trainee_contexts, participant_roles
+from .participants import TraineeContext, load_trainee_contexts, may_read, participant_roles
 from .permissions import allowed_roles, may
 from .validation import describe, identity_number_field, schema_errors
 
-ASSESSING_ROLES = frozenset({"assessor", "clinical_supervisor", "main_supervisor"})
 
 
 def now_ms() -> int:
@@ -174,7 +174,7 @@ def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
             raise Refused("not_found", f"Assessment {m.doc_id} does not exist or is not yours to see.")
         form = _form(batch, doc.form_id, doc.form_version)
         roles = _roles(batch, doc)
-        if not roles or (form.workflow.anonymous_to_trainee and roles == frozenset({"trainee"})):
+        if not may_read(roles, anonymous_to_trainee=form.workflow.anonymous_to_trainee):
             raise Refused("not_found", f"Assessment {m.doc_id} does not exist or is not yours to see.")
         if not allowed_roles(kind_of(m), form.workflow):
             raise Refused("invalid_transition", f"A {form.form_id} assessment has no {kind_of(m)} step.")
@@ -265,17 +265,17 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
         if assessor_id not in (None, supervisor):
             raise Refused("invalid", "The assessor of this form must be the placement's clinical supervisor.")
         assessor_id = supervisor
-    if assessor_id is None and trainee_id != p.user_id and p.roles & ASSESSING_ROLES:
+    if assessor_id is None and trainee_id != p.user_id and p.roles.intersection(ASSESSING_ROLES):
         assessor_id = p.user_id
     roles = participant_roles(p, trainee_id=trainee_id, assessor_id=assessor_id, ctx=ctx)
-    if "assessor" in roles and not (p.roles & ASSESSING_ROLES):
+    if "assessor" in roles and not (p.roles.intersection(ASSESSING_ROLES)):
         roles = roles - {"assessor"}
     if not roles.intersection(form.workflow.start):
         allowed = " or ".join(r.replace("_", " ") for r in form.workflow.start)
         raise Refused("forbidden", f"A {form.form_id} assessment can only be started by the {allowed}.")
     if assessor_id is not None:
         user = batch.users.get(assessor_id)
-        if user is None or not user["active"] or not (user["roles"] & ASSESSING_ROLES):
+        if user is None or not user["active"] or not (user["roles"].intersection(ASSESSING_ROLES)):
             raise Refused("invalid", f"User {assessor_id} cannot be an assessor.")
         meta.pop("assessor_name", None)
         meta.pop("assessor_email", None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ROLES = ("trainee", "assessor", "clinical_supervisor", "main_supervisor", "studierektor", "admin")
+#: roles whose holders may be named as the assessor of an assessment
+ASSESSING_ROLES = ("assessor", "clinical_supervisor", "main_supervisor")
 
 
 @dataclass(frozen=True)

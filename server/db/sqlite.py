@@ -77,16 +77,12 @@ def _connect_writer(path: Path) -> sqlite3.Connection:
     return conn
 
 
-async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+async def _connect_reader(path: Path) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(str(path), isolation_level=None, timeout=30)
     conn.row_factory = sqlite3.Row
     await conn.execute("PRAGMA busy_timeout = 30000")
     await conn.execute("PRAGMA foreign_keys = ON")
-    if readonly:
-        await conn.execute("PRAGMA query_only = ON")
-    else:
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = FULL")
+    await conn.execute("PRAGMA query_only = ON")
     return conn
 
 
@@ -104,7 +100,7 @@ class SqliteDatabase:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await asyncio.to_thread(_connect_writer, self.path)
         for _ in range(READERS):
-            self._readers.put_nowait(await _connect(self.path, readonly=True))
+            self._readers.put_nowait(await _connect_reader(self.path))
         self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
 
     async def close(self) -> None:

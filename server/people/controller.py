@@ -10,7 +10,7 @@ from litestar.params import FromQuery, JSONBody
 from litestar import Controller, get, post
 
 from ..access import visible_trainees_sql
-from ..auth.principal import Principal
+from ..auth.principal import ASSESSING_ROLES, Principal
 from ..db import Database
 from ..errors import Forbidden, InvalidInput
 from . import repository
@@ -83,7 +83,7 @@ class PeopleController(Controller):
         """Colleagues to pick (id, name, title): ``role=assessor`` (default) lists people who can assess,
         for a trainee naming an assessor; ``role=trainee`` lists trainees, for an assessor starting an
         assessment at the bedside. The PWA keeps the list for offline use, so it is not paged."""
-        roles = {"assessor": ("assessor", "clinical_supervisor", "main_supervisor"), "trainee": ("trainee",)}.get(role)
+        roles = {"assessor": ASSESSING_ROLES, "trainee": ("trainee",)}.get(role)
         if roles is None:
             raise InvalidInput("role must be 'assessor' or 'trainee'.")
         marks = ", ".join("?" for _ in roles)

@@ -16,7 +16,7 @@ from sync.protocol import Create, MutationResult
 from ..assessments.actor import Actor
 from ..assessments.service import apply_batch, now_ms
 from ..assessments.validation import identity_number_field
-from ..auth.principal import Principal
+from ..auth.principal import ASSESSING_ROLES, Principal
 from ..catalog import Catalog
 from ..db import Database, Row, Tx
 from ..errors import Conflict, DomainError, Forbidden, IdentityNumberFound, InvalidInput, NotFound
@@ -124,11 +124,11 @@ def _validate(data: RequestCreate, catalog: Catalog) -> tuple[int, str | None, s
 
 async def _colleague_with_email(tx: Tx, email: str) -> int | None:
     """A colleague with an account who can assess, known by this e-mail address."""
+    marks = ", ".join("?" for _ in ASSESSING_ROLES)
     row = await tx.fetchone(
-        """SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
-           WHERE lower(u.email) = ? AND u.active = 1
-             AND r.role IN ('assessor', 'clinical_supervisor', 'main_supervisor') LIMIT 1""",
-        (email.lower(),))
+        f"""SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+            WHERE lower(u.email) = ? AND u.active = 1 AND r.role IN ({marks}) LIMIT 1""",
+        (email.lower(), *ASSESSING_ROLES))
     return int(row["id"]) if row else None
 
 
