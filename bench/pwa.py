@@ -36,6 +36,14 @@ def shell_files() -> list[str]:
     return [p for p in paths if p != "/"] + ["/sw.js"]
 
 
+def later_files() -> list[str]:
+    """The views the service worker keeps when first used, not on the first visit."""
+    text = (PWA / "sw.js").read_text(encoding="utf-8")
+    block = re.search(r"const LATER = \[(.*?)\];", text, re.S)
+    assert block, "sw.js has no LATER list"
+    return re.findall(r'"([^"]+)"', block.group(1))
+
+
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as r:
         return r.read()
@@ -84,7 +92,7 @@ def first_visit(page: Any, base_url: str) -> tuple[str, dict[str, bytes]]:
     page.click("#start")
     page.wait_for_selector("form[data-ready]")
     doc_id = page.url.split("#/a/")[1]
-    page.wait_for_function("document.querySelector('#pending')?.textContent.match(/synkat|synced/i)", timeout=20000)
+    page.wait_for_function("() => document.querySelector('#pending')?.textContent.match(/synkat|synced/i)", timeout=20000)
     page.remove_listener("response", keep)
     return doc_id, bodies
 

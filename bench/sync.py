@@ -44,12 +44,15 @@ def _http(base: str, path: str, body: dict[str, Any] | None = None, headers: dic
     req = urllib.request.Request(base + path, data=json.dumps(body).encode() if body is not None else None,
                                  headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read()), {k.lower(): v for k, v in r.headers.items()}
+        headers = {k.lower(): v for k, v in r.headers.items()}
+        cookies = [c.split(";")[0] for c in r.headers.get_all("Set-Cookie") or []]
+        headers["cookie"] = "; ".join(c for c in cookies if c.startswith("bedside_session="))
+        return json.loads(r.read()), headers
 
 
 def _login(base: str, email: str) -> dict[str, str]:
     answer, headers = _http(base, "/api/auth/login", {"email": email, "password": PASSWORD})
-    cookie = headers["set-cookie"].split(";")[0]
+    cookie = headers["cookie"]
     assert isinstance(answer, dict)
     return {"Cookie": cookie, "X-CSRF-Token": answer["csrf_token"], "Content-Type": "application/json"}
 

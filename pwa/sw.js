@@ -1,18 +1,22 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-11-23.4";
+const VERSION = "2026-12-01.3";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg",
-  "/vendor/idb.js",
+  "/vendor/idb.js", "/js/early.js",
   "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
   "/js/personnummer.js", "/js/install.js",
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
   "/js/render/text.js", "/js/render/checkbox.js", "/js/render/delmal.js", "/js/render/conflict.js",
   "/js/views/login.js", "/js/views/list.js", "/js/views/new.js", "/js/views/assessment.js",
-  "/js/views/requests.js",
+];
+// Loaded when first used (the trainee's requests, the assessor's answer page, the receipt, signature
+// notes) and kept from then on (cacheFirst), so they never weigh on anyone's first visit.
+const LATER = [
+  "/js/link.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;
@@ -36,6 +40,11 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+  // The page used a view that is not precached: keep all of them for offline use from now on.
+  if (event.data?.type === "KEEP_LATER") {
+    event.waitUntil(openShell().then((cache) => Promise.all(LATER.map((url) => cache.match(url)
+      .then((hit) => hit || cache.add(new Request(url, { cache: "reload" })).catch(() => {}))))));
+  }
   if (event.data?.type === "FORGET_API") event.waitUntil(caches.delete(API_CACHE));
 });
 
@@ -44,6 +53,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin) return; // writes and /api/sync: network only
   if (url.pathname === "/api/sync") return;
+  // A capability token acts for whoever holds it: never keep its answers (the Cache API keys by URL only).
+  if (request.headers.has("Authorization") || /^\/api\/(link|receipt)/.test(url.pathname)) return;
   if (url.pathname.startsWith("/api/")) { event.respondWith(networkFirst(request)); return; }
   if (request.mode === "navigate") { event.respondWith(shell(request)); return; }
   event.respondWith(cacheFirst(request));
@@ -57,9 +68,15 @@ async function shell(request) {
   return cached || fetch(request);
 }
 
+/** The shell from the precache; a view first used later (the assessor's answer page, the receipt) is
+ * kept when first fetched, so it works offline from then on without weighing on the first visit. */
 async function cacheFirst(request) {
-  const cached = await (await openShell()).match(request);
-  return cached || fetch(request);
+  const cache = await openShell();
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && LATER.includes(new URL(request.url).pathname)) cache.put(request, response.clone());
+  return response;
 }
 
 async function networkFirst(request) {

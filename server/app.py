@@ -10,6 +10,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from .assessments.controller import AssessmentController
@@ -22,11 +23,13 @@ from .db import Database, open_database
 from .db.migrate import migrate
 from .errors import exception_handlers
 from .people.controller import AdminController, PeopleController
-from .requests.controller import LinkController, RequestController
+from .privacy.http import refuse_identity_numbers
+from .requests.controller import LinkController, ReceiptController, RequestController
 from .requests.dependencies import provide_actor
 from .requests.jobs import MailJob
+from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
-from .sync_api.controller import sync_echo, sync_endpoint
+from .sync_api.controller import refused_changes, sync_echo, sync_endpoint
 
 
 @get("/api/health", operation_id="health", tags=["meta"], sync_to_thread=False)
@@ -60,7 +63,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     route_handlers: list = [
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
-        sync_endpoint, sync_echo, RequestController, LinkController,
+        sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail
@@ -83,12 +86,19 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             "principal": Provide(provide_principal),
             "actor": Provide(provide_actor),
         },
-        openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema"),
+        # JSON only: the HTML viewers load scripts from a CDN, which the Content-Security-Policy forbids
+        openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema",
+                                     render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])]),
         exception_handlers=exception_handlers(),
+        # a personnummer anywhere in what a client sends is refused before any handler runs
+        before_request=refuse_identity_numbers,
         request_max_body_size=settings.max_body_bytes,
         # gzip what phones download (app shell, catalog); not the sync hot path, whose answers are small
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, exclude="^/api/sync"),
     )
+    # Around the whole app, not in ``middleware=[...]``: Litestar runs that per route, so the router's
+    # own answers (404 for an unknown path, 405) would go out without the security headers.
+    app.asgi_handler = SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
     app.state.settings = settings
     app.state.catalog = catalog
     return app

@@ -79,7 +79,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run("server.app:app_from_env", factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, workers=args.workers, log_level="info")
+                port=args.port or settings.port, workers=args.workers, log_level="info",
+                # the client address is ours to decide (BEDSIDE_TRUSTED_PROXIES), not uvicorn's
+                proxy_headers=False)
     return 0
 
 

@@ -121,4 +121,5 @@ def print_logins() -> None:
           f"{DEMO_PASSWORD}):")
     for email, name, roles, _title in DEMO_PEOPLE.values():
         print(f"  {email:<32} {name:<16} {', '.join(roles)}")
-    print("In demo mode e-mail is not sent: it is shown at http://127.0.0.1:8000/dev/mail")
+    print("In demo mode e-mail is not sent: it is shown at http://127.0.0.1:8000/dev/mail to the admin (log in as "
+          f"the admin, {DEMO_PEOPLE['admin'][0]}, first) and on this console.")

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .client_address import parse_networks
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 #: (environment variable, default shown in docs, what it does)
@@ -42,6 +44,9 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
      "when BEDSIDE_ENV=development and BEDSIDE_SMTP_HOST is empty."),
     ("BEDSIDE_REMINDER_DAYS", "3,7", "Days after a request (or its renewal) when the assessor is reminded, comma-separated."),
     ("BEDSIDE_REQUEST_TOKEN_DAYS", "14", "How long a request link works (days); the trainee can renew it."),
+    ("BEDSIDE_TRUSTED_PROXIES", "(empty: none)", "Reverse proxies whose `X-Forwarded-For` is believed, as IP "
+     "addresses or networks separated by commas (like `10.0.0.0/8`). Rate limits count the client's address: "
+     "without a trusted proxy that is the connection's own address, whatever the headers say."),
     ("BEDSIDE_JOB_INTERVAL_SECONDS", "60", "How often the server retries queued mail and sends due reminders; 0 turns "
      "the in-server job off (then run `bedside remind` from cron)."),
 )
@@ -80,6 +85,8 @@ class Settings:
     reminder_days: tuple[int, ...] = (3, 7)
     request_token_days: int = 14
     job_interval_seconds: int = 60
+    #: IP networks, normalised (``10.0.0.0/8``); see ``server.client_address``
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def mail_demo(self) -> bool:
@@ -131,6 +138,7 @@ class Settings:
             reminder_days=_days("BEDSIDE_REMINDER_DAYS", _env("BEDSIDE_REMINDER_DAYS", "3,7")),
             request_token_days=_int("BEDSIDE_REQUEST_TOKEN_DAYS", cls.request_token_days),
             job_interval_seconds=_int("BEDSIDE_JOB_INTERVAL_SECONDS", cls.job_interval_seconds),
+            trusted_proxies=_networks("BEDSIDE_TRUSTED_PROXIES", _env("BEDSIDE_TRUSTED_PROXIES", "")),
         )
         if not (settings.is_sqlite or settings.database_url.startswith(("postgres://", "postgresql://"))):
             raise SettingsError("BEDSIDE_DATABASE_URL must start with sqlite:/// or postgresql://")
@@ -160,6 +168,13 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    try:
+        return tuple(str(net) for net in parse_networks(raw))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:

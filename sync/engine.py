@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import msgspec
 
 from sync.audit import AuditNote, Deleted, StatusChanged
-from sync.document import DRAFT, SIGNED, Document, FieldMeta, content_hash
+from sync.document import DRAFT, SIGNED, Document, FieldMeta, canonical_json, content_hash
 from sync.errors import Rejection
+from sync.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, nesting_depth
 from sync.lifecycle import check_content_change, check_step
 from sync.merge import FieldChanges, merge_edit, merge_resolve
 from sync.pointer import flatten
@@ -87,7 +88,17 @@ def _apply(doc: Document | None, m: Mutation, actor: str, device: str, requires_
     return _done(m, new, [StatusChanged(from_status=doc.status, to_status=target, text=text)])
 
 
+def check_shape(data: dict[str, object]) -> None:
+    """The document shape rule of ``sync.limits``: at most MAX_DEPTH levels and MAX_DOCUMENT_BYTES."""
+    if nesting_depth(data) > MAX_DEPTH:
+        raise Rejection("invalid", f"the data nests more than {MAX_DEPTH} levels of objects and arrays")
+    size = len(canonical_json(data))
+    if size > MAX_DOCUMENT_BYTES:
+        raise Rejection("invalid", f"the document would be {size} bytes; at most {MAX_DOCUMENT_BYTES} are allowed")
+
+
 def _create(m: Create, actor: str, device: str) -> Outcome:
+    check_shape(m.data)
     data = copy.deepcopy(m.data)
     meta = FieldMeta(version=1, actor=actor, device=device, at=m.at)
     doc = Document(
@@ -101,6 +112,7 @@ def _merged(doc: Document, m: Mutation, merged: FieldChanges) -> Outcome:
     if not merged.changed:
         result = MutationResult(id=m.id, status="applied", doc_id=m.doc_id, version=doc.version)
         return Outcome(None, result, merged.notes)
+    check_shape(merged.data)
     new = msgspec.structs.replace(
         doc, data=merged.data, field_meta=merged.field_meta, conflicts=merged.conflicts, version=merged.version
     )

@@ -25,6 +25,7 @@ import msgspec
 from msgspec import Meta
 
 from sync.document import Conflict
+from sync.limits import MAX_DEPTH, MAX_SAFE_INT
 
 __all__ = [
     "Acknowledge", "Countersign", "Create", "Delete", "DocumentChange", "Edit", "InvalidRequest",
@@ -41,9 +42,15 @@ REASONS: Final = (
     "invalid_transition", "invalid", "identity_number", "forbidden",
 )
 
-MutationId = Annotated[int, Meta(ge=1)]
-EpochMs = Annotated[int, Meta(ge=0)]
-DocId = Annotated[str, Meta(min_length=1, max_length=36)]
+MutationId = Annotated[int, Meta(ge=1, le=MAX_SAFE_INT)]
+EpochMs = Annotated[int, Meta(ge=0, le=MAX_SAFE_INT)]
+Version = Annotated[int, Meta(ge=0, le=2**31 - 1)]
+#: a UUID made on the device, in its canonical lower-case form
+DocId = Annotated[str, Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+#: a device's id: a UUID or another short token of letters, digits, '-' and '_'
+ClientId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+FormId = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$")]
+Text = Annotated[str, Meta(max_length=20_000)]
 Fields = dict[str, Any]
 
 
@@ -57,8 +64,8 @@ class Create(_Mutation, tag="create", frozen=True):
     """``meta`` is interpreted by the server: trainee_id, assessor_id, assessor_name, assessor_email,
     placement_id, amends (the signed document this one corrects)."""
 
-    form_id: str
-    form_version: int
+    form_id: FormId
+    form_version: Version
     data: dict[str, Any] = {}
     meta: dict[str, Any] = {}
 
@@ -67,7 +74,7 @@ class Edit(_Mutation, tag="edit", frozen=True):
     """``fields``: leaf pointer → new value (null clears). ``base_version``: the document version the
     device had when the person edited (1 right after the device's own create)."""
 
-    base_version: Annotated[int, Meta(ge=0)]
+    base_version: Version
     fields: Fields
 
 
@@ -84,7 +91,7 @@ class Submit(_Mutation, tag="submit", frozen=True):
 class Return(_Mutation, tag="return", frozen=True):
     """Send a submitted document back to draft."""
 
-    reason: str
+    reason: Text
 
 
 class Sign(_Mutation, tag="sign", frozen=True):
@@ -92,7 +99,7 @@ class Sign(_Mutation, tag="sign", frozen=True):
 
 
 class Acknowledge(_Mutation, tag="acknowledge", frozen=True):
-    reflection: str | None = None
+    reflection: Text | None = None
 
 
 class Countersign(_Mutation, tag="countersign", frozen=True):
@@ -114,8 +121,8 @@ def kind_of(mutation: Mutation) -> str:
 class SyncRequest(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """``since``: the checkpoint of the last pull the client fully applied (0 at first)."""
 
-    client_id: Annotated[str, Meta(min_length=1, max_length=64)]
-    since: Annotated[int, Meta(ge=0)]
+    client_id: ClientId
+    since: Annotated[int, Meta(ge=0, le=MAX_SAFE_INT)]
     mutations: Annotated[list[Mutation], Meta(max_length=MAX_MUTATIONS)] = []
 
 
@@ -150,7 +157,7 @@ class DocumentChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     conflicts: dict[str, Conflict]
     meta: dict[str, Any] = {}
     content_hash: str | None = None
-    reflection: str | None = None
+    reflection: Text | None = None
     returned_reason: str | None = None
 
 
@@ -184,3 +191,6 @@ def decode_request(body: bytes) -> SyncRequest:
         raise InvalidRequest(str(exc)) from exc
     except msgspec.DecodeError as exc:
         raise InvalidRequest(f"malformed JSON: {exc}") from exc
+    except RecursionError:
+        raise InvalidRequest("the JSON nests too deeply (a document may nest at most "
+                             f"{MAX_DEPTH} levels)") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,10 +12,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.settings import Settings
-from tests.mail_support import MailServer
+from tests.mail_support import MailServer, body
 
 BASE_URL = "http://bedside.test"
 EXTERNAL = {"assessor_name": "Erik Extern", "assessor_email": "erik.extern@sjukhus.test"}
+#: what an assessor says about themselves when claiming a link (a signature needs all four)
+ME = {"name": "Erik Ek", "title": "Överläkare", "workplace": "Akutmottagningen", "email": "erik.ek@sjukhus.test"}
 
 
 @pytest.fixture
@@ -33,9 +36,45 @@ def settings(settings: Settings, smtp: MailServer) -> Settings:
 
 
 def token_of(link: str) -> str:
-    match = re.search(r"#/svar/([A-Za-z0-9_-]+)", link)
+    match = re.search(r"#/(?:svar|inte-jag)/([A-Za-z0-9_-]+)", link)
     assert match, link
     return match.group(1)
+
+
+async def mailed_link(smtp: MailServer, to: str, subject_part: str = "", count: int = 1) -> str:
+    """The link in the newest mail to ``to`` (whose subject contains ``subject_part``)."""
+    await smtp.wait_for(count)
+    mails = [m for m in smtp.to(to) if subject_part in m["Subject"]]
+    assert mails, [m["Subject"] for m in smtp.messages]
+    match = re.search(r"https?://\S+#/\S+", body(mails[-1]))
+    assert match, body(mails[-1])
+    return match.group(0)
+
+
+async def request_link(client: AsyncTestClient, request_id: str) -> str:
+    """The request's link as the server derives it for the assessor's mail (never shown to the trainee)."""
+    from server.requests.service import link_of
+    from tests.helpers import in_app
+
+    row = await in_app(client, client.app.state.db.fetchone,
+                       "SELECT token_nonce FROM assessment_requests WHERE id = ?", (request_id,))
+    return link_of(client.app.state.settings, row)
+
+
+def device_key() -> str:
+    return secrets.token_hex(16)
+
+
+async def claim(client: AsyncTestClient, token: str, key: str | None = None, **details: Any) -> Any:
+    """Claim the request on a device (``key``) with the assessor's details; returns the response."""
+    return await client.post("/api/link/claim", headers=bearer(token),
+                             json={"device_key": key or device_key(), **(details or ME)})
+
+
+async def claimed_secret(client: AsyncTestClient, token: str, **details: Any) -> str:
+    response = await claim(client, token, **details)
+    assert response.status_code == 200, response.text
+    return str(response.json()["secret"])
 
 
 def bearer(token: str) -> dict[str, str]:

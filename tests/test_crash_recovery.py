@@ -28,7 +28,10 @@ def _post(base: str, path: str, body: dict[str, Any], headers: dict[str, str]) -
     req = urllib.request.Request(base + path, data=json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json", **headers})
     with urllib.request.urlopen(req, timeout=5) as r:
-        return json.loads(r.read()), {k.lower(): v for k, v in r.headers.items()}
+        headers = {k.lower(): v for k, v in r.headers.items()}
+        cookies = [c.split(";")[0] for c in r.headers.get_all("Set-Cookie") or []]
+        headers["cookie"] = "; ".join(c for c in cookies if c.startswith("bedside_session="))
+        return json.loads(r.read()), headers
 
 
 @pytest.mark.slow
@@ -40,7 +43,7 @@ def test_kill_and_restart_loses_and_doubles_nothing(database_url: str, tmp_path:
     assessor_id = int(re.search(r"Created user (\d+)", out).group(1))  # type: ignore[union-attr]
     server.start()
     login, headers = _post(server.base_url, "/api/auth/login", {"email": "bt@crash.test", "password": PASSWORD}, {})
-    session = {"Cookie": headers["set-cookie"].split(";")[0], "X-CSRF-Token": login["csrf_token"]}
+    session = {"Cookie": headers["cookie"], "X-CSRF-Token": login["csrf_token"]}
 
     # The device's outbox: creates, each followed by an edit of the same document.
     outbox: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 import subprocess
 import sys
 from typing import Any
@@ -24,7 +25,7 @@ from server.settings import REPO_ROOT, Settings
 from tests.conftest import ON_POSTGRES
 from tests.helpers import in_app
 from tests.mail_support import MailServer, body
-from tests.requests_support import EXTERNAL, ask
+from tests.requests_support import EXTERNAL, ask, request_link
 import tests.requests_support as support
 from tests.world import World, login
 
@@ -62,7 +63,7 @@ async def test_an_smtp_outage_keeps_mail_queued_and_delivers_it_once_back(
     smtp.start()
     assert await deliver_at(client, clock.now() + dt.timedelta(minutes=2)) == 1
     (mail,) = smtp.messages
-    assert request["link"] in body(mail)
+    assert await request_link(client, request["id"]) in body(mail)
     (row,) = await outbox(client)
     assert row["status"] == "sent" and row["attempts"] == 2
     assert await deliver_at(client, clock.now() + dt.timedelta(hours=2)) == 0
@@ -91,7 +92,8 @@ async def test_reminders_go_out_on_the_configured_days(
         assert tuple(sent_on) == days[:len(sent_on)] and tuple(sent_on) == tuple(d for d in days if d < 14)
         reminders = [m for m in smtp.messages if m["Subject"].startswith("Påminnelse")]
         assert len(reminders) == len(sent_on)
-        assert all(m["To"] == EXTERNAL["assessor_email"] and request["link"] in body(m) for m in reminders)
+        link = await request_link(client, request["id"])
+        assert all(m["To"] == EXTERNAL["assessor_email"] and link in body(m) for m in reminders)
 
 
 async def _world(app: Litestar) -> World:
@@ -146,20 +148,59 @@ def test_bedside_remind_runs_one_round_for_cron(settings: Settings, tmp_path: An
     assert "Reminders and notices queued: 0; mails delivered: 0." in done.stdout
 
 
-async def test_demo_mode_shows_mail_on_a_development_page(settings: Settings) -> None:
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_demo_mode_shows_mail_to_the_admin_and_on_the_console(settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, smtp_host="", demo_mail="auto"))
+    console = _Records()
+    logging.getLogger("bedside.mail").addHandler(console)
+    try:
+        async with AsyncTestClient(app=app) as client:
+            world = await in_app(client, _world, app)
+            request = await ask(client, await login(client, world, "trainee"))
+            await login(client, world, "admin")
+            for _ in range(100):
+                page = await client.get("/dev/mail")
+                if "Tove Trainee ber om en bedömning" in page.text and " sent " in page.text:
+                    break
+                await asyncio.sleep(0.05)
+            assert page.status_code == 200 and "Tove Trainee ber om en bedömning" in page.text
+            link = await request_link(client, request["id"])
+            assert f'href="{link}"' in page.text
+            assert "<style" not in page.text  # the Content-Security-Policy allows no inline style
+            (row,) = await outbox(client)
+            assert row["status"] == "sent"
+    finally:
+        logging.getLogger("bedside.mail").removeHandler(console)
+    logged = "\n".join(r.getMessage() for r in console.records if r.levelno == logging.INFO)
+    assert EXTERNAL["assessor_email"] in logged and "Tove Trainee ber om en bedömning" in logged
+    assert link in logged
+
+
+async def test_the_demo_mail_page_is_for_the_admin_only(settings: Settings) -> None:
     app = create_app(dataclasses.replace(settings, smtp_host="", demo_mail="auto"))
     async with AsyncTestClient(app=app) as client:
         world = await in_app(client, _world, app)
-        request = await ask(client, await login(client, world, "trainee"))
-        for _ in range(100):
-            page = await client.get("/dev/mail")
-            if "Tove Trainee ber om en bedömning" in page.text and " sent " in page.text:
+        await ask(client, await login(client, world, "trainee"))
+        for _ in range(100):  # the mail is delivered (to the demo page) before anyone looks
+            if (await outbox(client))[0]["status"] == "sent":
                 break
             await asyncio.sleep(0.05)
-        assert page.status_code == 200 and "Tove Trainee ber om en bedömning" in page.text
-        assert f'href="{request["link"]}"' in page.text
-        (row,) = await outbox(client)
-        assert row["status"] == "sent"
+        as_trainee = await client.get("/dev/mail")
+        client.cookies.clear()
+        anonymous = await client.get("/dev/mail")
+    assert as_trainee.status_code == 403 and as_trainee.json()["reason"] == "forbidden"
+    assert "admin" in as_trainee.json()["detail"]
+    assert anonymous.status_code == 401 and anonymous.json()["reason"] == "not_logged_in"
+    for refused in (as_trainee, anonymous):
+        assert "#/svar/" not in refused.text and "ber om en bedömning" not in refused.text
 
 
 async def test_without_demo_mode_there_is_no_development_page(client: AsyncTestClient) -> None:

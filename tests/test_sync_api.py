@@ -175,7 +175,7 @@ async def test_a_client_id_belongs_to_one_person(client: AsyncTestClient, world:
     assert response.status_code == 403
 
 
-async def test_refused_content_is_kept_in_the_audit_trail_but_never_a_personnummer(
+async def test_refused_content_is_kept_for_its_sender_but_never_a_personnummer(
     client: AsyncTestClient, world: World
 ) -> None:
     phone = Device(client, await login(client, world, "trainee"))
@@ -185,6 +185,9 @@ async def test_refused_content_is_kept_in_the_audit_trail_but_never_a_personnumm
         phone.mutation("edit", m["doc_id"], base_version=2, fields={"/strengths": "Lugn och metodisk"}),
         phone.mutation("edit", m["doc_id"], base_version=2, fields={"/strengths": "Pat 19121212-1212"}))
     assert reasons(answer) == ["not_editable", "identity_number"]
-    response = await client.get(f"/api/assessments/{m['doc_id']}/audit")
-    text = response.text
-    assert "Lugn och metodisk" in text and "19121212" not in text
+    kept = (await client.get("/api/sync/refused")).json()
+    assert [(r["doc_id"], r["reason"]) for r in kept] == [(m["doc_id"], "not_editable")]
+    assert kept[0]["detail"]["mutation"]["fields"] == {"/strengths": "Lugn och metodisk"}
+    for text in ((await client.get("/api/sync/refused")).text, (await client.get(f"/api/assessments/{m['doc_id']}/audit")).text):
+        assert "19121212" not in text
+    assert "Lugn och metodisk" not in (await client.get(f"/api/assessments/{m['doc_id']}/audit")).text

@@ -2,7 +2,7 @@
 // a failed connection becomes ApiError with status 0 (offline, or the server is down).
 let csrf = "", bearer = "";
 export const setCsrf = (token) => { csrf = token || ""; };
-// A request link's token, for an assessor without an account.
+// The secret of the device that claimed a request link: it answers the assessment (sync).
 export const setBearer = (token) => { bearer = token || ""; };
 
 export class ApiError extends Error {
@@ -14,11 +14,12 @@ export class ApiError extends Error {
   get offline() { return this.status === 0; }
 }
 
-export async function request(method, path, body) {
+export async function request(method, path, body, token) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
-  if (bearer && /^\/api\/(sync|link)/.test(path)) headers.Authorization = `Bearer ${bearer}`;
+  const auth = token || (/^\/api\/(sync|link)/.test(path) ? bearer : "");
+  if (auth) headers.Authorization = `Bearer ${auth}`;
   let response;
   try {
     response = await fetch(path, {
@@ -45,4 +46,6 @@ export const colleagues = (q = "", role = "assessor") =>
 export const trainees = () => request("GET", "/api/trainees");
 export const sync = (body) => request("POST", "/api/sync", body);
 export const requests = (path = "", body) => request(body ? "POST" : "GET", `/api/requests${path}`, body);
-export const link = (path = "", body) => request(body ? "POST" : "GET", `/api/link${path}`, body);
+/** A request link's endpoints with an explicit token: the shown link's (open, claim) or the device's. */
+export const link = (path = "", body, token) => request(body ? "POST" : "GET", `/api/link${path}`, body, token);
+export const receipt = (path = "", body, token) => request(body ? "POST" : "GET", `/api/receipt${path}`, body, token);

@@ -13,7 +13,8 @@ const VIEWS = {
   list: () => listView,
   new: () => import("./views/new.js"),
   assessment: () => assessmentView,
-  answer: () => import("./views/requests.js").then((m) => ({ show: m.answer })),
+  answer: () => import("./views/answer.js"),
+  receipt: () => import("./views/receipt.js"),
   requests: () => import("./views/requests.js"),
 };
 
@@ -59,9 +60,6 @@ export const app = {
   },
 };
 
-// Who answers a request link (no account).
-export const linkUser = (link) => ({ user_id: -1, name: link.assessor_name, roles: [], link_doc: link.doc_id });
-
 function toast(message, action) {
   const el = h("div.toast", { role: "status" }, h("span", {}, message));
   if (action) el.append(h("button", { type: "button", onclick: () => { action.run(); el.remove(); } }, action.label));
@@ -89,13 +87,23 @@ function renderHeader() {
   }
 }
 
+// Views the service worker does not precache: once one is used, it keeps them all for offline use.
+const LATER_VIEWS = new Set(["answer", "receipt", "requests"]);
+let keptLater = false;
+function keepLater() {
+  if (keptLater || !("serviceWorker" in navigator)) return;
+  keptLater = true;
+  navigator.serviceWorker.ready.then((reg) => reg.active?.postMessage({ type: "KEEP_LATER" })).catch(() => {});
+}
+
 let current = null; // the shown view's handle: {dispose, onSync, onCatalog}
 let routing = 0;
 async function route() {
   const hash = location.hash || "#/";
   const [, name = "", arg] = hash.match(/^#\/([^/]*)\/?(.*)$/) || [];
   let view = "list";
-  if (name === "svar") view = "answer";
+  if (name === "inte-jag" && arg) view = "receipt";
+  else if (name === "svar") view = "answer";
   else if (!app.user || name === "login") view = app.user && !outbox.state.authNeeded ? "list" : "login";
   else if (app.user.link_doc && !(name === "a" && arg)) view = "answer";
   else if (name === "forfragningar" || name === "forfragan") view = "requests";
@@ -104,6 +112,7 @@ async function route() {
   const token = ++routing;
   const mod = await VIEWS[view]();
   performance.mark("view-module");
+  if (LATER_VIEWS.has(view)) keepLater();
   if (token !== routing) return;
   current?.dispose?.();
   current = null;
@@ -114,6 +123,7 @@ async function route() {
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }
 app.route = route;
+app.keepLater = keepLater;
 
 async function loadCatalog() {
   app.catalog = (await kvGet("catalog")) || null;
@@ -167,7 +177,7 @@ async function boot() {
   const link = session ? null : await kvGet("link");
   const catalog = early.catalog ?? (await kvGet("catalog"));
   performance.mark("idb");
-  app.user = session || (link ? linkUser(link) : null);
+  app.user = session || (link ? (await import("./link.js")).linkUser(link) : null);
   app.catalog = catalog || null;
   app.firstDoc = early.doc || null;
   api.setCsrf(session?.csrf_token);

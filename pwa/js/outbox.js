@@ -2,7 +2,7 @@
 // conflict or rejected). Flushed on start, on `online`, when the page becomes visible, on a
 // timer while open and on the "Synka nu" button; failures back off (1 s, 2 s, 4 s … 30 s).
 import * as api from "./api.js";
-import { applySyncResult, clientId, kvGet, outboxAll, outboxCount } from "./storage.js";
+import { applySyncResult, clientId, getDoc, kvGet, outboxAll, outboxCount, putDoc } from "./storage.js";
 import { fromChange, overlay } from "./docs.js";
 
 const PERIOD_MS = 10000;
@@ -43,10 +43,17 @@ export function nudge() {
 
 async function flushOnce() {
   const session = await kvGet("session");
-  // No session: a request link syncs its one assessment.
-  const link = session ? null : await kvGet("link");
-  if ((!session && !link) || state.authNeeded || state.linkClosed) return;
-  if (session) api.setCsrf(session.csrf_token); else api.setBearer(link.token);
+  // No session: a request link syncs its one assessment, once this device holds it.
+  let link = session ? null : await kvGet("link");
+  if ((!session && !link) || state.authNeeded || state.linkClosed || link?.closed) {
+    if (link?.closed) state.linkClosed = link.closed;
+    return;
+  }
+  if (link) {
+    link = await holdLink(link);
+    if (!link) return;
+  }
+  if (session) api.setCsrf(session.csrf_token); else api.setBearer(link.secret);
   const client_id = link ? link.client_id : await clientId();
   const base = link ? link.base : 0;
   state.syncing = true;
@@ -80,8 +87,9 @@ async function flushOnce() {
   } catch (err) {
     if (err.status === 401) {
       state.authNeeded = true;
-    } else if (link && err.status === 410) {
+    } else if (link && (err.reason?.startsWith("link_") || err.reason === "own_request")) {
       state.linkClosed = err.reason;
+      await (await import("./link.js")).saveLink({ ...link, closed: err.reason });
     } else {
       failures += 1;
       nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
@@ -93,6 +101,41 @@ async function flushOnce() {
     state.pending = await outboxCount();
     emit([...changed]);
   }
+}
+
+/** A link answered offline is claimed at its first sync. If another device claimed it meanwhile, what
+ * this one typed is sent to the server as a displaced answer (shown to the trainee's supervisors),
+ * then cleared from the outbox: kept on the server, never silently dropped. */
+async function holdLink(link) {
+  if (!link.device_key || !link.assessor) return null; // opened, but the assessor has not started yet
+  const { claimLink, saveLink, sendDetails } = await import("./link.js"); // assessors' phones only
+  if (link.secret) {
+    if (!link.details_sent) link = await sendDetails(link).catch((err) => { if (err.offline) throw err; return link; });
+    return link;
+  }
+  try {
+    return await claimLink(link);
+  } catch (err) {
+    if (err.offline || err.status >= 500 || err.status === 429) throw err;
+    if (err.status === 409 && err.reason === "link_claimed") await displace(link);
+    if (err.reason === "link_claimed" || err.reason?.startsWith("link_") || err.reason === "own_request") {
+      await saveLink({ ...link, closed: err.reason });
+      state.linkClosed = err.reason;
+    } else {
+      state.error = err.reason || "invalid"; // e.g. a detail the server refused: shown, kept, tried again
+    }
+    return null;
+  }
+}
+
+async function displace(link) {
+  const doc = await getDoc(link.doc_id);
+  const pending = (await outboxAll()).filter((m) => m.doc_id === link.doc_id);
+  if (!doc || !pending.length) return;
+  const steps = [...new Set(pending.map((m) => m.kind).filter((k) => k === "submit" || k === "sign"))];
+  await api.link("/displaced", { device_key: link.device_key, data: doc.data || {}, steps, ...link.assessor }, link.token);
+  await applySyncResult(pending.map((m) => m.id), async () => {});
+  await putDoc({ ...doc, pending: 0, displaced: true, updated: Date.now() });
 }
 
 /** Store one answer: drop acknowledged mutations, keep rejected ones visible, lay the rest over the new state. */
@@ -144,9 +187,10 @@ export function start() {
   setInterval(() => { if (Date.now() >= nextAt && document.visibilityState !== "hidden") flush(); }, 1000);
 }
 
-/** Logged in again after a 401: resume. */
+/** Logged in again after a 401, or a link opened afresh: resume. */
 export function resume() {
   state.authNeeded = false;
+  state.linkClosed = null;
   failures = 0;
   nextAt = 0;
   flush();

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar import Controller, Response, delete, get, patch, post
 
 from sync.pointer import flatten
@@ -29,6 +29,7 @@ from ..access import visible_assessments_where
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database, Tx
+from ..fields import DB_INT_MAX
 from ..errors import (
     Conflict,
     DomainError,
@@ -49,8 +50,8 @@ _REFUSALS: dict[str, type[DomainError]] = {
 
 
 class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
-    form_id: str
-    form_version: int | None = None
+    form_id: Annotated[str, msgspec.Meta(max_length=100)]
+    form_version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
     id: str | None = None
     trainee_id: int | None = None
     assessor_id: int | None = None
@@ -64,7 +65,7 @@ class AssessmentEdit(msgspec.Struct, forbid_unknown_fields=True):
     """``data``: the fields to change (a partial document; null clears a field). ``base_version``: the
     version you edited, so concurrent changes merge per field instead of overwriting."""
 
-    base_version: int
+    base_version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
     data: dict[str, Any]
 
 
@@ -73,11 +74,11 @@ class ConflictResolution(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ReturnRequest(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
 
 
 class AcknowledgeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    reflection: str | None = None
+    reflection: Annotated[str, msgspec.Meta(max_length=20_000)] | None = None
 
 
 class AmendRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -114,7 +115,7 @@ async def _view(db: NamedDependency[Database], principal: NamedDependency[Princi
 async def _apply(db: NamedDependency[Database], catalog: NamedDependency[Catalog], principal: NamedDependency[Principal], mutation: Mutation) -> AssessmentView:
     async def run(tx: Tx) -> list[MutationResult]:
         return await apply_batch(tx, catalog, Actor.of(principal), [mutation], device=HTTP_DEVICE,
-                                 audit_rejections=False)
+                                 keep_refused=False)
 
     (result,) = await db.transaction(run)
     _raise_for(result)
@@ -128,7 +129,7 @@ class AssessmentController(Controller):
     @get("/", operation_id="listAssessments")
     async def list_assessments(
         self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], status: FromQuery[str | None] = None,
-        trainee_id: FromQuery[int | None] = None, form_id: FromQuery[str | None] = None,
+        trainee_id: Annotated[int | None, Parameter(ge=1, le=DB_INT_MAX)] = None, form_id: FromQuery[str | None] = None,
     ) -> list[AssessmentView]:
         """Assessments the caller may see, newest first (filters: status, trainee_id, form_id)."""
         where, params = visible_assessments_where(principal, anonymous_forms(catalog))
@@ -225,7 +226,7 @@ class AssessmentController(Controller):
         """Delete a draft (a tombstone remains for devices that have it)."""
         async def run(tx: Tx) -> list[MutationResult]:
             return await apply_batch(tx, catalog, Actor.of(principal), [Delete(id=1, doc_id=doc_id, at=now_ms())],
-                                     device=HTTP_DEVICE, audit_rejections=False)
+                                     device=HTTP_DEVICE, keep_refused=False)
 
         (result,) = await db.transaction(run)
         _raise_for(result)

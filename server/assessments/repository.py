@@ -89,5 +89,20 @@ async def insert_audit_events(tx: Tx, events: Sequence[tuple[str, str, str, str,
         )
 
 
-VIEW_SELECT = """SELECT a.*, t.name AS trainee_name, COALESCE(u.name, a.assessor_name) AS assessor_display
-                 FROM assessments a JOIN users t ON t.id = a.trainee_id LEFT JOIN users u ON u.id = a.assessor_id"""
+async def insert_refused(tx: Tx, rows: Sequence[tuple[str, str, str, str, str, str, str]]) -> None:
+    """Refused content as (actor, client_id, doc_id, kind, reason, at, detail_json): its sender's only."""
+    if rows:
+        await tx.executemany(
+            "INSERT INTO refused_mutations (actor, client_id, doc_id, kind, reason, at, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+#: an assessment with the names shown, how a link signature was made (the request it answers), and
+#: how many answers a second device sent for it
+VIEW_SELECT = """SELECT a.*, t.name AS trainee_name, COALESCE(u.name, a.assessor_name) AS assessor_display,
+                        rq.id AS request_id, rq.claimed_at AS request_claimed_at, rq.claimed_email AS signer_email,
+                        rq.assessor_email AS invited_email, rq.assessor_title AS signer_title,
+                        rq.assessor_workplace AS signer_workplace, rq.disputed_at AS disputed_at,
+                        (SELECT count(*) FROM displaced_answers d WHERE d.assessment_id = a.id) AS other_answers
+                 FROM assessments a JOIN users t ON t.id = a.trainee_id LEFT JOIN users u ON u.id = a.assessor_id
+                 LEFT JOIN assessment_requests rq ON rq.assessment_id = a.id"""

@@ -23,26 +23,22 @@ from sync import engine
 from sync.audit import AuditNote
 from sync.document import LOCKED_STATUSES, Document
 from sync.protocol import (
-    Acknowledge,
     Create,
-    Edit,
     Mutation,
     MutationResult,
-    Resolve,
-    Return,
     kind_of,
 )
 
+from ..auth.principal import ASSESSING_ROLES
 from ..catalog import Catalog, FormVersion
 from ..db import Row, Tx, utc_now
 from ..privacy import identity_error_message
 from . import repository
-from ..auth.principal import ASSESSING_ROLES
 from .actor import Actor
+from .meta import MetaError, meta_user_id, parse_meta
 from .participants import TraineeContext, load_trainee_contexts, may_read, participant_roles
 from .permissions import allowed_roles, may
-from .validation import describe, identity_number_field, schema_errors
-
+from .validation import describe, identity_field_of, schema_errors
 
 
 def now_ms() -> int:
@@ -63,7 +59,9 @@ class _Batch:
     users: dict[int, Row]
     changed: dict[str, Row] = field(default_factory=dict)
     audit: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
-    audit_rejections: bool = True
+    #: refused content, kept for its sender (refused_mutations)
+    refused: list[tuple[str, str, str, str, str, str, str]] = field(default_factory=list)
+    keep_refused: bool = True
 
 
 class Refused(Exception):
@@ -75,12 +73,12 @@ class Refused(Exception):
 
 async def apply_batch(
     tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], *, device: str,
-    audit_rejections: bool = True,
+    keep_refused: bool = True,
 ) -> list[MutationResult]:
-    """``audit_rejections``: keep refused content in the audit trail (sync: the device's outbox is the
-    only other copy); an HTTP caller gets the refusal at once and still holds what it sent."""
+    """``keep_refused``: keep what a refused mutation carried for its sender (sync: the device's
+    outbox is the only other copy); an HTTP caller gets the refusal at once and still holds it."""
     batch = await _load_batch(tx, catalog, actor, mutations, device)
-    batch.audit_rejections = audit_rejections
+    batch.keep_refused = keep_refused
     results = [_apply_one(batch, m) for m in mutations]
     await _write(batch)
     return results
@@ -88,17 +86,17 @@ async def apply_batch(
 
 async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], device: str) -> _Batch:
     ids = {m.doc_id for m in mutations}
-    ids |= {str(m.meta["amends"]) for m in mutations if isinstance(m, Create) and m.meta.get("amends")}
+    ids |= {m.meta["amends"] for m in mutations if isinstance(m, Create) and isinstance(m.meta.get("amends"), str)}
     rows = await repository.load_rows(tx, ids)
     own = {actor.principal.user_id} if actor.principal else set()
     trainees = {r["trainee_id"] for r in rows.values()} | own
     people = set(own)
     for m in mutations:
         if isinstance(m, Create):
-            trainee, assessor = m.meta.get("trainee_id"), m.meta.get("assessor_id")
-            if isinstance(trainee, int):
+            trainee, assessor = meta_user_id(m.meta.get("trainee_id")), meta_user_id(m.meta.get("assessor_id"))
+            if trainee is not None:
                 trainees.add(trainee)
-            people |= {v for v in (trainee, assessor) if isinstance(v, int)}
+            people |= {v for v in (trainee, assessor) if v is not None}
     contexts = await load_trainee_contexts(tx, trainees)
     users: dict[int, Row] = {}
     if any(isinstance(m, Create) for m in mutations):  # only a create names people to check
@@ -116,9 +114,10 @@ async def _load_users(tx: Tx, ids: set[int]) -> dict[int, Row]:
     marks = ", ".join("?" for _ in ids)
     users: dict[int, Row] = {}
     for r in await tx.fetch(
-        f"""SELECT u.id, u.name, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
+        f"""SELECT u.id, u.name, u.email, u.active, r.role FROM users u LEFT JOIN user_roles r ON r.user_id = u.id
             WHERE u.id IN ({marks})""", sorted(ids)):
-        users.setdefault(r["id"], {"id": r["id"], "name": r["name"], "active": r["active"], "roles": set()})
+        users.setdefault(r["id"], {"id": r["id"], "name": r["name"], "email": r["email"], "active": r["active"],
+                                   "roles": set()})
         if r["role"]:
             users[r["id"]]["roles"].add(r["role"])
     return users
@@ -139,27 +138,28 @@ def _form(batch: _Batch, form_id: str, version: int) -> FormVersion:
 
 
 def _apply_one(batch: _Batch, m: Mutation) -> MutationResult:
+    # The identity-number guard comes first, before anything is looked up, authorized or kept: a
+    # refused identity number is stored nowhere (not even its document id) and never echoed.
+    field_name = identity_field_of(m)
+    if field_name is not None:
+        return MutationResult(id=m.id, status="rejected", doc_id="" if field_name == "doc_id" else m.doc_id,
+                              reason="identity_number", message=identity_error_message(field_name))
     try:
         result = _apply_checked(batch, m)
     except Refused as refusal:
         result = MutationResult(id=m.id, status="rejected", doc_id=m.doc_id, reason=refusal.reason,
                                 message=refusal.message)
-    if result.status == "rejected" and batch.audit_rejections:
-        _record_rejection(batch, m, result)
+    if result.status == "rejected" and batch.keep_refused:
+        _keep_refused(batch, m, result)
     return result
 
 
-def _record_rejection(batch: _Batch, m: Mutation, result: MutationResult) -> None:
-    """Keep what a person typed even when the change was refused (nothing typed is lost), except
-    text refused for holding a personnummer, which must never be stored, and a gap, which the
-    device resends anyway."""
-    if result.reason in ("identity_number", "gap"):
-        detail: dict[str, Any] = {"kind": kind_of(m), "reason": result.reason, "device": batch.device}
-    else:
-        detail = {"mutation": msgspec.to_builtins(m), "reason": result.reason, "message": result.message,
-                  "device": batch.device}
-    batch.audit.append((m.doc_id, utc_now(), batch.actor.id, batch.actor.name, "rejected",
-                        repository.encode_json(detail)))
+def _keep_refused(batch: _Batch, m: Mutation, result: MutationResult) -> None:
+    """Keep what a person typed even when the change was refused (nothing typed is lost), for that
+    person only: never in the document's audit trail, which belongs to its participants."""
+    detail = {"mutation": msgspec.to_builtins(m), "message": result.message}
+    batch.refused.append((batch.actor.id, batch.device, m.doc_id, kind_of(m), result.reason or "invalid",
+                          utc_now(), repository.encode_json(detail)))
 
 
 def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
@@ -180,7 +180,10 @@ def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
             raise Refused("invalid_transition", f"A {form.form_id} assessment has no {kind_of(m)} step.")
         if not may(kind_of(m), form.workflow, roles):
             raise Refused("forbidden", _forbidden_message(kind_of(m), form))
-    _refuse_identity_numbers(m)
+        if kind_of(m) == "sign" and batch.actor.missing_for_signature:
+            missing = ", ".join(batch.actor.missing_for_signature)
+            raise Refused("assessor_details_missing",
+                          f"Before you sign, say who you are: {missing} (POST /api/link/assessor).")
     outcome = engine.apply_mutation(
         doc, m, actor=batch.actor.id, device=batch.device,
         requires_countersign=form.workflow.countersign is not None,
@@ -206,45 +209,20 @@ def _forbidden_message(kind: str, form: FormVersion) -> str:
     return f"Only the {str(who).replace('_', ' ')} of this assessment may {kind} it."
 
 
-def _refuse_identity_numbers(m: Mutation) -> None:
-    values: dict[str, Any] = {}
-    if isinstance(m, Create):
-        values = {f"/{k}": v for k, v in m.data.items()}
-        values |= {"assessor_name": m.meta.get("assessor_name")} if m.meta.get("assessor_name") else {}
-    elif isinstance(m, Edit | Resolve):
-        values = dict(m.fields)
-    elif isinstance(m, Return):
-        values = {"reason": m.reason}
-    elif isinstance(m, Acknowledge) and m.reflection:
-        values = {"reflection": m.reflection}
-    field_name = identity_number_field(values)
-    if field_name is not None:
-        raise Refused("identity_number", identity_error_message(field_name))
-
-
-def _int_or_none(meta: dict[str, Any], key: str) -> int | None:
-    value = meta.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Refused("invalid", f"meta.{key} must be a user or placement id (a whole number).")
-    return value
-
-
 def _authorize_create(batch: _Batch, m: Create) -> Create:
     """Check who may start this form for whom, fill in what follows from it, and return the mutation
     with its meta normalised (trainee_id, assessor, placement, amends)."""
     p = batch.actor.principal
     if p is None:
         raise Refused("forbidden", "A request link is for answering one assessment; it cannot start another.")
-    meta = dict(m.meta)
-    unknown = set(meta) - {"trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "amends"}
-    if unknown:
-        raise Refused("invalid", f"Unknown meta field(s): {', '.join(sorted(unknown))}.")
+    try:
+        meta = parse_meta(m.meta)
+    except MetaError as exc:
+        raise Refused("invalid", str(exc)) from None
     if meta.get("amends"):
         return _authorize_amendment(batch, m, meta)
     form = _form(batch, m.form_id, m.form_version)
-    trainee_id = _int_or_none(meta, "trainee_id")
+    trainee_id = meta.get("trainee_id")
     if trainee_id is None:
         if not p.has("trainee"):
             raise Refused("invalid", "Say whose assessment this is: meta.trainee_id is required.")
@@ -252,12 +230,12 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
     ctx = batch.contexts.get(trainee_id)
     if ctx is None or not ctx.is_trainee:
         raise Refused("invalid", f"User {trainee_id} is not a trainee.")
-    placement_id = _int_or_none(meta, "placement_id")
+    placement_id = meta.get("placement_id")
     if placement_id is not None and placement_id not in ctx.placements:
         raise Refused("invalid", f"Placement {placement_id} is not one of this trainee's placements.")
     if placement_id is None and form.workflow.requires_placement:
         raise Refused("invalid", f"A {form.form_id} assessment needs meta.placement_id (which placement it is for).")
-    assessor_id = _int_or_none(meta, "assessor_id")
+    assessor_id = meta.get("assessor_id")
     if form.workflow.assessor_must_be == "clinical_supervisor" and placement_id is not None:
         supervisor = ctx.placements.get(placement_id)
         if supervisor is None:
@@ -267,6 +245,7 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
         assessor_id = supervisor
     if assessor_id is None and trainee_id != p.user_id and p.roles.intersection(ASSESSING_ROLES):
         assessor_id = p.user_id
+    _refuse_self_assessment(batch, trainee_id, assessor_id, meta.get("assessor_email"))
     roles = participant_roles(p, trainee_id=trainee_id, assessor_id=assessor_id, ctx=ctx)
     if "assessor" in roles and not (p.roles.intersection(ASSESSING_ROLES)):
         roles = roles - {"assessor"}
@@ -283,6 +262,14 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
         raise Refused("invalid", "Name the assessor: meta.assessor_id, or meta.assessor_name (and assessor_email).")
     meta.update(trainee_id=trainee_id, assessor_id=assessor_id, placement_id=placement_id)
     return msgspec.structs.replace(m, meta={k: v for k, v in meta.items() if v is not None})
+
+
+def _refuse_self_assessment(batch: _Batch, trainee_id: int, assessor_id: int | None, email: str | None) -> None:
+    """Nobody assesses themselves: not as the named assessor, not under their own e-mail address."""
+    trainee = batch.users.get(trainee_id)
+    own_email = (trainee or {}).get("email") or ""
+    if assessor_id == trainee_id or (email is not None and own_email and email.lower() == own_email.lower()):
+        raise Refused("own_assessment", "A trainee cannot be the assessor of her own assessment: name a colleague.")
 
 
 def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> Create:
@@ -351,3 +338,4 @@ async def _write(batch: _Batch) -> None:
             row["seq"] = seq
         await repository.upsert_rows(batch.tx, list(batch.changed.values()))
     await repository.insert_audit_events(batch.tx, batch.audit)
+    await repository.insert_refused(batch.tx, batch.refused)

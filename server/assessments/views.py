@@ -16,6 +16,36 @@ from .permissions import available_actions
 from .repository import row_to_document
 
 
+SUPERVISING_ROLES = frozenset({"clinical_supervisor", "main_supervisor", "studierektor"})
+
+
+class SignatureView(msgspec.Struct, kw_only=True):
+    """How the signature was made: ``account`` (logged in) or ``link`` (a request link claimed on the
+    assessor's device, with the name, title, workplace and e-mail the assessor gave; a receipt went to
+    that e-mail). ``disputed_at``: the receipt's recipient said it was not them."""
+
+    method: str
+    name: str | None
+    title: str | None = None
+    workplace: str | None = None
+    email: str | None = None
+    invited_email: str | None = None
+    claimed_at: str | None = None
+    disputed_at: str | None = None
+
+
+class OtherAnswer(msgspec.Struct, kw_only=True):
+    """What a second device typed for the same request link after another device had claimed it."""
+
+    received_at: str
+    assessor_name: str | None
+    assessor_title: str | None
+    assessor_workplace: str | None
+    assessor_email: str | None
+    data: dict[str, Any]
+    steps: list[str]
+
+
 class AssessmentView(msgspec.Struct, kw_only=True):
     """One assessment as the API and the sync change feed show it."""
 
@@ -49,10 +79,25 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     countersigned_at: str | None
     countersigned_by: str | None
     permissions: list[str]
+    signature: SignatureView | None = None
+    #: the trainee's supervisors only: answers from a second device for the same request link
+    other_answers: list[OtherAnswer] = []
 
 
-def build_views(rows: list[Row], actor: Actor, catalog: Catalog,
-                contexts: dict[int, TraineeContext]) -> list[AssessmentView]:
+def signature_of(row: Row) -> SignatureView | None:
+    signer = row["signed_by"]
+    if not signer:
+        return None
+    if not str(signer).startswith("request:"):
+        return SignatureView(method="account", name=row["assessor_display"])
+    return SignatureView(
+        method="link", name=row["assessor_display"], title=row["signer_title"], workplace=row["signer_workplace"],
+        email=row["signer_email"], invited_email=row["invited_email"], claimed_at=row["request_claimed_at"],
+        disputed_at=row["disputed_at"])
+
+
+def build_views(rows: list[Row], actor: Actor, catalog: Catalog, contexts: dict[int, TraineeContext],
+                other_answers: dict[str, list[OtherAnswer]] | None = None) -> list[AssessmentView]:
     views = []
     for row in rows:
         doc = row_to_document(row)
@@ -71,13 +116,34 @@ def build_views(rows: list[Row], actor: Actor, catalog: Catalog,
             acknowledged_at=row["acknowledged_at"], countersigned_at=row["countersigned_at"],
             countersigned_by=row["countersigned_by"],
             permissions=available_actions(doc, form.workflow, roles) if form else [],
+            signature=signature_of(row),
+            other_answers=(other_answers or {}).get(doc.id, []) if roles & SUPERVISING_ROLES else [],
         ))
     return views
 
 
 async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog) -> list[AssessmentView]:
     contexts = await load_trainee_contexts(tx, {r["trainee_id"] for r in rows})
-    return build_views(rows, actor, catalog, contexts)
+    return build_views(rows, actor, catalog, contexts, await _other_answers(tx, rows, actor))
+
+
+_decode_answer_data = msgspec.json.Decoder(dict[str, Any]).decode
+_decode_steps = msgspec.json.Decoder(list[str]).decode
+
+
+async def _other_answers(tx: Reader, rows: list[Row], actor: Actor) -> dict[str, list[OtherAnswer]]:
+    """Only read when there are any (rare) and the reader may be a supervisor (never a link holder)."""
+    ids = sorted(r["id"] for r in rows if r["other_answers"])
+    if not ids or actor.principal is None or not actor.principal.roles & SUPERVISING_ROLES:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    found: dict[str, list[OtherAnswer]] = {}
+    for r in await tx.fetch(f"SELECT * FROM displaced_answers WHERE assessment_id IN ({marks}) ORDER BY id", ids):
+        found.setdefault(r["assessment_id"], []).append(OtherAnswer(
+            received_at=r["received_at"], assessor_name=r["assessor_name"], assessor_title=r["assessor_title"],
+            assessor_workplace=r["assessor_workplace"], assessor_email=r["assessor_email"],
+            data=_decode_answer_data(r["data"]), steps=_decode_steps(r["steps"])))
+    return found
 
 
 def anonymous_forms(catalog: Catalog) -> tuple[str, ...]:

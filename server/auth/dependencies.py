@@ -13,6 +13,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 
 
+async def optional_principal(request: Request) -> Principal | None:
+    """The logged-in user when the request carries a live session (CSRF checked on writes), else None."""
+    if not request.cookies.get(COOKIE_NAME):
+        return None
+    try:
+        return await provide_principal(request)
+    except NotAuthorizedException:
+        return None
+
+
 async def provide_principal(request: Request) -> Principal:
     state = request.app.state
     token = request.cookies.get(COOKIE_NAME)

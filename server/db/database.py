@@ -69,6 +69,14 @@ async def open_database(url: str, sqlite_path: Path | None = None) -> Database:
     return pg
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """A time as stored: ISO-8601 UTC with microseconds, so text order is time order."""
+    return moment.astimezone(dt.UTC).strftime(TIME_FORMAT)
+
+
 def utc_now() -> str:
-    """The current time as stored: ISO-8601 UTC with microseconds, so text order is time order."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The current time as stored."""
+    return iso_utc(dt.datetime.now(dt.UTC))

@@ -173,8 +173,9 @@ class RateLimit(Table, tablename="rate_limits"):
 class AssessmentRequest(Table, tablename="assessment_requests"):
     """A trainee's request to a colleague (by e-mail link or QR at the bedside) to fill one assessment.
 
-    The link's token is never stored: ``token_hash`` finds the request, and ``token_nonce`` (128 random
-    bits) lets the server derive the same token again with its secret key, for reminders and the QR.
+    The link's token is never stored: ``token_nonce`` (128 random bits) finds the request once the
+    token's tag is checked, and lets the server derive the same token again with its secret key, for
+    reminders and the QR (``server.auth.capability``); ``token_hash`` is its SHA-256.
     The shown status (sent, opened, in progress, completed, declined, withdrawn, expired) follows from
     the timestamps here and the assessment's status."""
 
@@ -188,7 +189,7 @@ class AssessmentRequest(Table, tablename="assessment_requests"):
     assessor_workplace = Varchar(length=200, null=True)
     message = Text(null=True)
     token_hash = Varchar(length=64, unique=True)
-    token_nonce = Varchar(length=64)
+    token_nonce = Varchar(length=64, unique=True)
     created_at = Text()
     expires_at = Text()
     reminder_base_at = Text()
@@ -200,12 +201,58 @@ class AssessmentRequest(Table, tablename="assessment_requests"):
     withdrawn_at = Text(null=True)
     outcome_notified_at = Text(null=True)
     updated_at = Text()
+    #: the first device that opened the link: its own secret (``claim_nonce`` derives it, only the
+    #: hash is kept), or the colleague's account when they opened it logged in
+    claimed_at = Text(null=True)
+    claim_nonce = Varchar(length=64, null=True)
+    claim_secret_hash = Varchar(length=64, null=True, unique=True)
+    claimed_by_user = ForeignKey(User, null=True)
+    #: the e-mail the claiming assessor gave (the signature receipt goes there)
+    claimed_email = Varchar(length=320, null=True)
+    #: later attempts to claim the link on another device, shown to the device that holds it
+    claim_refusals = Integer(default=0)
+    last_claim_refused_at = Text(null=True)
+    #: derives the "not me" link of the signature receipt; set when the receipt is queued
+    receipt_nonce = Varchar(length=64, null=True, unique=True)
+    disputed_at = Text(null=True)
+
+
+class RefusedMutation(Table, tablename="refused_mutations"):
+    """What a refused sync mutation carried (nothing typed is lost), kept for the person who sent it
+    and shown to nobody else. Text refused for an identity number is never kept."""
+
+    id = Serial(primary_key=True)
+    actor = Varchar(length=80)
+    client_id = Varchar(length=64)
+    doc_id = Varchar(length=36)
+    kind = Varchar(length=20)
+    reason = Varchar(length=40)
+    at = Text()
+    detail = Text()
+
+
+class DisplacedAnswer(Table, tablename="displaced_answers"):
+    """An answer typed on a second device for a request link that another device had claimed first:
+    kept and shown to the trainee's supervisors beside the answer that counts."""
+
+    id = Serial(primary_key=True)
+    request_id = ForeignKey(AssessmentRequest)
+    assessment_id = ForeignKey(Assessment)
+    #: SHA-256 of the sending device's key: a device's resend replaces its earlier copy
+    device_key_hash = Varchar(length=64)
+    received_at = Text()
+    assessor_name = Varchar(length=200, null=True)
+    assessor_title = Varchar(length=200, null=True)
+    assessor_workplace = Varchar(length=200, null=True)
+    assessor_email = Varchar(length=320, null=True)
+    data = Text()
+    steps = Text()
 
 
 class MailOutbox(Table, tablename="mail_outbox"):
     """E-mail waiting to go out, or sent. Undeliverable mail stays ``queued`` and is retried with
     backoff; ``claimed_until`` keeps two server processes from sending the same mail at once. A body
-    holds ``{link}`` instead of a request link, filled in when sent (tokens are never stored)."""
+    holds ``{link}`` instead of a capability link, filled in when sent (tokens are never stored)."""
 
     id = Serial(primary_key=True)
     request_id = Varchar(length=36, null=True)
@@ -220,9 +267,12 @@ class MailOutbox(Table, tablename="mail_outbox"):
     last_error = Text(null=True)
     created_at = Text()
     sent_at = Text(null=True)
+    #: what ``{link}`` in the body becomes when sent: a capability link of this purpose and nonce
+    link_purpose = Varchar(length=20, null=True)
+    link_nonce = Varchar(length=64, null=True)
 
 
 ALL_TABLES: tuple[type[Table], ...] = (
     Unit, User, UserRole, Programme, Placement, Session, FormDefinition, Assessment, AuditEvent,
-    SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox,
+    SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox, RefusedMutation, DisplacedAnswer,
 )

@@ -9,9 +9,9 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
+from ..auth.capability import Purpose, link_url, make_token
 from ..db import Database, Row, Tx
-from ..requests.clock import iso
-from ..requests.tokens import derive_token, link_url
+from ..db import iso_utc as iso
 from ..settings import Settings
 from .smtp import send_smtp
 
@@ -23,13 +23,15 @@ Sender = Callable[[Settings, str, str, str], Awaitable[None]]
 
 
 async def queue_mail(tx: Tx, *, to: str, subject: str, body: str, kind: str, now: dt.datetime,
-                     request_id: str | None = None) -> None:
-    """Queue one message. ``{link}`` in ``body`` becomes the request's link when it is sent."""
+                     request_id: str | None = None, link: tuple[Purpose, str] | None = None) -> None:
+    """Queue one message. ``{link}`` in ``body`` becomes the capability link ``link`` (purpose, nonce)
+    when it is sent: the token itself is never stored."""
+    purpose, nonce = link if link else (None, None)
     await tx.execute(
         """INSERT INTO mail_outbox (request_id, kind, to_address, subject, body, status, attempts,
-                                    next_attempt_at, created_at)
-           VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)""",
-        (request_id, kind, to, subject, body, iso(now), iso(now)))
+                                    next_attempt_at, created_at, link_purpose, link_nonce)
+           VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)""",
+        (request_id, kind, to, subject, body, iso(now), iso(now), purpose, nonce))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -51,28 +53,26 @@ async def claim_due(db: Database, now: dt.datetime, limit: int = BATCH) -> list[
                              WHERE status = 'queued' AND next_attempt_at <= ?
                                AND (claimed_until IS NULL OR claimed_until < ?)
                              ORDER BY id LIMIT {int(limit)}{tx.for_update}{skip})
-                RETURNING id, request_id, kind, to_address, subject, body, attempts""",
+                RETURNING id, request_id, kind, to_address, subject, body, attempts, link_purpose, link_nonce""",
             (until, stamp, stamp, stamp, stamp))
 
     return await db.transaction(claim)
 
 
 async def _links(db: Database, settings: Settings, rows: list[Row]) -> dict[str, str]:
-    ids = sorted({r["request_id"] for r in rows if r["request_id"]})
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    found = await db.fetch(f"SELECT id, token_nonce FROM assessment_requests WHERE id IN ({marks})", ids)
-    return {r["id"]: link_url(settings.base_url, derive_token(settings.secret_key, r["token_nonce"])) for r in found}
+    """Each mail's link by mail id, derived with the server's key from the purpose and nonce it keeps."""
+    return {str(r["id"]): link_url(settings.base_url, r["link_purpose"],
+                                   make_token(settings.secret_key, r["link_purpose"], r["link_nonce"]))
+            for r in rows if r.get("link_purpose") and r.get("link_nonce")}
 
 
 def render_body(row: Row, links: dict[str, str]) -> str:
-    return str(row["body"]).replace(LINK, links.get(row["request_id"] or "", ""))
+    return str(row["body"]).replace(LINK, links.get(str(row["id"]), ""))
 
 
 async def deliver_due(db: Database, settings: Settings, now: dt.datetime, send: Sender | None = None) -> int:
     """Send what is due; returns how many went out. In demo mode mail is marked sent without SMTP
-    (it is shown on /dev/mail). Without an SMTP host and outside demo mode, mail stays queued."""
+    (it is shown on /dev/mail and logged to the console). Without an SMTP host and outside demo mode, mail stays queued."""
     if not settings.mail_demo and not settings.smtp_host and send is None:
         return 0
     rows = await claim_due(db, now)
@@ -83,7 +83,10 @@ async def deliver_due(db: Database, settings: Settings, now: dt.datetime, send: 
     failed: list[tuple[str, str, int]] = []
     for row in rows:
         try:
-            if not settings.mail_demo:
+            if settings.mail_demo:  # not sent: shown on /dev/mail (to the admin) and here, on the console
+                log.info("Demo mail (not sent) to %s\nSubject: %s\n\n%s", row["to_address"], row["subject"],
+                         render_body(row, links))
+            else:
                 await (send or send_smtp)(settings, row["to_address"], row["subject"], render_body(row, links))
             sent.append(int(row["id"]))
         except Exception as exc:  # noqa: BLE001 - any SMTP or network failure: keep it queued

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import Meta
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from litestar import Controller, get, post
@@ -13,44 +15,53 @@ from ..access import visible_trainees_sql
 from ..auth.principal import ASSESSING_ROLES, Principal
 from ..db import Database
 from ..errors import Forbidden, InvalidInput
+from ..fields import Email, PersonName, RowId, ShortText
 from . import repository
 from .overview import trainee_overview
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
-    name: str
-    roles: list[str]
-    password: str | None = None
-    title: str | None = None
-    studierektor_unit_id: int | None = None
+    email: Email
+    name: PersonName
+    roles: Annotated[list[Annotated[str, Meta(max_length=40)]], Meta(max_length=10)]
+    password: Annotated[str, Meta(max_length=1000)] | None = None
+    title: ShortText | None = None
+    studierektor_unit_id: RowId | None = None
 
 
 class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    region: str | None = None
+    name: PersonName
+    region: ShortText | None = None
 
 
 class ProgrammeCreate(msgspec.Struct, forbid_unknown_fields=True):
-    trainee_id: int
-    kind: str
-    unit_id: int
-    start_date: str
-    main_supervisor_id: int | None = None
-    end_date: str | None = None
+    trainee_id: RowId
+    kind: Annotated[str, Meta(max_length=4)]
+    unit_id: RowId
+    start_date: Date
+    main_supervisor_id: RowId | None = None
+    end_date: Date | None = None
 
 
 class PlacementCreate(msgspec.Struct, forbid_unknown_fields=True):
-    programme_id: int
-    unit_id: int
-    specialty: str
-    start_date: str
-    end_date: str
-    clinical_supervisor_id: int | None = None
+    programme_id: RowId
+    unit_id: RowId
+    specialty: PersonName
+    start_date: Date
+    end_date: Date
+    clinical_supervisor_id: RowId | None = None
+
+
+#: msgspec checks that it is a real calendar date; stored as ISO text (YYYY-MM-DD)
+Date = dt.date
 
 
 class Created(msgspec.Struct):
     id: int
+
+
+def _iso_dates(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
 
 
 async def require_admin(principal: NamedDependency[Principal]) -> Principal:
@@ -130,10 +141,10 @@ class AdminController(Controller):
     @post("/programmes", operation_id="adminCreateProgramme")
     async def create_programme(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[ProgrammeCreate]) -> Created:
         await require_admin(principal)
-        return Created(await repository.create_programme(db, **msgspec.structs.asdict(data)))
+        return Created(await repository.create_programme(db, **_iso_dates(msgspec.structs.asdict(data))))
 
     @post("/placements", operation_id="adminCreatePlacement")
     async def create_placement(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[PlacementCreate]) -> Created:
         await require_admin(principal)
-        return Created(await repository.create_placement(db, **msgspec.structs.asdict(data)))
+        return Created(await repository.create_placement(db, **_iso_dates(msgspec.structs.asdict(data))))
 

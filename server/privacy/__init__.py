@@ -7,6 +7,7 @@ from server.privacy.personnummer import (
     find_identity_fields,
     find_identity_numbers,
     identity_error_message,
+    redact_identity_numbers,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "find_identity_fields",
     "find_identity_numbers",
     "identity_error_message",
+    "redact_identity_numbers",
 ]

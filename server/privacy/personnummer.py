@@ -28,6 +28,7 @@ __all__ = [
     "find_identity_fields",
     "find_identity_numbers",
     "identity_error_message",
+    "redact_identity_numbers",
 ]
 
 IDENTITY_MESSAGE_EN = (
@@ -101,6 +102,22 @@ def find_identity_numbers(text: str) -> list[IdentityNumberMatch]:
         if kind is not None:
             found.append(IdentityNumberMatch(m.start(), m.end(), kind))
     return found
+
+
+def redact_identity_numbers(text: str) -> str:
+    """``text`` with each identity number replaced by ``[personnummer]`` (samordningsnummer too): for
+    text that leaves the server without being stored, such as an error message that echoes input."""
+    found = find_identity_numbers(text)
+    if not found:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for match in found:
+        parts.append(text[pos:match.start])
+        parts.append("[personnummer]")
+        pos = match.end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def contains_identity_number(text: str) -> bool:

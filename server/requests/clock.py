@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+from ..db.database import TIME_FORMAT as FORMAT
+from ..db.database import iso_utc
 
 
 def now() -> dt.datetime:
@@ -13,7 +14,7 @@ def now() -> dt.datetime:
 
 
 def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime(FORMAT)
+    return iso_utc(moment)
 
 
 def parse(text: str) -> dt.datetime:

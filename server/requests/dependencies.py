@@ -1,4 +1,5 @@
-"""The ``actor`` dependency: a request link when ``Authorization: Bearer <token>`` is sent, else the session."""
+"""The ``actor`` dependency: the claiming device when ``Authorization: Bearer <token>`` is sent, else
+the session. The request link itself (what the QR code shows) does not act: it only opens and claims."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from litestar import Request
 
 from ..assessments.actor import Actor
 from ..auth.dependencies import provide_principal
-from .links import bearer_token, resolve_link
+from .links import bearer_token, require_device, resolve_link
 
 
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     token = bearer_token(request)
     if token is None:
         return Actor.of(await provide_principal(request))
-    return (await resolve_link(request.app.state.db, request, token)).actor
+    link = await resolve_link(request.app.state.db, request, token)
+    require_device(link)
+    return link.actor

@@ -1,37 +1,50 @@
-"""What a request link (``Authorization: Bearer <token>``) may do, and every way it is refused.
+"""What a bearer token (``Authorization: Bearer <token>``) of the request flow may do, and every way
+it is refused.
 
-A link holder acts as the assessor of exactly one assessment (``Actor.link_holder``). Unknown,
-withdrawn, declined and expired links are refused with a message that says which and what to do;
-once the assessment is signed the link cannot change anything any more (single use for submission).
-Failed lookups are counted per client address in the database, so guessing trips a rate limit that
-every server process shares.
+Two tokens, two powers:
+
+- the **request link** (what the e-mail carries, or the trainee's phone shows as a QR code) only
+  *opens* the request: read what is asked, claim it on this device, decline it;
+- the **device secret**, which the first device to claim the link receives, *answers* it: that
+  device acts as the assessor of exactly one assessment (``Actor.link_holder``).
+
+So holding the QR is not being the assessor. The trainee's own login never acts through either: a
+request carrying her session is refused. Unknown, withdrawn, declined and expired links are refused
+with a message that says which and what to do; once the assessment is signed nothing changes any
+more. A token is checked against its tag before any lookup (``server.auth.capability``): guesses are
+counted per client address and refused without touching the request table, so guessing from a
+hospital's address never blocks a colleague's genuine link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from litestar import Request
 
 from sync.protocol import Create, Delete, Mutation
 
 from ..assessments.actor import Actor
+from ..auth.capability import nonce_of, token_hash
+from ..auth.sessions import COOKIE_NAME, principal_for_session
+from ..client_address import client_address
 from ..db import Database, Row
 from ..errors import DomainError, Forbidden, NotFound
-from ..ratelimit import count_hit, current_count, too_many
+from ..ratelimit import count_hits, too_many
 from . import clock
 from .status import LOCKED, request_status
-from .tokens import token_hash
 
-MAX_FAILED = 20
-FAILED_WINDOW_SECONDS = 900
+MAX_GUESSES = 20
+GUESS_WINDOW_SECONDS = 900
 MAX_USES = 600
 USE_WINDOW_SECONDS = 60
+#: the assessor's name before they give it (a bedside request names nobody)
+BEDSIDE_NAME = "Bedömare vid patienten"
 
 REQUEST_SELECT = """SELECT r.*, a.status AS doc_status, a.version AS doc_version, a.form_id, a.form_version,
-       a.placement_id, t.name AS trainee_name, t.email AS trainee_email
+       a.placement_id, a.signed_at, t.name AS trainee_name, t.email AS trainee_email
 FROM assessment_requests r JOIN assessments a ON a.id = r.assessment_id JOIN users t ON t.id = r.trainee_id"""
 
 
@@ -43,14 +56,39 @@ class LinkMissing(DomainError):
     status_code = 401
 
 
+class LinkClaimed(DomainError):
+    """Another device (or account) opened this request first."""
+
+    status_code = 409
+    reason = "link_claimed"
+
+
+TokenKind = Literal["request-link", "device"]
+
+
 @dataclass(frozen=True)
 class Link:
     row: Row
     status: str
+    #: which token was shown: the request link, or the secret of the device that claimed it
+    kind: TokenKind
+
+    @property
+    def claimed(self) -> bool:
+        return self.row["claimed_at"] is not None
 
     @property
     def actor(self) -> Actor:
-        return Actor.link_holder(self.row["id"], self.row["assessor_name"], self.row["assessment_id"])
+        return Actor.link_holder(self.row["id"], self.row["assessor_name"], self.row["assessment_id"],
+                                 missing_for_signature(self.row))
+
+
+def missing_for_signature(row: Row) -> tuple[str, ...]:
+    """What the assessor has not yet said about themselves; a signature needs all four."""
+    named = row["assessor_name"] and row["assessor_name"] != BEDSIDE_NAME
+    given = {"name": named, "title": row["assessor_title"], "workplace": row["assessor_workplace"],
+             "e-mail": row["claimed_email"]}
+    return tuple(k for k, v in given.items() if not v)
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:
@@ -59,23 +97,28 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def _client(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str, *,
                        now: dt.datetime | None = None, allow_completed: bool = False) -> Link:
-    """The request behind ``token``, or a refusal (404 unknown, 410 withdrawn/declined/expired/used, 429)."""
-    fail_key = f"link-failed:{_client(request)}"
-    if await current_count(db, fail_key, FAILED_WINDOW_SECONDS) >= MAX_FAILED:
-        raise too_many("attempts with unknown links", FAILED_WINDOW_SECONDS)
-    row = await db.fetchone(f"{REQUEST_SELECT} WHERE r.token_hash = ?", (token_hash(token),))
-    if row is None:
-        await count_hit(db, fail_key, FAILED_WINDOW_SECONDS)
+    """The request behind ``token``, or a refusal (404 unknown, 410 withdrawn/declined/expired/used,
+    403 the trainee's own session, 429)."""
+    secret_key = request.app.state.settings.secret_key
+    kind: TokenKind = "request-link"
+    nonce = nonce_of(secret_key, "request-link", token)
+    if nonce is None:
+        kind, nonce = "device", nonce_of(secret_key, "device", token)
+    if nonce is None:
+        await _count_guess(db, request)
         raise NotFound("This link is not known: check that the whole link was copied, or ask the trainee to send "
                        "the request again.", reason="link_unknown")
-    if await count_hit(db, f"link-use:{row['id']}", USE_WINDOW_SECONDS) > MAX_USES:
+    column = "r.token_nonce" if kind == "request-link" else "r.claim_nonce"
+    row = await db.fetchone(f"{REQUEST_SELECT} WHERE {column} = ?", (nonce,))
+    if row is None or (kind == "device" and row["claim_secret_hash"] != token_hash(token)):
+        raise NotFound("This link is no longer known: ask the trainee to send the request again.",
+                       reason="link_unknown")
+    (uses,) = await count_hits(db, [f"link-use:{row['id']}"], USE_WINDOW_SECONDS)
+    if uses > MAX_USES:
         raise too_many("requests with this link", USE_WINDOW_SECONDS)
+    await _refuse_trainee_session(db, request, row)
     status = request_status(row, clock.iso(now or clock.now()))
     if status == "completed" and not allow_completed:
         raise LinkGone("This assessment is already signed, so the link cannot change it any more. Thank you! "
@@ -89,7 +132,38 @@ async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str
     if status == "expired":
         raise LinkGone(f"This link expired on {row['expires_at'][:10]}. Ask the trainee to renew the request; "
                        "the same link then works again.", reason="link_expired")
-    return Link(row, status)
+    return Link(row, status, kind)
+
+
+async def _count_guess(db: Database, request: Request[Any, Any, Any]) -> None:
+    """A token this server never made: counted per client address, atomically; over the limit, 429."""
+    address = client_address(request, request.app.state.settings.trusted_proxies)
+    (guesses,) = await count_hits(db, [f"link-guess:{address}"], GUESS_WINDOW_SECONDS)
+    if guesses > MAX_GUESSES:
+        raise too_many("attempts with unknown links", GUESS_WINDOW_SECONDS)
+
+
+async def _refuse_trainee_session(db: Database, request: Request[Any, Any, Any], row: Row) -> None:
+    """No path lets the trainee's own login act on her own request: not her phone that shows the QR
+    code, not her laptop that opens the e-mail link."""
+    session = request.cookies.get(COOKIE_NAME)
+    if not session:
+        return
+    principal = await principal_for_session(db, session)
+    if principal is not None and principal.user_id == row["trainee_id"]:
+        raise Forbidden("This is your own request: show the QR code (or send the link) to the colleague who "
+                        "assesses you. You cannot answer it yourself.", reason="own_request")
+
+
+def require_device(link: Link) -> None:
+    """Answering (sync, naming oneself) needs the claiming device's secret, not the shown link."""
+    if link.kind == "device":
+        return
+    if link.claimed:
+        raise LinkClaimed("This request was already opened on another device, and only that device can answer "
+                          "it. If that was not you, tell the trainee.")
+    raise Forbidden("Open the request on the phone that fills it in first (POST /api/link/claim); then use "
+                    "the device secret it returns.", reason="claim_first")
 
 
 def check_link_mutations(actor: Actor, mutations: list[Mutation]) -> None:
@@ -99,7 +173,7 @@ def check_link_mutations(actor: Actor, mutations: list[Mutation]) -> None:
     for m in mutations:
         if m.doc_id != actor.request_doc_id:
             raise Forbidden(f"This link answers one assessment only ({actor.request_doc_id}); it cannot read or "
-                            f"change assessment {m.doc_id}.", reason="link_scope")
+                            "change another.", reason="link_scope")
         if isinstance(m, Create | Delete):
             raise Forbidden("A request link can fill in, submit and sign its assessment, not create or delete one.",
                             reason="link_scope")

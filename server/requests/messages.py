@@ -42,3 +42,29 @@ def outcome_mail(*, trainee: str, assessor: str, form_title: str, declined: bool
     return Mail(subject=f"{assessor} har signerat din {form_title}",
                 body=f"Hej {trainee}!\n\n{assessor} har fyllt i och signerat din {form_title}. Öppna Bedside "
                      "för att läsa återkopplingen och kvittera med din reflektion.\n")
+
+
+def receipt_mail(*, assessor: str, trainee: str, form_title: str, signed_at: str) -> Mail:
+    """To the assessor who signed through a link: a receipt, and one tap if it was not them."""
+    when = f"{signed_at[:10]} kl. {signed_at[11:16]} (UTC)"
+    return Mail(
+        subject=f"Kvitto: du signerade en {form_title} för {trainee}",
+        body=(f"Hej {assessor}!\n\nDu signerade en {form_title} för {trainee} {when}.\n\n"
+              f"Var det inte du? Öppna länken och tryck på ”Det var inte jag”, så markeras bedömningen som "
+              f"ifrågasatt för {trainee}s handledare:\n\n{LINK}\n\n"
+              f"(English: you signed a {form_title} for {trainee}. Not you? Open the link and tap "
+              f"“It was not me”; the trainee's supervisors will see the assessment as disputed.)\n"),
+    )
+
+
+def disputed_mail(*, supervisor: str, trainee: str, form_title: str, assessor: str, email: str | None) -> Mail:
+    """To the trainee's supervisors when the person named as the signer says it was not them."""
+    who = f"{assessor} ({email})" if email else assessor
+    return Mail(
+        subject=f"Ifrågasatt signatur: {form_title} för {trainee}",
+        body=(f"Hej {supervisor}!\n\nEn {form_title} för {trainee} signerades i namnet {who} via en länk. "
+              f"Mottagaren av signaturkvittot har svarat att det inte var hen. Bedömningen är markerad som "
+              f"ifrågasatt i Bedside; prata med {trainee} innan den räknas.\n\n"
+              f"(English: the person named as the signer of this assessment says it was not them; it is "
+              f"marked as disputed.)\n"),
+    )

@@ -18,7 +18,7 @@ from ..settings import Settings
 from . import clock
 from .links import REQUEST_SELECT
 from .messages import outcome_mail, reminder_mail
-from .service import _title
+from .service import form_title, is_anonymous
 from .status import LOCKED, request_status
 
 
@@ -51,9 +51,9 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
                 claimed = await tx.fetchone(
                     "UPDATE assessment_requests SET outcome_notified_at = ? WHERE id = ? AND outcome_notified_at IS NULL "
                     "RETURNING id", (stamp, r["id"]))
-                if claimed:
+                if claimed and not is_anonymous(catalog, r):  # a 360 rater's answer is never announced
                     mail = outcome_mail(trainee=r["trainee_name"], assessor=r["assessor_name"],
-                                        form_title=_title(catalog, r), declined=False, reason=None)
+                                        form_title=form_title(catalog, r), declined=False, reason=None)
                     await queue_mail(tx, to=r["trainee_email"], subject=mail.subject, body=mail.body,
                                      kind="completed", now=now, request_id=r["id"])
                     queued += 1
@@ -64,9 +64,9 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
                    RETURNING id""", (stamp, r["id"], r["reminders_sent"], r["reminder_base_at"]))
             if claimed:
                 mail = reminder_mail(trainee=r["trainee_name"], assessor=r["assessor_name"],
-                                     form_title=_title(catalog, r), expires=r["expires_at"])
+                                     form_title=form_title(catalog, r), expires=r["expires_at"])
                 await queue_mail(tx, to=r["assessor_email"], subject=mail.subject, body=mail.body, kind="reminder",
-                                 now=now, request_id=r["id"])
+                                 now=now, request_id=r["id"], link=("request-link", r["token_nonce"]))
                 queued += 1
         return queued
 
@@ -84,8 +84,8 @@ async def remind_now(db: Database, catalog: Catalog, row: Row, now: dt.datetime)
     async def run(tx: Tx) -> None:
         await tx.execute("UPDATE assessment_requests SET last_reminded_at = ? WHERE id = ?", (clock.iso(now), row["id"]))
         mail = reminder_mail(trainee=row["trainee_name"], assessor=row["assessor_name"],
-                             form_title=_title(catalog, row), expires=row["expires_at"])
+                             form_title=form_title(catalog, row), expires=row["expires_at"])
         await queue_mail(tx, to=row["assessor_email"], subject=mail.subject, body=mail.body, kind="reminder",
-                         now=now, request_id=row["id"])
+                         now=now, request_id=row["id"], link=("request-link", row["token_nonce"]))
 
     await db.transaction(run)

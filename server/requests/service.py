@@ -1,13 +1,17 @@
 """Create, list and change requests. A request and its draft assessment (external assessor: name and
 e-mail instead of a user id) are made in one transaction through the assessment service, together
-with the e-mail to the assessor, so nothing half-made is ever stored."""
+with the e-mail to the assessor, so nothing half-made is ever stored.
+
+Who receives a link: the assessor, by e-mail. The trainee sees a link (and its QR code) only for a
+bedside request that no device has claimed yet: she shows it, she never answers it. A 360 rater's
+request is e-mail only, and the trainee sees neither its link nor whether that rater answered.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -15,39 +19,37 @@ from sync.protocol import Create, MutationResult
 
 from ..assessments.actor import Actor
 from ..assessments.service import apply_batch, now_ms
-from ..assessments.validation import identity_number_field
+from ..auth.capability import link_url, make_token, new_nonce, token_hash
 from ..auth.principal import ASSESSING_ROLES, Principal
 from ..catalog import Catalog
 from ..db import Database, Row, Tx
 from ..errors import Conflict, DomainError, Forbidden, IdentityNumberFound, InvalidInput, NotFound
+from ..fields import PersonName, RowId, Uuid, is_email
 from ..mail.outbox import queue_mail
-from ..privacy import identity_error_message
 from ..settings import Settings
 from . import clock
-from .links import REQUEST_SELECT
+from .links import BEDSIDE_NAME, REQUEST_SELECT
 from .messages import outcome_mail, request_mail
 from .qr import qr_svg
-from .status import request_status
-from .tokens import derive_token, link_url, new_nonce, token_hash
+from .status import OPEN, request_status
 
-BEDSIDE_NAME = "Bedömare vid patienten"
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REFUSALS: dict[str, type[DomainError]] = {"forbidden": Forbidden, "not_found": NotFound,
-                                           "identity_number": IdentityNumberFound}
+                                           "identity_number": IdentityNumberFound, "exists": Conflict}
+MAX_MESSAGE = 2000
 
 
 class RequestCreate(msgspec.Struct, forbid_unknown_fields=True):
     """``channel``: ``email`` (the assessor gets a link by e-mail) or ``bedside`` (a QR code on the
     trainee's phone). ``id`` and ``assessment_id`` may be made on the device (UUIDs)."""
 
-    form_id: str
-    channel: str = "email"
-    assessor_name: str | None = None
-    assessor_email: str | None = None
-    placement_id: int | None = None
-    message: str | None = None
-    id: str | None = None
-    assessment_id: str | None = None
+    form_id: Annotated[str, msgspec.Meta(max_length=100)]
+    channel: Annotated[str, msgspec.Meta(max_length=10)] = "email"
+    assessor_name: PersonName | None = None
+    assessor_email: Annotated[str, msgspec.Meta(max_length=320)] | None = None
+    placement_id: RowId | None = None
+    message: Annotated[str, msgspec.Meta(max_length=MAX_MESSAGE)] | None = None
+    id: Uuid | None = None
+    assessment_id: Uuid | None = None
 
 
 class RequestView(msgspec.Struct, kw_only=True):
@@ -67,32 +69,44 @@ class RequestView(msgspec.Struct, kw_only=True):
     reminders_sent: int
     last_reminded_at: str | None
     trainee_name: str
+    #: opened and claimed on a device (or by a colleague's account): the QR code is no longer shown
+    claimed: bool = False
     link: str | None = None
     qr_svg: str | None = None
 
 
-def _uuid(given: str | None, name: str) -> str:
-    if given is None:
-        return str(uuid.uuid4())
-    try:
-        return str(uuid.UUID(given))
-    except ValueError:
-        raise InvalidInput(f"{name} must be a UUID, not {given!r}.") from None
-
-
 def link_of(settings: Settings, row: Row) -> str:
-    return link_url(settings.base_url, derive_token(settings.secret_key, row["token_nonce"]))
+    return link_url(settings.base_url, "request-link", make_token(settings.secret_key, "request-link",
+                                                                  row["token_nonce"]))
 
 
-def to_view(settings: Settings, row: Row, now: dt.datetime, *, with_link: bool) -> RequestView:
-    link = link_of(settings, row) if with_link else None
+def is_anonymous(catalog: Catalog, row: Row) -> bool:
+    form = catalog.get(row["form_id"], row["form_version"])
+    return form is not None and form.workflow.anonymous_to_trainee
+
+
+def shown_link(settings: Settings, row: Row, status: str) -> str | None:
+    """The one link a trainee is handed: an open bedside request's, until a device claims it."""
+    if row["channel"] != "bedside" or row["claimed_at"] is not None or status not in OPEN:
+        return None
+    return link_of(settings, row)
+
+
+def to_view(settings: Settings, catalog: Catalog, row: Row, now: dt.datetime, *, for_trainee: bool = True) -> RequestView:
+    status = request_status(row, clock.iso(now))
+    anonymous = for_trainee and is_anonymous(catalog, row)
+    if anonymous and status not in ("withdrawn", "expired"):
+        status = "sent"  # whether a 360 rater opened, answered or declined is not the trainee's to see
+    link = shown_link(settings, row, status) if for_trainee else None
     return RequestView(
         id=row["id"], assessment_id=row["assessment_id"], form_id=row["form_id"], form_version=row["form_version"],
-        channel=row["channel"], status=request_status(row, clock.iso(now)), assessor_name=row["assessor_name"],
-        assessor_email=row["assessor_email"], message=row["message"], decline_reason=row["decline_reason"],
-        created_at=row["created_at"], expires_at=row["expires_at"], opened_at=row["opened_at"],
+        channel=row["channel"], status=status, assessor_name=row["assessor_name"],
+        assessor_email=row["assessor_email"], message=row["message"],
+        decline_reason=None if anonymous else row["decline_reason"],
+        created_at=row["created_at"], expires_at=row["expires_at"], opened_at=None if anonymous else row["opened_at"],
         reminders_sent=row["reminders_sent"], last_reminded_at=row["last_reminded_at"],
-        trainee_name=row["trainee_name"], link=link, qr_svg=qr_svg(link) if link else None,
+        trainee_name=row["trainee_name"], claimed=row["claimed_at"] is not None and not anonymous,
+        link=link, qr_svg=qr_svg(link) if link else None,
     )
 
 
@@ -101,24 +115,26 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _validate(data: RequestCreate, catalog: Catalog) -> tuple[int, str | None, str | None, str | None]:
+def _validate(data: RequestCreate, catalog: Catalog, principal: Principal) -> tuple[int, str | None, str | None, str | None]:
     form = catalog.latest(data.form_id)
     if form is None:
-        raise InvalidInput(f"Unknown form {data.form_id!r}; GET /api/forms lists the forms.")
+        raise InvalidInput("Unknown form; GET /api/forms lists the forms.")
     if form.workflow.sign != "assessor" or "trainee" not in form.workflow.start:
         raise InvalidInput(f"A {form.form_id} cannot be requested from a colleague: it is not signed by the assessor.")
     if data.channel not in ("email", "bedside"):
         raise InvalidInput("channel must be 'email' (send a link) or 'bedside' (show a QR code).")
+    if data.channel == "bedside" and form.workflow.anonymous_to_trainee:
+        raise InvalidInput("A 360 rater answers by e-mail link only, so that the answer stays anonymous: use "
+                           "channel 'email'.", reason="anonymous_by_email")
     name, email, message = _clean(data.assessor_name), _clean(data.assessor_email), _clean(data.message)
-    if email is not None and not EMAIL.match(email):
-        raise InvalidInput(f"{email!r} is not an e-mail address.")
+    if email is not None:
+        email = email.lower()
+        if not is_email(email):
+            raise InvalidInput("assessor_email is not an e-mail address.")
+        if email == principal.email.lower():
+            raise InvalidInput("That is your own e-mail address: ask a colleague.", reason="own_assessment")
     if data.channel == "email" and (name is None or email is None):
         raise InvalidInput("An e-mail request needs the assessor's name and e-mail address.")
-    field = identity_number_field({"message": message, "assessor_name": name})
-    if field is not None:
-        raise IdentityNumberFound(identity_error_message(field))
-    if message is not None and len(message) > 2000:
-        raise InvalidInput("The message may be at most 2000 characters.")
     return form.version, name, email, message
 
 
@@ -136,8 +152,9 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
                          data: RequestCreate, now: dt.datetime) -> RequestView:
     if not principal.has("trainee"):
         raise Forbidden("Only a trainee asks for assessments of themselves.")
-    version, name, email, message = _validate(data, catalog)
-    request_id, doc_id = _uuid(data.id, "id"), _uuid(data.assessment_id, "assessment_id")
+    version, name, email, message = _validate(data, catalog, principal)
+    request_id = data.id or str(uuid.uuid4())
+    doc_id = data.assessment_id or str(uuid.uuid4())
     name = name or BEDSIDE_NAME
     meta: dict[str, Any] = {"trainee_id": principal.user_id, "assessor_name": name}
     if email:
@@ -148,31 +165,33 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
     expires = now + dt.timedelta(days=settings.request_token_days)
 
     async def run(tx: Tx) -> Row:
+        if await tx.fetchone("SELECT id FROM assessment_requests WHERE id = ?", (request_id,)):
+            raise Conflict("A request with this id exists already: make a new id.", reason="exists")
         colleague = await _colleague_with_email(tx, email) if email else None
         if colleague is not None and colleague != principal.user_id:
             meta["assessor_id"] = colleague  # they see it in their own list; the link works as well
         (result,) = await apply_batch(tx, catalog, Actor.of(principal), [Create(
             id=1, doc_id=doc_id, at=now_ms(), form_id=data.form_id, form_version=version, data={}, meta=meta)],
-            device="request", audit_rejections=False)
+            device="request", keep_refused=False)
         _raise_for(result)
         await tx.execute(
             """INSERT INTO assessment_requests (id, assessment_id, trainee_id, channel, assessor_name, assessor_email,
                  message, token_hash, token_nonce, created_at, expires_at, reminder_base_at, reminders_sent, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""",
             (request_id, doc_id, principal.user_id, data.channel, name, email, message,
-             token_hash(derive_token(settings.secret_key, nonce)), nonce, clock.iso(now), clock.iso(expires),
-             clock.iso(now), clock.iso(now)))
+             token_hash(make_token(settings.secret_key, "request-link", nonce)), nonce, clock.iso(now),
+             clock.iso(expires), clock.iso(now), clock.iso(now)))
         row = await tx.fetchone(f"{REQUEST_SELECT} WHERE r.id = ?", (request_id,))
         assert row is not None
         if email:
-            mail = request_mail(trainee=principal.name, assessor=name, form_title=_title(catalog, row),
+            mail = request_mail(trainee=principal.name, assessor=name, form_title=form_title(catalog, row),
                                 message=message, expires=clock.iso(expires))
             await queue_mail(tx, to=email, subject=mail.subject, body=mail.body, kind="request", now=now,
-                             request_id=request_id)
+                             request_id=request_id, link=("request-link", nonce))
         return row
 
     row = await db.transaction(run)
-    return to_view(settings, row, now, with_link=True)
+    return to_view(settings, catalog, row, now)
 
 
 def _raise_for(result: MutationResult) -> None:
@@ -181,7 +200,7 @@ def _raise_for(result: MutationResult) -> None:
         raise _REFUSALS.get(reason, InvalidInput)(result.message or reason, reason=reason)
 
 
-def _title(catalog: Catalog, row: Row) -> str:
+def form_title(catalog: Catalog, row: Row) -> str:
     form = catalog.get(row["form_id"], row["form_version"])
     title = form.title if form else None
     return str(title.get("sv", row["form_id"])) if isinstance(title, dict) else str(title or row["form_id"])
@@ -190,7 +209,7 @@ def _title(catalog: Catalog, row: Row) -> str:
 async def own_request(db: Database | Tx, principal: Principal, request_id: str) -> Row:
     row = await db.fetchone(f"{REQUEST_SELECT} WHERE r.id = ?", (request_id,))
     if row is None or row["trainee_id"] != principal.user_id:
-        raise NotFound(f"Request {request_id} does not exist or is not yours.")
+        raise NotFound("This request does not exist or is not yours.")
     return row
 
 
@@ -201,7 +220,7 @@ async def change_request(db: Database, principal: Principal, request_id: str, ac
     async def run(tx: Tx) -> Row:
         row = await tx.fetchone(f"SELECT id FROM assessment_requests WHERE id = ?{tx.for_update}", (request_id,))
         if row is None:
-            raise NotFound(f"Request {request_id} does not exist or is not yours.")
+            raise NotFound("This request does not exist or is not yours.")
         current = await own_request(tx, principal, request_id)
         status = request_status(current, clock.iso(now))
         if status in ("completed", "withdrawn"):
@@ -222,38 +241,18 @@ async def change_request(db: Database, principal: Principal, request_id: str, ac
 
 
 async def decline(db: Database, catalog: Catalog, row: Row, reason: str | None, now: dt.datetime) -> None:
-    """The assessor declines; the trainee is told at once (with the reason)."""
-    if reason and identity_number_field({"reason": reason}):
-        raise IdentityNumberFound(identity_error_message("reason"))
+    """The assessor declines; the trainee is told at once (with the reason), except a 360 rater's
+    decline, which the trainee never learns of one by one."""
 
     async def run(tx: Tx) -> None:
         await tx.execute(
             "UPDATE assessment_requests SET declined_at = ?, decline_reason = ?, outcome_notified_at = ?, "
             "updated_at = ? WHERE id = ?", (clock.iso(now), reason, clock.iso(now), clock.iso(now), row["id"]))
+        if is_anonymous(catalog, row):
+            return
         mail = outcome_mail(trainee=row["trainee_name"], assessor=row["assessor_name"],
-                            form_title=_title(catalog, row), declined=True, reason=reason)
+                            form_title=form_title(catalog, row), declined=True, reason=reason)
         await queue_mail(tx, to=row["trainee_email"], subject=mail.subject, body=mail.body, kind="declined",
                          now=now, request_id=row["id"])
-
-    await db.transaction(run)
-
-
-async def set_assessor(db: Database, row: Row, name: str, title: str | None, workplace: str | None,
-                       now: dt.datetime) -> None:
-    """The assessor says who they are (remembered on their device); the assessment shows the name."""
-    if identity_number_field({"name": name, "title": title, "workplace": workplace}):
-        raise IdentityNumberFound(identity_error_message("name"))
-    from ..assessments import repository
-
-    async def run(tx: Tx) -> None:
-        await tx.execute(
-            "UPDATE assessment_requests SET assessor_name = ?, assessor_title = ?, assessor_workplace = ?, "
-            "updated_at = ? WHERE id = ?", (name, title, workplace, clock.iso(now), row["id"]))
-        (seq,) = await repository.next_sequence_numbers(tx, 1)
-        await tx.execute("UPDATE assessments SET assessor_name = ?, seq = ?, updated_at = ? WHERE id = ?",
-                         (name, seq, clock.iso(now), row["assessment_id"]))
-        await repository.insert_audit_events(tx, [(
-            row["assessment_id"], clock.iso(now), f"request:{row['id']}", name, "assessor_named",
-            repository.encode_json({"name": name, "title": title, "workplace": workplace}))])
 
     await db.transaction(run)

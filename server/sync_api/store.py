@@ -6,10 +6,12 @@ Statements per request are a constant handful whatever the batch size (set-based
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import msgspec
 
 from sync.ordering import classify_mutation_ids, duplicate_of, gap_result
-from sync.protocol import MutationResult, SyncRequest
+from sync.protocol import Mutation, MutationResult, SyncRequest
 
 from ..access import actor_visibility_where
 from ..assessments.repository import VIEW_SELECT
@@ -21,6 +23,9 @@ from ..db import Database, Tx, utc_now
 from ..errors import Forbidden
 
 PAGE_SIZE = 200
+#: called in the push's transaction with each applied mutation and its result (e.g. to queue a
+#: signature receipt with the signature itself)
+AfterPush = Callable[[Tx, list[tuple[Mutation, MutationResult]]], Awaitable[None]]
 _decode_result = msgspec.json.Decoder(MutationResult).decode
 _encode = msgspec.json.encode
 
@@ -35,7 +40,8 @@ class SyncAnswer(msgspec.Struct):
     has_more: bool
 
 
-async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest) -> list[MutationResult]:
+async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest,
+               after_push: AfterPush | None = None) -> list[MutationResult]:
     """Apply the request's mutations exactly once, in order, recording each result."""
     if not request.mutations:
         return []
@@ -68,13 +74,15 @@ async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest) -> 
                  updated_at = excluded.updated_at""",
             (request.client_id, actor.id, fresh[-1].id, utc_now()),
         )
+        if after_push is not None:
+            await after_push(tx, list(zip(fresh, applied)))
     expected = (fresh[-1].id if fresh else last) + 1
     results = []
     for m, d in zip(request.mutations, dispositions):
         if d == "apply":
             results.append(by_id[m.id])
-        elif d == "duplicate":
-            results.append(by_id[m.id] if m.id in by_id else duplicate_of(m, stored.get(m.id)))
+        elif d == "duplicate":  # sent before, or twice in this batch: answered, not applied again
+            results.append(duplicate_of(m, by_id.get(m.id) or stored.get(m.id)))
         else:
             results.append(gap_result(m, expected))
     return results
@@ -91,7 +99,8 @@ async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int
     return await views_for(reader, rows, actor, catalog), checkpoint, has_more
 
 
-async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest) -> SyncAnswer:
+async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest,
+               after_push: AfterPush | None = None) -> SyncAnswer:
     """Push in one write transaction, then pull on a reader connection after COMMIT.
 
     The pull sees the caller's own writes (committed) and never skips a change: change-sequence
@@ -101,7 +110,7 @@ async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncReques
     if request.mutations:
 
         async def run(tx: Tx) -> list[MutationResult]:
-            return await push(tx, catalog, actor, request)
+            return await push(tx, catalog, actor, request, after_push)
 
         results = await db.transaction(run)
     changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)

@@ -110,12 +110,11 @@ class Device:
         p.click("form button[type=submit]")
         p.wait_for_selector("#new-assessment")
         p.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        p.wait_for_function("navigator.serviceWorker.controller !== null")
+        p.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     def synced(self, timeout: float = 20000) -> None:
         """Wait until the outbox is empty and the last sync succeeded."""
-        self.page.wait_for_function(
-            "document.querySelector('#pending')?.textContent === 'Allt synkat'"
+        self.page.wait_for_function("() => document.querySelector('#pending')?.textContent === 'Allt synkat'"
             " && document.querySelector('#conn')?.textContent === 'Online'", timeout=timeout)
 
     def sync_now(self) -> None:

@@ -32,7 +32,7 @@ def test_two_devices_merge_and_resolve_a_conflict(server: Server, devices: Any) 
     assessor.type("/development_areas", "Tidsdisposition")   # only the assessor
     assessor.type("/strengths", "Strukturerad anamnes")      # both
     for d in (trainee, assessor):
-        d.page.wait_for_function("document.querySelector('#pending')?.textContent.includes('osynkad')")
+        d.page.wait_for_function("() => document.querySelector('#pending')?.textContent.includes('osynkad')")
 
     server.start()
     trainee.sync_now()
@@ -52,7 +52,7 @@ def test_two_devices_merge_and_resolve_a_conflict(server: Server, devices: Any) 
     assessor.sync_now()
     trainee.sync_now()
     for d in (trainee, assessor):
-        d.page.wait_for_function("!document.querySelector(\"[data-pointer='/strengths'] .conflict\")")
+        d.page.wait_for_function("() => !document.querySelector(\"[data-pointer='/strengths'] .conflict\")")
         assert d.value("/strengths") == "Trygg i mötet"
         assert not d.page.locator("[data-pointer='/strengths'] textarea").is_disabled()
         assert d.stored(doc_id)["conflicts"] == {}

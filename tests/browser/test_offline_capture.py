@@ -50,7 +50,7 @@ def test_offline_capture_survives_reload_and_restart_then_syncs_once(server: Ser
     server.stop()
     page.reload()
     page.wait_for_selector("#new-assessment")  # still logged in, with no server
-    page.wait_for_function("document.querySelector('#conn')?.textContent === 'Offline'")
+    page.wait_for_function("() => document.querySelector('#conn')?.textContent === 'Offline'")
     doc_id = phone.start_mini_cex()  # the catalog is on the device
 
     # personnummer is flagged as it is typed and never stored
@@ -59,7 +59,7 @@ def test_offline_capture_survives_reload_and_restart_then_syncs_once(server: Ser
     assert "personnummer" in page.locator("[data-pointer='/focus'] .error").inner_text()
     fill(phone, MINI_CEX)
     assert not page.locator("[data-pointer='/focus'] .error").is_visible()
-    page.wait_for_function("document.querySelector('#pending')?.textContent.includes('osynkad')")
+    page.wait_for_function("() => document.querySelector('#pending')?.textContent.includes('osynkad')")
     assert "19121212" not in repr(phone.outbox()) + repr(phone.stored(doc_id))
 
     page.reload()

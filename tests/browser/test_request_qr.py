@@ -36,17 +36,22 @@ def test_bedside_request_by_qr_answered_offline_without_an_account(server: Serve
     request_id = trainee.page.url.split("#/forfragan/")[1]
     link = decode_qr(trainee.page.locator("#qr").screenshot())
     assert link.startswith(f"{server.base_url}/#/svar/")
+    # holding the QR code is not being the assessor: the trainee's own phone cannot answer it
+    trainee.page.goto(link)
+    trainee.page.wait_for_selector("#link-error[data-reason='own_request']")
 
     page = assessor.open(link.removeprefix(server.base_url))
     page.wait_for_selector("#open-form")
     assert "Bea Bergström" in page.locator("h1").inner_text()
     page.fill("#me-name", "Maja Sjöberg")
     page.fill("#me-title2", "Specialistsjuksköterska")
+    page.fill("#me-work", "Akutmottagningen")
+    page.fill("#me-mail", "maja.sjoberg@sjukhus.test")
     page.click("#open-form")
     page.wait_for_selector("form[data-ready]")
     doc_id = page.url.split("#/a/")[1]
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assessor.synced()
 
     server.stop()  # the ward has no network: the server is really gone
@@ -63,8 +68,15 @@ def test_bedside_request_by_qr_answered_offline_without_an_account(server: Serve
     (row,) = server.rows("SELECT status, assessor_name, signed_by FROM assessments WHERE id = ?", (doc_id,))
     assert row["status"] == "signed" and row["assessor_name"] == "Maja Sjöberg"
     assert row["signed_by"] == f"request:{request_id}"
+    (receipt,) = server.rows("SELECT subject FROM mail_outbox WHERE kind = 'receipt' AND to_address = ?",
+                             ("maja.sjoberg@sjukhus.test",))
+    assert "du signerade en Mini-CEX för Bea Bergström" in receipt["subject"]
 
-    trainee.page.reload()
+    # a second phone that scans the same code later is told that another device holds it
+    other = devices("other").open(link.removeprefix(server.base_url))
+    other.wait_for_selector("#link-error[data-reason='link_claimed'], #thanks")
+
+    trainee.page.goto(f"{server.base_url}/#/forfragan/{request_id}")
     trainee.page.wait_for_selector("#request-status[data-status='completed']")
     view = server.api(TRAINEE, f"/api/assessments/{doc_id}")
     assert view["status"] == "signed" and view["data"] == MINI_CEX

@@ -7,7 +7,8 @@ import { identityMessage } from "../render/text.js";
 import { containsIdentityNumber } from "../personnummer.js";
 import { allDocs, getDoc } from "../storage.js";
 import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, step } from "../docs.js";
-import { flush, inflight, nudge } from "../outbox.js";
+import { flush, inflight, nudge, state as syncState } from "../outbox.js";
+import * as api from "../api.js";
 
 export async function show(main, app, docId) {
   let doc = app.takeDoc(docId) || (await getDoc(docId));
@@ -22,6 +23,16 @@ export async function show(main, app, docId) {
     return { onCatalog: () => app.route() };
   }
   const user = app.user;
+  // A link holder hears when another device tried to claim the same request.
+  const link = user.link_doc ? await (await import("../link.js")).getLink() : null;
+  let claimInfo = null;
+  // How it was signed, and answers from a second device: only loaded for documents that have them.
+  let signatureNotes = null;
+  const loadEvidence = () => {
+    if (signatureNotes || !(doc.server?.signature || doc.server?.other_answers?.length)) return;
+    app.keepLater?.();
+    import("./signature.js").then((m) => { signatureNotes = m; drawChrome(); });
+  };
   const who = (side) => side.device === app.clientId ? t("this_device")
     : side.actor === `user:${user.user_id}` ? t("you_elsewhere")
     : side.actor === `user:${doc.trainee_id}` ? doc.trainee_name
@@ -35,7 +46,8 @@ export async function show(main, app, docId) {
   const head = h("div.doc-head");
   const notices = h("div.notices");
   const bar = h("div.actions");
-  const canEdit = () => actions(doc, form, user).includes("edit");
+  const closed = () => doc.displaced || (user.link_doc && syncState.linkClosed && !LOCKED.has(doc.status));
+  const canEdit = () => !closed() && actions(doc, form, user).includes("edit");
   const rendered = renderForm(form, doc, {
     editable: canEdit(), who, evidenceOptions,
     // Every section is there: what tests and scripts wait for.
@@ -76,7 +88,12 @@ export async function show(main, app, docId) {
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
     const n = [];
+    if (doc.displaced) n.push(h("p.warn", { id: "displaced", role: "alert" }, t("rq_displaced")));
+    else if (closed()) n.push(h("p.warn", { id: "link-closed", role: "alert" }, reasonText(syncState.linkClosed)));
+    if (claimInfo?.claim_refusals) n.push(h("p.warn", { id: "claim-attempts", role: "alert" },
+      t("rq_claim_attempts", (claimInfo.last_claim_refused_at || "").slice(11, 16), doc.trainee_name)));
     if (LOCKED.has(status)) n.push(h("p.info", { id: "read-only" }, t("read_only")));
+    if (signatureNotes && (doc.server?.signature || doc.server?.other_answers?.length)) n.push(signatureNotes.show(doc, label));
     if (doc.server?.returned_reason && status === "draft") n.push(h("p.warn", {}, `${t("returned")}: ${doc.server.returned_reason}`));
     if (Object.keys(doc.conflicts || {}).length) n.push(h("p.warn", { id: "conflict-notice", role: "alert" }, t("conflict_help")));
     (doc.rejections || []).forEach((r, i) => n.push(rejection(r, i)));
@@ -116,6 +133,7 @@ export async function show(main, app, docId) {
   };
 
   function buttons() {
+    if (closed()) return [];
     const can = new Set(actions(doc, form, user));
     const out = [];
     const signer = form.workflow?.sign && ((form.workflow.sign === "assessor" && (doc.assessor_id === user.user_id || doc.doc_id === user.link_doc)) || can.has("sign"));
@@ -158,6 +176,8 @@ export async function show(main, app, docId) {
   }
 
   drawChrome();
+  loadEvidence();
+  if (link?.secret && !link.closed) api.link("", undefined, link.secret).then((i) => { claimInfo = i; drawChrome(); }, () => {});
   window.__bedsideReady = performance.now(); // the first screen is there, filled in and live
 
   return {
@@ -168,6 +188,7 @@ export async function show(main, app, docId) {
       doc = next;
       rendered.update(doc, { editable: canEdit() });
       drawChrome();
+      loadEvidence();
     },
   };
 }

@@ -1,11 +1,31 @@
 // Requests: the trainee asks (e-mail or bedside QR, kept on the device for offline use) and follows
-// them up; the assessor opens #/svar/<token> without an account (name remembered on the device).
+// them up. The e-mailed link goes to the assessor only; a bedside request's QR code is shown until the
+// assessor's phone claims it (the assessor's side is views/answer.js).
 import * as api from "../api.js";
-import { t, tr, getLang } from "../i18n.js";
+import { addStrings, t, tr, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
-import { getDoc, kvGet, kvSet } from "../storage.js";
-import { flush, state } from "../outbox.js";
-import { linkUser } from "../app.js";
+import { kvGet, kvSet } from "../storage.js";
+
+addStrings({
+  sv: {
+    rq_how: "Hur?", rq_bedside: "Här vid patienten (QR-kod)", rq_email: "Länk med e-post",
+    rq_message: "Meddelande", rq_create: "Skicka förfrågan", rq_scan: "Bedömaren skannar koden med mobilkameran.",
+    rq_link: "Länken", rq_do_remind: "Påminn", rq_do_renew: "Förnya", rq_do_withdraw: "Återkalla",
+    rq_sent: "Skickad", rq_opened: "Öppnad", rq_in_progress: "Påbörjad", rq_completed: "Klar", rq_declined: "Avböjd",
+    rq_withdrawn: "Återkallad", rq_expired: "Utgången",
+    rq_scan_once: "Koden fungerar på en telefon: den som skannar först fyller i.",
+    rq_claimed: "Öppnad på bedömarens telefon.", rq_mailed: (a) => `Länken har skickats till ${a}.`,
+  },
+  en: {
+    rq_how: "How?", rq_bedside: "Here at the bedside (QR code)", rq_email: "Link by e-mail",
+    rq_message: "Message", rq_create: "Send request", rq_scan: "The assessor scans the code with the phone camera.",
+    rq_link: "The link", rq_do_remind: "Remind", rq_do_renew: "Renew", rq_do_withdraw: "Withdraw",
+    rq_sent: "Sent", rq_opened: "Opened", rq_in_progress: "In progress", rq_completed: "Completed", rq_declined: "Declined",
+    rq_withdrawn: "Withdrawn", rq_expired: "Expired",
+    rq_scan_once: "The code works on one phone: whoever scans it first fills it in.",
+    rq_claimed: "Opened on the assessor's phone.", rq_mailed: (a) => `The link was sent to ${a}.`,
+  },
+});
 
 async function load(fresh) {
   try { fresh = await api.requests(); await kvSet("requests", fresh); } catch { fresh = await kvGet("requests"); }
@@ -38,7 +58,7 @@ async function list(body, app) {
       const made = await api.requests("", { form_id: val.form(), channel: val.channel(), assessor_name: val.name(), assessor_email: val.email(), message: val.message() });
       await keep(made);
       app.navigate(`#/forfragan/${made.id}`);
-    } catch (err) { error.textContent = err.offline ? t("rq_network") : err.message; error.hidden = false; }
+    } catch (err) { error.textContent = err.offline ? t("rq_network") : reasonText(err.reason); error.hidden = false; }
   } }, fields.map(([k, label, el]) => [h("label", { htmlFor: `rq-${k}` }, label), Object.assign(el, { id: `rq-${k}` })]), error,
   h("button.primary", { type: "submit", id: "rq-create" }, t("rq_create"))),
   h("ul.cards", {}, all.map((r) => h("li", {}, h("a.card-link", { href: `#/forfragan/${r.id}` },
@@ -50,51 +70,15 @@ async function detail(body, app, id) {
   if (!r) return body.replaceChildren(h("h1", {}, t("not_found")));
   const open = ["sent", "opened", "in_progress"].includes(r.status);
   const step = (s, show) => show && h("button", { type: "button", id: `rq-${s}`, onclick: async () => {
-    try { await keep(await api.requests(`/${r.id}/${s}`, {})); detail(body, app, id); } catch (err) { app.toast(err.offline ? t("rq_network") : err.message); }
+    try { await keep(await api.requests(`/${r.id}/${s}`, {})); detail(body, app, id); } catch (err) { app.toast(err.offline ? t("rq_network") : reasonText(err.reason)); }
   } }, t(`rq_do_${s}`));
   const qr = h("div.qr", { id: "qr", role: "img", "aria-label": t("rq_link") });
   qr.innerHTML = r.qr_svg || ""; // segno
   body.replaceChildren(h("div", {}, h("h1", {}, tr(app.form(r.form_id, r.form_version)?.title)),
     h("p.meta", {}, `${t("assessor")}: ${r.assessor_name} · `, h("span.status", { id: "request-status", "data-status": r.status }, t(`rq_${r.status}`))),
     r.decline_reason ? h("p.warn", {}, r.decline_reason) : null,
-    open ? [h("p", {}, t("rq_scan")), qr, h("p", {}, h("a", { href: r.link, id: "rq-link" }, t("rq_link")))] : null,
+    open && r.qr_svg ? [h("p", {}, t("rq_scan")), qr, h("p.muted", {}, t("rq_scan_once"))] : null,
+    open && r.claimed ? h("p.info", { id: "rq-claimed" }, t("rq_claimed")) : null,
+    open && r.channel === "email" ? h("p.muted", { id: "rq-mailed" }, t("rq_mailed", r.assessor_email)) : null,
     h("div.actions", {}, step("remind", open && r.assessor_email), step("renew", !["completed", "withdrawn"].includes(r.status)), step("withdraw", open))));
-}
-
-export async function answer(main, app) {
-  const stored = await kvGet("link");
-  const token = location.hash.match(/^#\/svar\/([\w-]+)/)?.[1] || stored?.token;
-  if (!token) return app.navigate("#/login");
-  api.setBearer(token);
-  const same = stored?.token === token ? stored : null;
-  let info, err;
-  try { info = await api.link(); } catch (e) { err = e; info = e.offline && same; }
-  if (info?.status === "completed" || (same && state.linkClosed === "link_used")) return main.append(h("h1", { id: "thanks" }, t("rq_thanks")));
-  if (!info) {
-    const why = err.offline ? "network" : err.status === 429 ? "limited" : err.reason;
-    const text = why.startsWith("link_") && getLang() === "en" ? err.message : t(`rq_${why}`);
-    return main.append(h("h1", {}, t("rq_refused")), h("p.warn", { id: "link-error", role: "alert", "data-reason": why }, text));
-  }
-  const me = (await kvGet("assessor_profile")) || {};
-  const inputs = ["name", "title2", "work"].map((k) => [h("label", { htmlFor: `me-${k}` }, t(`rq_${k}`)), h("input", { id: `me-${k}`, value: me[k] || "" })]);
-  const value = (k) => main.querySelector(`#me-${k}`).value.trim();
-  const reason = h("input", { id: "decline-reason" });
-  main.append(h("h1", {}, t("rq_asked", info.trainee_name)), h("p.meta", {}, info.placement || ""),
-    h("p.card", { hidden: !info.message }, info.message || ""),
-    h("form.card", { onsubmit: async (e) => {
-      e.preventDefault();
-      const who = { name: value("name"), title2: value("title2"), work: value("work") };
-      if (!who.name) return main.querySelector("#me-name").focus();
-      await kvSet("assessor_profile", who);
-      const link = { ...info, token, assessor_name: who.name, client_id: same?.client_id || crypto.randomUUID(),
-        base: same?.base ?? ((await kvGet("next_mutation_id")) || 1) - 1 }; // its client numbers from 1
-      await kvSet("link", link);
-      api.link("/assessor", { name: who.name, title: who.title2 || null, workplace: who.work || null }).catch(() => {});
-      app.user = linkUser(link);
-      if (!(await getDoc(link.doc_id))) await flush();
-      app.navigate(`#/a/${link.doc_id}`);
-    } }, inputs, h("button.primary", { type: "submit", id: "open-form" }, t("rq_open"))),
-    h("details.card", {}, h("summary", {}, t("rq_decline")), h("label", { htmlFor: "decline-reason" }, t("rq_why")), reason,
-      h("button", { type: "button", id: "decline", onclick: () => api.link("/decline", { reason: reason.value.trim() || null })
-        .then(() => main.replaceChildren(h("h1", {}, t("rq_declined"))), (e) => app.toast(e.message)) }, t("rq_decline"))));
 }

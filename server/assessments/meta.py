@@ -1,0 +1,50 @@
+"""The header of a ``create`` mutation (``meta``): who the trainee and the assessor are, which
+placement, which signed assessment it amends. Checked field by field, so a wrong JSON type or an
+out-of-range id is a refusal that names the field, never a database error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from ..fields import DB_INT_MAX, Email, PersonName, RowId, Uuid
+
+__all__ = ["MetaError", "parse_meta", "meta_user_id"]
+
+
+class CreateMeta(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    trainee_id: RowId | None = None
+    assessor_id: RowId | None = None
+    assessor_name: PersonName | None = None
+    assessor_email: Email | None = None
+    placement_id: RowId | None = None
+    amends: Uuid | None = None
+
+
+class MetaError(ValueError):
+    """``meta`` does not fit ``CreateMeta``; the message names the field."""
+
+
+def parse_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` checked and normalised (names stripped, e-mail lower-cased, absent fields left out)."""
+    try:
+        parsed = msgspec.convert(meta, CreateMeta)
+    except msgspec.ValidationError as exc:
+        where = str(exc).replace("`$.", "`meta.")
+        raise MetaError(f"meta is not valid: {where}") from None
+    out = {k: v for k, v in msgspec.structs.asdict(parsed).items() if v is not None}
+    if "assessor_name" in out:
+        out["assessor_name"] = out["assessor_name"].strip()
+        if not out["assessor_name"]:
+            raise MetaError("meta.assessor_name is empty: give the assessor's name.")
+    if "assessor_email" in out:
+        out["assessor_email"] = out["assessor_email"].strip().lower()
+    return out
+
+
+def meta_user_id(value: Any) -> int | None:
+    """A user id from unchecked metadata, or None when it is not one (to decide what to load)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= DB_INT_MAX:
+        return value
+    return None

@@ -1,0 +1,61 @@
+"""The identity-number guard at the door: before any handler, dependency or authorization runs,
+every string a client sends in a JSON body, a path or a query (object keys included) is checked, and
+a request carrying a personnummer is refused naming the field, never echoing the value.
+
+``/api/sync`` is the one exception: it answers each mutation on its own (a refused mutation does not
+stop the others), so it runs the same check per mutation (``server.assessments.validation``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+
+from sync.limits import nesting_depth
+
+from ..errors import IdentityNumberFound, InvalidInput
+from .guard import first_identity_pointer
+from .personnummer import contains_identity_number, identity_error_message
+
+#: never stored or echoed (only a hash is kept), so a password may be any text
+NOT_GUARDED_KEYS = frozenset({"password", "new_password"})
+PER_MUTATION_PATHS = frozenset({"/api/sync"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_BODY_DEPTH = 32
+
+
+async def refuse_identity_numbers(request: Request[Any, Any, Any]) -> None:
+    """Litestar ``before_request`` hook: raise ``IdentityNumberFound`` (400) for a personnummer
+    anywhere in what the client sent; a body nested deeper than MAX_BODY_DEPTH is a 400 too."""
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and contains_identity_number(value):
+            raise IdentityNumberFound(identity_error_message(f"path parameter {name}"))
+    for name, value in request.query_params.multi_items():
+        if contains_identity_number(name) or contains_identity_number(str(value)):
+            raise IdentityNumberFound(identity_error_message(f"query parameter {name}"))
+    if request.method not in WRITE_METHODS or request.url.path in PER_MUTATION_PATHS:
+        return
+    if "json" not in request.headers.get("content-type", "json"):
+        return
+    body = await request.body()  # kept on the request: the handler reads the same bytes
+    if not body:
+        return
+    try:
+        decoded = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return  # the handler answers a malformed body with its own 400
+    except RecursionError:
+        raise InvalidInput(f"The JSON body nests more than {MAX_BODY_DEPTH} levels of objects and arrays.",
+                           reason="too_deep") from None
+    pointer = first_identity_pointer(decoded, skip_keys=NOT_GUARDED_KEYS)
+    if pointer is not None:
+        raise IdentityNumberFound(identity_error_message(pointer or "(the body)"))
+    if _deeper_than(decoded, MAX_BODY_DEPTH):
+        raise InvalidInput(f"The JSON body nests more than {MAX_BODY_DEPTH} levels of objects and arrays.",
+                           reason="too_deep")
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    return nesting_depth(value, stop_after=limit) > limit

@@ -1,0 +1,61 @@
+"""Security headers on every response: a pure ASGI middleware that adds them to ``http.response.start``.
+
+A header the handler already set is left as it is. The Content-Security-Policy allows only this
+origin's own files: no inline script or style, no ``eval``, no framing (the PWA keeps its code in
+files, ``pwa/js/early.js`` included, and sets styles through the CSSOM only). Personal API answers
+get ``Cache-Control: no-store``; the public catalog reads stay cacheable. HSTS only in production,
+where the app is served over HTTPS.
+"""
+
+from __future__ import annotations
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+#: API reads that hold nothing personal and may be cached (the form catalog, liveness)
+PUBLIC_API = ("/api/catalog", "/api/forms", "/api/health")
+
+
+def is_public_api(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in PUBLIC_API)
+
+
+class SecurityHeadersMiddleware:
+    """Wraps ``send``; on the response start adds each missing header of ``HEADERS`` (and HSTS, and
+    ``no-store`` under ``/api/``)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+        self.app = app
+        self.extra: tuple[tuple[bytes, bytes], ...] = HEADERS + (((b"strict-transport-security", HSTS.encode()),)
+                                                                 if hsts else ())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        add = self.extra
+        if path.startswith("/api/") and not is_public_api(path):
+            add = add + ((b"cache-control", b"no-store"),)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                present = {name.lower() for name, _ in headers}
+                headers.extend((name, value) for name, value in add if name not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,142 @@
+"""Security headers on every response (app shell, static files, API answers, errors, the router's own
+404/405, /schema); personal API answers are not stored by caches; HSTS in production only; and the
+PWA needs nothing the Content-Security-Policy forbids (no inline script or style, no eval)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from litestar import Litestar, Response, get
+from litestar.testing import AsyncTestClient
+
+from server.app import create_app
+from server.requests.qr import qr_svg
+from server.settings import REPO_ROOT, Settings
+from tests.helpers import in_app
+from tests.world import PASSWORD, World, build_world, login
+
+PWA = REPO_ROOT / "pwa"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+ALWAYS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def assert_secured(response: object) -> None:
+    headers = response.headers  # type: ignore[attr-defined]
+    for name, value in ALWAYS.items():
+        assert headers.get(name) == value, (response, name, headers.get(name))
+    assert "unsafe-inline" not in headers["content-security-policy"]
+    assert "unsafe-eval" not in headers["content-security-policy"]
+    assert "strict-transport-security" not in headers  # development
+
+
+async def test_the_app_shell_and_static_files_have_the_headers(client: AsyncTestClient) -> None:
+    for path in ("/", "/js/app.js", "/js/early.js", "/app.css", "/sw.js"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert_secured(response)
+        assert response.headers["cache-control"] == "no-cache"  # the static files' own, not replaced
+
+
+async def test_public_catalog_reads_stay_cacheable(client: AsyncTestClient) -> None:
+    for path in ("/api/catalog", "/api/forms", "/api/health"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert_secured(response)
+        assert "no-store" not in response.headers.get("cache-control", ""), path
+
+
+async def test_personal_api_answers_and_errors_are_not_stored(client: AsyncTestClient, world: World) -> None:
+    anonymous = await client.get("/api/auth/session")
+    assert anonymous.status_code == 401
+    assert_secured(anonymous)
+    assert anonymous.headers["cache-control"] == "no-store"
+
+    await login(client, world, "trainee")
+    for path in ("/api/assessments", "/api/auth/session"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert_secured(response)
+        assert response.headers["cache-control"] == "no-store", path
+
+
+async def test_the_routers_own_errors_have_the_headers(client: AsyncTestClient) -> None:
+    unknown = await client.get("/api/xyz")
+    assert unknown.status_code == 404
+    assert_secured(unknown)
+    assert unknown.headers["cache-control"] == "no-store"
+    for response in (await client.post("/api/catalog"), await client.get("/no-such-file.js"), await client.post("/")):
+        assert response.status_code in (404, 405), response.text
+        assert_secured(response)
+
+
+async def test_schema_is_json_only_with_the_headers(client: AsyncTestClient) -> None:
+    for path in ("/schema", "/schema/openapi.json"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert_secured(response)
+        assert "<script" not in response.text and "openapi" in response.json()
+
+
+async def test_a_header_the_handler_set_is_kept(app: Litestar) -> None:
+    @get("/api/test-own-headers", sync_to_thread=False)
+    def own() -> Response[str]:
+        return Response("x", headers={"Cache-Control": "private, max-age=60", "X-Frame-Options": "SAMEORIGIN"})
+
+    app.register(own)
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/api/test-own-headers")
+    assert response.headers["cache-control"] == "private, max-age=60"
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers.get_list("cache-control") == ["private, max-age=60"]  # not added a second time
+
+
+async def test_hsts_only_in_production(settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, env="production"))
+    async with AsyncTestClient(app=app) as client:
+        world = await in_app(client, build_world, app.state.db)
+        answers = [await client.get("/"), await client.get("/api/catalog"), await client.get("/api/xyz")]
+        response = await client.post("/api/auth/login", json={"email": world.emails["trainee"], "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        answers.append(response)
+    for response in answers:
+        assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+        assert response.headers["content-security-policy"] == CSP
+
+
+def test_index_has_no_inline_script_or_style() -> None:
+    html = (PWA / "index.html").read_text(encoding="utf-8")
+    for attrs, content in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S | re.I):
+        assert "src=" in attrs and not content.strip(), attrs
+    assert not re.search(r"\sstyle\s*=", html, re.I) and "<style" not in html.lower()
+    assert not re.search(r"\son[a-z]+\s*=", html, re.I)  # no inline event handlers
+    # the early read of IndexedDB is a classic script that runs before the module app
+    early = html.index('<script src="/js/early.js"></script>')
+    assert early < html.index('<script type="module" src="/js/app.js"></script>')
+    assert "window.__early" in (PWA / "js" / "early.js").read_text(encoding="utf-8")
+    assert '"/js/early.js"' in (PWA / "sw.js").read_text(encoding="utf-8")
+
+
+def test_the_pwa_code_needs_nothing_the_policy_forbids() -> None:
+    """No eval, no new Function, no inline style or handler attributes written as HTML, no
+    javascript: links (setting ``el.style.x`` through the CSSOM is allowed)."""
+    forbidden = re.compile(r"\beval\s*\(|new\s+Function\b|style\s*=\s*[\"'`]|setAttribute\(\s*[\"']style|"
+                           r"\son[a-z]+\s*=\s*[\"']|javascript:|\bsetTimeout\(\s*[\"'`]|\bsetInterval\(\s*[\"'`]")
+    for path in [*PWA.rglob("*.js"), PWA / "index.html"]:
+        text = path.read_text(encoding="utf-8")
+        assert not forbidden.search(text), (path, forbidden.search(text))
+
+
+def test_the_request_qr_code_has_no_style_attribute() -> None:
+    """The PWA inserts the segno SVG with innerHTML: a style attribute in it would be blocked."""
+    svg = qr_svg("http://127.0.0.1:8000/#/svar/abcdefghijklmnopqrstuvwxyz")
+    assert svg.startswith("<svg") and "style" not in svg and "<script" not in svg
