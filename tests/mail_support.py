@@ -49,6 +49,14 @@ class MailServer:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
 
+    async def first_to(self, address: str, timeout: float = 10.0) -> EmailMessage:
+        """The first message to ``address``, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while not self.to(address) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert self.to(address), [m["To"] for m in self.messages]
+        return self.to(address)[0]
+
     async def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:

@@ -35,3 +35,12 @@ def test_production_requires_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> No
 def test_sqlite_urls_resolve_relative_and_absolute_paths() -> None:
     assert Settings(database_url="sqlite:////tmp/x.sqlite3").sqlite_path.as_posix() == "/tmp/x.sqlite3"
     assert Settings(database_url="sqlite:///data/b.sqlite3").sqlite_path == REPO_ROOT / "data" / "b.sqlite3"
+
+
+def test_trusted_proxies_are_networks_and_a_bad_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEDSIDE_SECRET_KEY", "k")
+    monkeypatch.setenv("BEDSIDE_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1")
+    assert Settings.from_env().trusted_proxies == ("10.0.0.0/8", "192.168.1.1/32")
+    monkeypatch.setenv("BEDSIDE_TRUSTED_PROXIES", "proxy.example")
+    with pytest.raises(SettingsError, match="BEDSIDE_TRUSTED_PROXIES"):
+        Settings.from_env()

@@ -191,3 +191,13 @@ async def test_refused_content_is_kept_for_its_sender_but_never_a_personnummer(
     for text in ((await client.get("/api/sync/refused")).text, (await client.get(f"/api/assessments/{m['doc_id']}/audit")).text):
         assert "19121212" not in text
     assert "Lugn och metodisk" not in (await client.get(f"/api/assessments/{m['doc_id']}/audit")).text
+
+
+async def test_the_same_mutation_id_twice_in_one_batch_is_answered_duplicate(client: AsyncTestClient, world: World) -> None:
+    phone = Device(client, await login(client, world, "trainee"))
+    m = create(phone, world, {"focus": "Först"})
+    twin = m | {"doc_id": str(uuid.uuid4()), "data": {"focus": "Samma id, annat innehåll"}}
+    answer = await phone.push(m, twin)
+    assert [r["status"] for r in answer["results"]] == ["applied", "duplicate"]
+    assert answer["results"][1]["doc_id"] == m["doc_id"]  # the first answer, not the twin's document
+    assert await count_rows(client, "assessments") == 1

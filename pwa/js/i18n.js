@@ -42,23 +42,10 @@ const STRINGS = {
       invalid_transition: "Det steget går inte i bedömningens nuvarande läge.", invalid: "Ett fält har ett ogiltigt värde.",
       identity_number: "Texten innehåller ett personnummer, som aldrig får sparas.", forbidden: "Du har inte behörighet till det här steget.",
       network: "Ingen kontakt med servern.", server: "Serverfel – försöker igen senare.", server_error: "Serverfel – försök igen om en stund.",
-      link_claimed: "Förfrågan har redan öppnats på en annan enhet, och bara den kan svara. Var det inte du? Säg till BT-läkaren – hen kan återkalla och be igen.",
-      own_request: "Det här är din egen förfrågan. Visa QR-koden för kollegan som bedömer dig – du kan inte svara själv.",
       own_assessment: "Du kan inte bedöma dig själv: ange en kollega (och kollegans egen e-post).",
-      claim_first: "Öppna förfrågan på telefonen som ska fylla i den först.", claimed_here: "Den här enheten har redan förfrågan.",
-      assessor_details_missing: "Fyll i namn, titel, arbetsplats och e-post innan du signerar.",
-      anonymous_by_email: "En 360-bedömare svarar bara via e-postlänk, så att svaret förblir anonymt.",
-      no_qr: "Det finns ingen QR-kod att visa: förfrågan gick med e-post, är redan öppnad hos bedömaren eller är avslutad.",
-      no_email: "En förfrågan vid patienten har ingen e-post att påminna; visa QR-koden igen.",
-      request_closed: "Förfrågan är avslutad och kan inte ändras.", receipt_unknown: "Okänd kvittolänk. Kom hela länken med?",
-      link_unknown: "Okänd länk. Kom hela länken med?", link_missing: "Länken saknas.",
-      link_expired: "Länken har gått ut. Be BT-läkaren förnya den; samma länk fungerar då igen.",
-      link_withdrawn: "Förfrågan är återkallad – inget mer behövs från dig.", link_declined: "Du har avböjt förfrågan.",
-      link_used: "Bedömningen är redan signerad – tack!", link_scope: "Länken gäller bara en bedömning.",
       too_deep: "Innehållet är nästlat för djupt.", too_large: "Det som skickades är för stort; skicka mindre åt gången.",
       rate_limited: "För många försök; vänta en stund och försök igen.", not_logged_in: "Logga in först.",
       method_not_allowed: "Det här går inte att göra här.",
-      other_request_pending: "Telefonen har ett osynkat svar på en annan förfrågan. Anslut till nätet så att det skickas, öppna sedan den här länken igen.",
     },
     field: "Fält", this_device: "den här enheten", you_elsewhere: "dig på en annan enhet", colleague: "en kollega",
     reflection_saved: "Reflektion", countersign: "Kontrasignera", returned_reason: "Anledning",
@@ -109,23 +96,10 @@ const STRINGS = {
       invalid_transition: "That step is not possible in the assessment's current state.", invalid: "A field has an invalid value.",
       identity_number: "The text contains a personal identity number, which must never be stored.", forbidden: "You may not take this step.",
       network: "No contact with the server.", server: "Server error – trying again later.", server_error: "Server error – try again in a while.",
-      link_claimed: "This request was already opened on another device, and only that device can answer it. Not you? Tell the trainee – they can withdraw it and ask again.",
-      own_request: "This is your own request. Show the QR code to the colleague who assesses you – you cannot answer it yourself.",
       own_assessment: "You cannot assess yourself: name a colleague (and the colleague's own e-mail).",
-      claim_first: "Open the request on the phone that fills it in first.", claimed_here: "This device holds the request already.",
-      assessor_details_missing: "Give your name, title, workplace and e-mail before signing.",
-      anonymous_by_email: "A 360 rater answers by e-mail link only, so that the answer stays anonymous.",
-      no_qr: "There is no QR code to show: the request went by e-mail, was opened by the assessor already, or is closed.",
-      no_email: "A bedside request has no e-mail to remind; show the QR code again.",
-      request_closed: "The request is closed and cannot change.", receipt_unknown: "Unknown receipt link. Was the whole link copied?",
-      link_unknown: "Unknown link. Was the whole link copied?", link_missing: "The link is missing.",
-      link_expired: "The link has expired. Ask the trainee to renew it; the same link then works again.",
-      link_withdrawn: "The request was withdrawn – nothing more is needed from you.", link_declined: "You declined the request.",
-      link_used: "The assessment is already signed – thank you!", link_scope: "The link is for one assessment only.",
       too_deep: "The content nests too deeply.", too_large: "What was sent is too large; send less at a time.",
       rate_limited: "Too many attempts; wait a while and try again.", not_logged_in: "Log in first.",
       method_not_allowed: "This cannot be done here.",
-      other_request_pending: "This phone has an unsynced answer to another request. Connect so that it is sent, then open this link again.",
     },
     field: "Field", this_device: "this device", you_elsewhere: "you on another device", colleague: "a colleague",
     reflection_saved: "Reflection", countersign: "Countersign", returned_reason: "Reason",
@@ -150,7 +124,11 @@ export function setLang(next) {
 /** A view's own texts ({sv: {...}, en: {...}}), added when the view is first loaded: what only one
  * screen needs does not weigh on everyone's first visit. */
 export function addStrings(more) {
-  for (const l of Object.keys(STRINGS)) Object.assign(STRINGS[l], more[l] || {});
+  for (const l of Object.keys(STRINGS)) {
+    const { reasons = {}, ...rest } = more[l] || {};
+    Object.assign(STRINGS[l], rest);
+    Object.assign(STRINGS[l].reasons, reasons);
+  }
 }
 
 /** A UI string; functions are called with the extra arguments. */

@@ -50,8 +50,16 @@ async function flushOnce() {
     return;
   }
   if (link) {
-    link = await holdLink(link);
-    if (!link) return;
+    try {
+      link = await holdLink(link);
+    } catch (err) { // offline, or the server is down: try again with backoff, like any sync
+      failures += 1;
+      nextAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
+      Object.assign(state, { error: err.offline ? "network" : err.reason || "server", reachable: !err.offline });
+      emit();
+      return;
+    }
+    if (!link) { emit(); return; }
   }
   if (session) api.setCsrf(session.csrf_token); else api.setBearer(link.secret);
   const client_id = link ? link.client_id : await clientId();
@@ -136,6 +144,9 @@ async function displace(link) {
   await api.link("/displaced", { device_key: link.device_key, data: doc.data || {}, steps, ...link.assessor }, link.token);
   await applySyncResult(pending.map((m) => m.id), async () => {});
   await putDoc({ ...doc, pending: 0, displaced: true, updated: Date.now() });
+  state.pending = await outboxCount();
+  state.linkClosed = "link_claimed";
+  emit([link.doc_id]);
 }
 
 /** Store one answer: drop acknowledged mutations, keep rejected ones visible, lay the rest over the new state. */

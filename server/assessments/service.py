@@ -32,7 +32,7 @@ from sync.protocol import (
 from ..auth.principal import ASSESSING_ROLES
 from ..catalog import Catalog, FormVersion
 from ..db import Row, Tx, utc_now
-from ..privacy import identity_error_message
+from ..privacy import identity_error_message, redact_identity_numbers
 from . import repository
 from .actor import Actor
 from .meta import MetaError, meta_user_id, parse_meta
@@ -149,6 +149,8 @@ def _apply_one(batch: _Batch, m: Mutation) -> MutationResult:
     except Refused as refusal:
         result = MutationResult(id=m.id, status="rejected", doc_id=m.doc_id, reason=refusal.reason,
                                 message=refusal.message)
+    if result.message is not None:  # messages are built from field names, but never echo an identity number
+        result = msgspec.structs.replace(result, message=redact_identity_numbers(result.message))
     if result.status == "rejected" and batch.keep_refused:
         _keep_refused(batch, m, result)
     return result

@@ -71,6 +71,7 @@ class AuthController(Controller):
         keys = [key for key, _ in limits]
         counts = await count_hits(db, keys, LOGIN_WINDOW_SECONDS)
         if any(count > limit for count, (_, limit) in zip(counts, limits)):
+            await release_hits(db, keys, LOGIN_WINDOW_SECONDS)  # refused unchecked: it was no failure
             raise too_many("failed login attempts", LOGIN_WINDOW_SECONDS)
         if row is None or not await verify_password(row["password_hash"], data.password):
             raise NotAuthorizedException("Wrong e-mail or password.")

@@ -22,4 +22,7 @@ def csrf_token(secret_key: str, session_token: str) -> str:
 
 
 def csrf_matches(secret_key: str, session_token: str, presented: str | None) -> bool:
-    return presented is not None and hmac.compare_digest(csrf_token(secret_key, session_token), presented)
+    """Constant-time; any header text (non-ASCII too) is simply a mismatch."""
+    if presented is None:
+        return False
+    return hmac.compare_digest(csrf_token(secret_key, session_token).encode(), presented.encode("utf-8", "replace"))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody, Parameter
 from litestar import Controller, get, post
 
 from ..access import visible_trainees_sql
@@ -90,19 +90,24 @@ class PeopleController(Controller):
 
     @get("/colleagues", operation_id="listColleagues")
     async def colleagues(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                         q: FromQuery[str] = "", role: FromQuery[str] = "assessor") -> list[dict[str, Any]]:
-        """Colleagues to pick (id, name, title): ``role=assessor`` (default) lists people who can assess,
-        for a trainee naming an assessor; ``role=trainee`` lists trainees, for an assessor starting an
-        assessment at the bedside. The PWA keeps the list for offline use, so it is not paged."""
-        roles = {"assessor": ASSESSING_ROLES, "trainee": ("trainee",)}.get(role)
-        if roles is None:
+                         q: Annotated[str, Parameter(max_length=100)] = "",
+                         role: Annotated[str, Parameter(max_length=20)] = "assessor") -> list[dict[str, Any]]:
+        """Colleagues to pick (id, name, title). ``role=assessor`` (default): people who can assess, for a
+        trainee naming an assessor. ``role=trainee``: only the trainees the caller has a reason to pick:
+        those they supervise or oversee and those they have assessed or been asked by; with ``q`` of at
+        least 3 letters, also other current trainees whose name matches (at most 20). The PWA keeps the
+        list for offline use, so it is not paged. A trainee never lists other trainees."""
+        if role == "assessor":
+            marks = ", ".join("?" for _ in ASSESSING_ROLES)
+            return await db.fetch(
+                f"""SELECT DISTINCT u.id, u.name, u.title FROM users u JOIN user_roles r ON r.user_id = u.id
+                    WHERE u.active = 1 AND r.role IN ({marks}) AND lower(u.name) LIKE ? ORDER BY u.name LIMIT 5000""",
+                (*ASSESSING_ROLES, f"%{q.strip().lower()}%"))
+        if role != "trainee":
             raise InvalidInput("role must be 'assessor' or 'trainee'.")
-        marks = ", ".join("?" for _ in roles)
-        return await db.fetch(
-            f"""SELECT DISTINCT u.id, u.name, u.title FROM users u JOIN user_roles r ON r.user_id = u.id
-                WHERE u.active = 1 AND r.role IN ({marks}) AND lower(u.name) LIKE ? ORDER BY u.name LIMIT 5000""",
-            (*roles, f"%{q.strip().lower()}%"),
-        )
+        if not principal.roles.intersection((*ASSESSING_ROLES, "studierektor")):
+            raise Forbidden("Only assessors and supervisors pick trainees.")
+        return await repository.trainees_to_pick(db, principal, q.strip().lower())
 
     @get("/trainees", operation_id="listTrainees")
     async def trainees(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from ..auth.passwords import MIN_PASSWORD_LENGTH, hash_password
-from ..auth.principal import ROLES
+from ..access import supervised_trainees_sql
+from ..auth.principal import ROLES, Principal
 from ..db import Database, Row, Tx, utc_now
 from ..errors import Conflict, InvalidInput, NotFound
 
@@ -133,6 +135,28 @@ async def list_users(db: Database) -> list[Row]:
         if r["role"]:
             user["roles"].append(r["role"])
     return list(users.values())
+
+
+async def trainees_to_pick(db: Database, principal: Principal, query: str) -> list[Row]:
+    """Trainees ``principal`` has a reason to pick: supervised or overseen, assessed before or asked by;
+    with a ``query`` of 3 letters or more, also current trainees whose name matches (at most 20)."""
+    supervised, params = supervised_trainees_sql(principal)
+    known = await db.fetch(
+        f"""SELECT DISTINCT u.id, u.name, u.title FROM users u
+            WHERE u.active = 1 AND (u.id IN ({supervised})
+               OR u.id IN (SELECT trainee_id FROM assessments WHERE assessor_id = ? AND deleted = 0)
+               OR u.id IN (SELECT trainee_id FROM assessment_requests WHERE lower(assessor_email) = ?))
+            ORDER BY u.name LIMIT 5000""",
+        (*params, principal.user_id, principal.email.lower()))
+    if len(query) < 3:
+        return known
+    today = dt.date.today().isoformat()
+    found = await db.fetch(
+        """SELECT DISTINCT u.id, u.name, u.title FROM users u JOIN programmes pr ON pr.trainee_id = u.id
+           WHERE u.active = 1 AND lower(u.name) LIKE ? AND pr.start_date <= ? AND (pr.end_date IS NULL OR pr.end_date >= ?)
+           ORDER BY u.name LIMIT 20""", (f"%{query}%", today, today))
+    seen = {r["id"] for r in known}
+    return [r for r in known if query in r["name"].lower()] + [r for r in found if r["id"] not in seen]
 
 
 async def count_users(db: Database) -> int:

@@ -19,14 +19,18 @@ def _escape(token: str) -> str:
 
 
 def first_identity_pointer(value: Any, prefix: str = "", *, skip_keys: Collection[str] = ()) -> str | None:
-    """The JSON Pointer (under ``prefix``) of the first string, or object key, that holds an identity
-    number; ``prefix`` itself for a string at the top; None when there is none. Values under a key
-    in ``skip_keys`` (a password, which is never stored or echoed) are not looked at."""
+    """The JSON Pointer (under ``prefix``) of the first string (or number) that holds an identity number; for an
+    object key that holds one, the object's pointer followed by " (a field name)", so the number is
+    never echoed; ``prefix`` itself for a string at the top; None when there is none. Values under a
+    key in ``skip_keys`` (a password, which is never stored or echoed) are not looked at."""
     stack: list[tuple[str, Any]] = [(prefix, value)]
     while stack:
         pointer, node = stack.pop()
         if isinstance(node, str):
             if contains_identity_number(node):
+                return pointer
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            if contains_identity_number(repr(node)):  # 1212121212 sent as a JSON number
                 return pointer
         elif isinstance(node, dict):
             children = []
@@ -34,7 +38,7 @@ def first_identity_pointer(value: Any, prefix: str = "", *, skip_keys: Collectio
                 key_text = str(key)
                 child_pointer = f"{pointer}/{_escape(key_text)}"
                 if contains_identity_number(key_text):
-                    return child_pointer
+                    return f"{pointer} (a field name)".lstrip()
                 if key_text not in skip_keys:
                     children.append((child_pointer, child))
             stack.extend(reversed(children))

@@ -34,7 +34,8 @@ from .qr import qr_svg
 from .status import OPEN, request_status
 
 _REFUSALS: dict[str, type[DomainError]] = {"forbidden": Forbidden, "not_found": NotFound,
-                                           "identity_number": IdentityNumberFound, "exists": Conflict}
+                                           "identity_number": IdentityNumberFound, "exists": Conflict,
+                                           "own_assessment": Forbidden}
 MAX_MESSAGE = 2000
 
 
@@ -132,7 +133,7 @@ def _validate(data: RequestCreate, catalog: Catalog, principal: Principal) -> tu
         if not is_email(email):
             raise InvalidInput("assessor_email is not an e-mail address.")
         if email == principal.email.lower():
-            raise InvalidInput("That is your own e-mail address: ask a colleague.", reason="own_assessment")
+            raise Forbidden("That is your own e-mail address: ask a colleague.", reason="own_assessment")
     if data.channel == "email" and (name is None or email is None):
         raise InvalidInput("An e-mail request needs the assessor's name and e-mail address.")
     return form.version, name, email, message

@@ -9,10 +9,26 @@ import { identityMessage } from "../render/text.js";
 import { containsIdentityNumber } from "../personnummer.js";
 import { getDoc, kvGet, kvSet, outboxAll, putDoc } from "../storage.js";
 import { flush, resume } from "../outbox.js";
+import { overlay } from "../docs.js";
 import { claimLink, getLink, linkUser, newDeviceKey, saveLink } from "../link.js";
 
 addStrings({
   sv: {
+    reasons: {
+      link_claimed: "Förfrågan har redan öppnats på en annan enhet, och bara den kan svara. Var det inte du? Säg till BT-läkaren – hen kan återkalla och be igen.",
+      own_request: "Det här är din egen förfrågan. Visa QR-koden för kollegan som bedömer dig – du kan inte svara själv.",
+      claim_first: "Öppna förfrågan på telefonen som ska fylla i den först.",
+      claimed_here: "Den här enheten har redan förfrågan.",
+      link_unknown: "Okänd länk. Kom hela länken med?",
+      link_missing: "Länken saknas.",
+      link_expired: "Länken har gått ut. Be BT-läkaren förnya den; samma länk fungerar då igen.",
+      link_withdrawn: "Förfrågan är återkallad – inget mer behövs från dig.",
+      link_declined: "Du har avböjt förfrågan.",
+      link_used: "Bedömningen är redan signerad – tack!",
+      link_scope: "Länken gäller bara en bedömning.",
+      other_request_pending: "Telefonen har ett osynkat svar på en annan förfrågan. Anslut till nätet så att det skickas, öppna sedan den här länken igen.",
+      assessor_details_missing: "Fyll i namn, titel, arbetsplats och e-post innan du signerar.",
+    },
     rq_refused: "Länken fungerar inte", rq_declined_done: "Du har avböjt. Tack för beskedet!",
     rq_name: "Ditt namn", rq_title2: "Titel", rq_work: "Arbetsplats",
     rq_open: "Öppna formuläret", rq_asked: (n) => `${n} ber om din bedömning`, rq_decline: "Avböj", rq_why: "Varför?",
@@ -23,6 +39,21 @@ addStrings({
     rq_logged_in: "Du är inloggad: bedömningen hamnar i din egen lista och signeras med ditt konto.",
   },
   en: {
+    reasons: {
+      link_claimed: "This request was already opened on another device, and only that device can answer it. Not you? Tell the trainee – they can withdraw it and ask again.",
+      own_request: "This is your own request. Show the QR code to the colleague who assesses you – you cannot answer it yourself.",
+      claim_first: "Open the request on the phone that fills it in first.",
+      claimed_here: "This device holds the request already.",
+      link_unknown: "Unknown link. Was the whole link copied?",
+      link_missing: "The link is missing.",
+      link_expired: "The link has expired. Ask the trainee to renew it; the same link then works again.",
+      link_withdrawn: "The request was withdrawn – nothing more is needed from you.",
+      link_declined: "You declined the request.",
+      link_used: "The assessment is already signed – thank you!",
+      link_scope: "The link is for one assessment only.",
+      other_request_pending: "This phone has an unsynced answer to another request. Connect so that it is sent, then open this link again.",
+      assessor_details_missing: "Give your name, title, workplace and e-mail before signing.",
+    },
     rq_refused: "The link does not work", rq_declined_done: "You have declined. Thank you for letting us know!",
     rq_name: "Your name", rq_title2: "Title", rq_work: "Workplace",
     rq_open: "Open the form", rq_asked: (n) => `${n} asks for your assessment`, rq_decline: "Decline", rq_why: "Why?",
@@ -73,7 +104,7 @@ export async function show(main, app) {
     return { key, input, row: [h("label", { htmlFor: `me-${id}` }, t(`rq_${id}`)), input, warn] };
   });
   const open = h("button.primary", { type: "submit", id: "open-form" }, t("rq_open"));
-  main.append(
+  main.append(...[
     h("h1", {}, t("rq_asked", info.trainee_name)),
     h("p.meta", {}, info.placement || ""),
     info.message ? h("p.card", { id: "rq-message" }, info.message) : null,
@@ -81,7 +112,7 @@ export async function show(main, app) {
       h("p.muted", {}, t("rq_who")), inputs.map((f) => f.row), error, open,
       h("p.muted", {}, t("rq_one_device"))),
     session ? h("button.primary", { type: "button", id: "open-form", onclick: () => startLoggedIn() }, t("rq_open")) : null,
-    declineCard(main, app, token));
+    declineCard(main, app, token)].filter(Boolean));
 
   async function start() {
     const assessor = Object.fromEntries(inputs.map(({ key, input }) => [key, input.value.trim()]));
@@ -121,14 +152,15 @@ export async function show(main, app) {
   }
 }
 
-/** The request as a new, empty draft on this device, until the server's copy arrives. */
+/** The request as a new, empty draft on this device (version 1, as the server made it), until the
+ * server's copy arrives. */
 function placeholder(link) {
   const i = link.info;
-  return {
+  return overlay({
     doc_id: link.doc_id, form_id: i.form_id, form_version: i.form_version, trainee_name: i.trainee_name,
-    assessor_name: link.assessor.name, permissions: null, rejections: [], data: {},
+    assessor_name: link.assessor.name, permissions: null, rejections: [],
     server: { doc_id: link.doc_id, version: 1, status: "draft", data: {}, conflicts: {}, deleted: false, reflection: null },
-  };
+  }, []);
 }
 
 function refused(main, reason) {

@@ -1,12 +1,23 @@
 // Start an assessment: a trainee picks the form and the assessor standing beside them; an
 // assessor or supervisor picks the form and the trainee. Lists are cached for offline use.
 import * as api from "../api.js";
-import { t, tr } from "../i18n.js";
+import { addStrings, t, tr } from "../i18n.js";
 import { h } from "../render/dom.js";
 import { kvGet, kvSet } from "../storage.js";
 import { createDoc, newDocRecord } from "../docs.js";
 import { nudge } from "../outbox.js";
 import { iosGuidance, persist } from "../install.js";
+
+addStrings({
+  sv: {
+    trainee_search: "Sök BT-läkare",
+    trainee_search_help: "Skriv minst 3 bokstäver av namnet. Listan nedan har dem du redan har bedömt eller handleder.",
+  },
+  en: {
+    trainee_search: "Search trainee",
+    trainee_search_help: "Type at least 3 letters of the name. The list below has those you have assessed or supervise.",
+  },
+});
 
 async function cached(key, load) {
   try {
@@ -76,11 +87,29 @@ export async function show(main, app) {
   } else {
     const trainees = new Map();
     for (const p of placements) if (!trainees.has(p.trainee_id)) trainees.set(p.trainee_id, p);
-    // any trainee can be assessed by a colleague at the bedside, not only those one supervises
+    // the trainees one has a reason to pick (supervised, assessed before, asked by), kept for offline use
     for (const c of colleagues) if (!trainees.has(c.id)) trainees.set(c.id, { trainee_id: c.id, trainee_name: c.name });
     const traineeSelect = h("select", { id: "trainee-select" }, h("option", { value: "" }, t("choose")),
       [...trainees.values()].map((p) => h("option", { value: p.trainee_id }, p.trainee_name)));
-    fields.append(h("label", { htmlFor: "trainee-select" }, t("trainee")), traineeSelect);
+    // Trainees one has not met here yet are found by name (3 letters or more), never listed wholesale.
+    const search = h("input", { id: "trainee-search", type: "search", autocomplete: "off", "aria-describedby": "trainee-search-help" });
+    let searching = 0;
+    search.addEventListener("input", async () => {
+      const q = search.value.trim(), mine = ++searching;
+      if (q.length < 3) return;
+      let found = [];
+      try { found = await api.colleagues(q, "trainee"); } catch { return; }
+      if (mine !== searching) return;
+      for (const c of found) {
+        if (trainees.has(c.id)) continue;
+        trainees.set(c.id, { trainee_id: c.id, trainee_name: c.name });
+        traineeSelect.append(h("option", { value: c.id }, c.name));
+      }
+      if (found.length) traineeSelect.value = String(found[0].id);
+    });
+    fields.append(h("label", { htmlFor: "trainee-search" }, t("trainee_search")), search,
+      h("p.help", { id: "trainee-search-help" }, t("trainee_search_help")),
+      h("label", { htmlFor: "trainee-select" }, t("trainee")), traineeSelect);
     pick = () => {
       const id = Number(traineeSelect.value);
       if (!id) return null;

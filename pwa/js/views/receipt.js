@@ -6,11 +6,17 @@ import { h } from "../render/dom.js";
 
 addStrings({
   sv: {
+    reasons: {
+      receipt_unknown: "Okänd kvittolänk. Kom hela länken med?",
+    },
     rc_title: "Kvitto på signatur", rc_signed: (f, who, at) => `En ${f} för ${who} signerades i ditt namn ${at} (UTC).`,
     rc_question: "Var det du?", rc_not_me: "Det var inte jag", rc_was_me: "Var det du behöver du inte göra något.",
     rc_disputed: "Tack. Bedömningen är markerad som ifrågasatt och BT-läkarens handledare har fått veta det.",
   },
   en: {
+    reasons: {
+      receipt_unknown: "Unknown receipt link. Was the whole link copied?",
+    },
     rc_title: "Signature receipt", rc_signed: (f, who, at) => `A ${f} for ${who} was signed in your name ${at} (UTC).`,
     rc_question: "Was it you?", rc_not_me: "It was not me", rc_was_me: "If it was you, there is nothing to do.",
     rc_disputed: "Thank you. The assessment is marked as disputed and the trainee's supervisors have been told.",

@@ -8,6 +8,12 @@ import { kvGet, kvSet } from "../storage.js";
 
 addStrings({
   sv: {
+    reasons: {
+      anonymous_by_email: "En 360-bedömare svarar bara via e-postlänk, så att svaret förblir anonymt.",
+      no_qr: "Det finns ingen QR-kod att visa: förfrågan gick med e-post, är redan öppnad hos bedömaren eller är avslutad.",
+      no_email: "En förfrågan vid patienten har ingen e-post att påminna; visa QR-koden igen.",
+      request_closed: "Förfrågan är avslutad och kan inte ändras.",
+    },
     rq_how: "Hur?", rq_bedside: "Här vid patienten (QR-kod)", rq_email: "Länk med e-post",
     rq_message: "Meddelande", rq_create: "Skicka förfrågan", rq_scan: "Bedömaren skannar koden med mobilkameran.",
     rq_link: "Länken", rq_do_remind: "Påminn", rq_do_renew: "Förnya", rq_do_withdraw: "Återkalla",
@@ -17,6 +23,12 @@ addStrings({
     rq_claimed: "Öppnad på bedömarens telefon.", rq_mailed: (a) => `Länken har skickats till ${a}.`,
   },
   en: {
+    reasons: {
+      anonymous_by_email: "A 360 rater answers by e-mail link only, so that the answer stays anonymous.",
+      no_qr: "There is no QR code to show: the request went by e-mail, was opened by the assessor already, or is closed.",
+      no_email: "A bedside request has no e-mail to remind; show the QR code again.",
+      request_closed: "The request is closed and cannot change.",
+    },
     rq_how: "How?", rq_bedside: "Here at the bedside (QR code)", rq_email: "Link by e-mail",
     rq_message: "Message", rq_create: "Send request", rq_scan: "The assessor scans the code with the phone camera.",
     rq_link: "The link", rq_do_remind: "Remind", rq_do_renew: "Renew", rq_do_withdraw: "Withdraw",
