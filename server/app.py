@@ -10,7 +10,6 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from .assessments.controller import AssessmentController
@@ -22,6 +21,7 @@ from .catalog.registry import register_form_versions
 from .db import Database, open_database
 from .db.migrate import migrate
 from .errors import exception_handlers
+from .openapi import BedsideOpenAPIPlugin
 from .people.controller import AdminController, PeopleController
 from .privacy.http import refuse_identity_numbers
 from .requests.controller import LinkController, ReceiptController, RequestController
@@ -87,8 +87,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             "actor": Provide(provide_actor),
         },
         # JSON only: the HTML viewers load scripts from a CDN, which the Content-Security-Policy forbids
+        # completed by server/openapi.py: the /api/sync body, every error status, no unknown fields
         openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema",
-                                     render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])]),
+                                     render_plugins=[BedsideOpenAPIPlugin(path=["/", "/openapi.json"])]),
         exception_handlers=exception_handlers(),
         # a personnummer anywhere in what a client sends is refused before any handler runs
         before_request=refuse_identity_numbers,

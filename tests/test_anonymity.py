@@ -42,6 +42,9 @@ async def test_a_360_rater_is_anonymous_towards_the_trainee_through_every_channe
     headers = await login(client, world, "trainee")
     bedside = await client.post("/api/requests", headers=headers, json={"form_id": "msf-rater", "channel": "bedside"})
     assert bedside.status_code == 400 and bedside.json()["reason"] == "anonymous_by_email"
+    direct = await client.post("/api/assessments", headers=headers, json={"form_id": "msf-rater",
+                                                                           "assessor_id": world.id("assessor")})
+    assert direct.status_code == 400 and direct.json()["reason"] == "anonymous_by_email"
     made = await ask(client, headers, form_id="msf-rater")
     declining = await ask(client, headers, form_id="msf-rater", assessor_name="Dora Dekl",
                           assessor_email="dora@sjukhus.test")

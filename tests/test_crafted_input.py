@@ -49,6 +49,11 @@ async def test_numbers_past_64_bits_are_refused_with_a_message(client: AsyncTest
         "trainee_id": HUGE, "kind": "BT", "unit_id": 1, "start_date": "2026-01-01"}))
     assert_4xx(await client.post("/api/admin/placements", headers=admin, json={
         "programme_id": 1, "unit_id": 1, "specialty": "x", "start_date": "2026-02-30", "end_date": "2026-03-01"}))
+    for path, body in (("/api/admin/programmes", {"trainee_id": world.id("trainee"), "kind": "BT", "unit_id": 999,
+                                                  "start_date": "2026-01-01"}),
+                       ("/api/admin/placements", {"programme_id": 1, "unit_id": 999, "specialty": "X",
+                                                  "start_date": "2026-01-01", "end_date": "2026-02-01"})):
+        assert_4xx(await client.post(path, headers=admin, json=body), "Unit 999")
 
 
 async def test_wrong_types_in_meta_are_refused_naming_the_field(client: AsyncTestClient, world: World) -> None:

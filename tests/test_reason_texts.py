@@ -4,7 +4,6 @@ each reason the server can send (no raw English message in the Swedish UI)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from server.errors import REASONS as HTTP_REASONS
 from server.settings import REPO_ROOT

@@ -96,6 +96,8 @@ async function flushOnce() {
     if (err.status === 401) {
       state.authNeeded = true;
     } else if (link && (err.reason?.startsWith("link_") || err.reason === "own_request")) {
+      // Withdrawn or expired while this phone was offline: what it typed goes to the supervisors.
+      if (err.status === 410) await displace(link).catch(() => {});
       state.linkClosed = err.reason;
       await (await import("./link.js")).saveLink({ ...link, closed: err.reason });
     } else {
@@ -125,7 +127,8 @@ async function holdLink(link) {
     return await claimLink(link);
   } catch (err) {
     if (err.offline || err.status >= 500 || err.status === 429) throw err;
-    if (err.status === 409 && err.reason === "link_claimed") await displace(link);
+    // Claimed by another device, or closed (signed, withdrawn, expired) meanwhile: keep what was typed.
+    if (err.reason === "link_claimed" || err.status === 410) await displace(link);
     if (err.reason === "link_claimed" || err.reason?.startsWith("link_") || err.reason === "own_request") {
       await saveLink({ ...link, closed: err.reason });
       state.linkClosed = err.reason;

@@ -46,7 +46,7 @@ from .views import AssessmentView, anonymous_forms, views_for
 HTTP_DEVICE = "api"
 _REFUSALS: dict[str, type[DomainError]] = {
     "forbidden": Forbidden, "not_found": NotFound, "invalid": InvalidInput, "identity_number": IdentityNumberFound,
-    "own_assessment": Forbidden,
+    "own_assessment": Forbidden, "anonymous_by_email": InvalidInput,
 }
 
 

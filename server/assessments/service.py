@@ -62,6 +62,9 @@ class _Batch:
     #: refused content, kept for its sender (refused_mutations)
     refused: list[tuple[str, str, str, str, str, str, str]] = field(default_factory=list)
     keep_refused: bool = True
+    #: the batch makes a request's draft (server.requests): the only way to start a form that is
+    #: anonymous to the trainee (a 360 rater's), since its rater is then known only to the request
+    for_request: bool = False
 
 
 class Refused(Exception):
@@ -73,12 +76,12 @@ class Refused(Exception):
 
 async def apply_batch(
     tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], *, device: str,
-    keep_refused: bool = True,
+    keep_refused: bool = True, for_request: bool = False,
 ) -> list[MutationResult]:
     """``keep_refused``: keep what a refused mutation carried for its sender (sync: the device's
     outbox is the only other copy); an HTTP caller gets the refusal at once and still holds it."""
     batch = await _load_batch(tx, catalog, actor, mutations, device)
-    batch.keep_refused = keep_refused
+    batch.keep_refused, batch.for_request = keep_refused, for_request
     results = [_apply_one(batch, m) for m in mutations]
     await _write(batch)
     return results
@@ -224,6 +227,9 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
     if meta.get("amends"):
         return _authorize_amendment(batch, m, meta)
     form = _form(batch, m.form_id, m.form_version)
+    if form.workflow.anonymous_to_trainee and not batch.for_request:
+        raise Refused("anonymous_by_email", f"A {form.form_id} answer stays anonymous to the trainee: ask the rater "
+                      "through a request by e-mail (POST /api/requests).")
     trainee_id = meta.get("trainee_id")
     if trainee_id is None:
         if not p.has("trainee"):

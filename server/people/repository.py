@@ -75,6 +75,11 @@ async def create_unit(db: Database, name: str, region: str | None = None) -> int
     return await db.transaction(insert)
 
 
+async def _require_unit(tx: Tx, unit_id: int) -> None:
+    if not await tx.fetchone("SELECT id FROM units WHERE id = ?", (unit_id,)):
+        raise NotFound(f"Unit {unit_id} does not exist: GET /api/admin/units lists them.")
+
+
 async def _require_user_with_role(tx: Tx, user_id: int, role: str, what: str) -> None:
     if not await tx.fetchone("SELECT 1 AS ok FROM user_roles WHERE user_id = ? AND role = ?", (user_id, role)):
         raise InvalidInput(f"User {user_id} cannot be {what}: they do not have the role {role}.")
@@ -86,8 +91,11 @@ async def create_programme(
 ) -> int:
     if kind not in PROGRAMME_KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(PROGRAMME_KINDS)}.")
+    if end_date is not None and end_date < start_date:
+        raise InvalidInput("A programme cannot end before it starts.")
 
     async def insert(tx: Tx) -> int:
+        await _require_unit(tx, unit_id)
         await _require_user_with_role(tx, trainee_id, "trainee", "the trainee")
         if main_supervisor_id is not None:
             await _require_user_with_role(tx, main_supervisor_id, "main_supervisor", "main supervisor")
@@ -112,6 +120,7 @@ async def create_placement(
     async def insert(tx: Tx) -> int:
         if not await tx.fetchone("SELECT id FROM programmes WHERE id = ?", (programme_id,)):
             raise NotFound(f"Programme {programme_id} does not exist.")
+        await _require_unit(tx, unit_id)
         if clinical_supervisor_id is not None:
             await _require_user_with_role(tx, clinical_supervisor_id, "clinical_supervisor", "clinical supervisor")
         row = await tx.fetchone(

@@ -30,6 +30,7 @@ from ..errors import Conflict, Forbidden, InvalidInput
 from ..fields import PersonName, ShortText, is_email
 from . import clock
 from .links import REQUEST_SELECT, Link, LinkClaimed, missing_for_signature
+from .status import OPEN, request_status
 
 DeviceKey = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
 
@@ -201,9 +202,9 @@ async def set_details(db: Database, link: Link, data: AssessorDetails, now: dt.d
 async def keep_displaced(db: Database, link: Link, data: DisplacedAnswerIn, now: dt.datetime) -> None:
     """Keep what a refused phone typed; a resend from the same phone replaces its earlier copy."""
     row = link.row
-    if row["claimed_at"] is None:
+    if row["claimed_at"] is None and request_status(row, clock.iso(now)) in OPEN:
         raise Conflict("Nobody holds this request yet: claim it instead (POST /api/link/claim).", reason="claim_first")
-    if row["claim_nonce"] == data.device_key:
+    if row["claim_nonce"] == data.device_key and request_status(row, clock.iso(now)) in OPEN:
         raise Conflict("This device holds the request: answer it (POST /api/sync).", reason="claimed_here")
     try:
         check_shape(data.data)

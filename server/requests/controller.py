@@ -155,12 +155,13 @@ class DeclineRequest(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(max_length=500)] | None = None
 
 
-async def _link(request: Request[Any, Any, Any], db: Database, *, allow_completed: bool = False) -> Link:
+async def _link(request: Request[Any, Any, Any], db: Database, *, allow_completed: bool = False,
+                allow_closed: bool = False) -> Link:
     token = bearer_token(request)
     if token is None:
         raise LinkMissing("Send the request link's token as 'Authorization: Bearer <token>'.",
                           reason="link_missing")
-    return await resolve_link(db, request, token, allow_completed=allow_completed)
+    return await resolve_link(db, request, token, allow_completed=allow_completed, allow_closed=allow_closed)
 
 
 def _link_info(link: Link, placement: str | None) -> LinkInfo:
@@ -228,8 +229,9 @@ class LinkController(Controller):
     async def displaced(self, request: Request[Any, Any, Any], db: NamedDependency[Database],
                         data: JSONBody[DisplacedAnswerIn]) -> dict[str, str]:
         """A phone that filled in the form offline but lost the claim to another device sends what it had:
-        kept and shown to the trainee's supervisors beside the answer that counts."""
-        link = await _link(request, db)
+        kept and shown to the trainee's supervisors beside the answer that counts. Taken also once the
+        request is signed, withdrawn or expired: what someone typed is never lost."""
+        link = await _link(request, db, allow_closed=True)
         await keep_displaced(db, link, data, clock.now())
         return {"status": "kept"}
 

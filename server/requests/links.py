@@ -98,9 +98,10 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str, *,
-                       now: dt.datetime | None = None, allow_completed: bool = False) -> Link:
+                       now: dt.datetime | None = None, allow_completed: bool = False,
+                       allow_closed: bool = False) -> Link:
     """The request behind ``token``, or a refusal (404 unknown, 410 withdrawn/declined/expired/used,
-    403 the trainee's own session, 429)."""
+    403 the trainee's own session, 429). ``allow_closed``: any status (to keep what was typed)."""
     secret_key = request.app.state.settings.secret_key
     kind: TokenKind = "request-link"
     nonce = nonce_of(secret_key, "request-link", token)
@@ -120,6 +121,8 @@ async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str
         raise too_many("requests with this link", USE_WINDOW_SECONDS)
     await _refuse_trainee_session(db, request, row)
     status = request_status(row, clock.iso(now or clock.now()))
+    if allow_closed:
+        return Link(row, status, kind)
     if status == "completed" and not allow_completed:
         raise LinkGone("This assessment is already signed, so the link cannot change it any more. Thank you! "
                        "Ask the trainee for a new request if something needs correcting.", reason="link_used")

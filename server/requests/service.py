@@ -173,7 +173,7 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
             meta["assessor_id"] = colleague  # they see it in their own list; the link works as well
         (result,) = await apply_batch(tx, catalog, Actor.of(principal), [Create(
             id=1, doc_id=doc_id, at=now_ms(), form_id=data.form_id, form_version=version, data={}, meta=meta)],
-            device="request", keep_refused=False)
+            device="request", keep_refused=False, for_request=True)
         _raise_for(result)
         await tx.execute(
             """INSERT INTO assessment_requests (id, assessment_id, trainee_id, channel, assessor_name, assessor_email,

@@ -29,7 +29,8 @@ addStrings({
       other_request_pending: "Telefonen har ett osynkat svar på en annan förfrågan. Anslut till nätet så att det skickas, öppna sedan den här länken igen.",
       assessor_details_missing: "Fyll i namn, titel, arbetsplats och e-post innan du signerar.",
     },
-    rq_refused: "Länken fungerar inte", rq_declined_done: "Du har avböjt. Tack för beskedet!",
+    rq_refused: "Länken fungerar inte", rq_done_title: "Redan klar",
+    rq_done_elsewhere: "Den här bedömningen är redan ifylld och signerad på en annan enhet. Inget mer behövs från dig.", rq_declined_done: "Du har avböjt. Tack för beskedet!",
     rq_name: "Ditt namn", rq_title2: "Titel", rq_work: "Arbetsplats",
     rq_open: "Öppna formuläret", rq_asked: (n) => `${n} ber om din bedömning`, rq_decline: "Avböj", rq_why: "Varför?",
     rq_thanks: "Tack för din bedömning!", rq_mail: "Din e-post (kvittot på signaturen skickas dit)",
@@ -54,7 +55,8 @@ addStrings({
       other_request_pending: "This phone has an unsynced answer to another request. Connect so that it is sent, then open this link again.",
       assessor_details_missing: "Give your name, title, workplace and e-mail before signing.",
     },
-    rq_refused: "The link does not work", rq_declined_done: "You have declined. Thank you for letting us know!",
+    rq_refused: "The link does not work", rq_done_title: "Already done",
+    rq_done_elsewhere: "This assessment was already filled in and signed on another device. Nothing more is needed from you.", rq_declined_done: "You have declined. Thank you for letting us know!",
     rq_name: "Your name", rq_title2: "Title", rq_work: "Workplace",
     rq_open: "Open the form", rq_asked: (n) => `${n} asks for your assessment`, rq_decline: "Decline", rq_why: "Why?",
     rq_thanks: "Thank you for your assessment!", rq_mail: "Your e-mail (the signature receipt goes there)",
@@ -81,7 +83,10 @@ export async function show(main, app) {
   try { info = await api.link("", undefined, token); } catch (e) { err = e; info = e.offline && same?.info; }
   // Kept on the phone, so that it can be opened again without network and claimed at the first sync.
   if (info && !session && !info.claimed) await saveLink({ ...(same || {}), token, info, doc_id: info.doc_id });
-  if (info?.status === "completed") return main.append(h("h1", { id: "thanks" }, t("rq_thanks")));
+  if (info?.status === "completed") {
+    return main.append(same?.secret ? h("h1", { id: "thanks" }, t("rq_thanks"))
+      : h("div", { id: "thanks" }, h("h1", {}, t("rq_done_title")), h("p", {}, t("rq_done_elsewhere"))));
+  }
   if (!info) return refused(main, err?.offline ? "network" : err?.status === 429 ? "rate_limited" : err?.reason);
   if (info.claimed && !session) {
     // Claimed: by this phone, if its answer to the claim was lost (claiming again is harmless), or by another.

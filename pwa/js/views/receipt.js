@@ -30,7 +30,7 @@ export async function show(main, app, token) {
       err.offline ? t("rq_network") : reasonText(err.reason)));
   }
   const body = h("div");
-  const draw = () => body.replaceChildren(
+  const draw = () => body.replaceChildren(...[
     h("p", {}, t("rc_signed", info.form_title, info.trainee_name, (info.signed_at || "").slice(0, 16).replace("T", " "))),
     info.disputed_at
       ? h("p.info", { id: "receipt-disputed", role: "status" }, t("rc_disputed"))
@@ -42,7 +42,7 @@ export async function show(main, app, token) {
             app.toast(err.offline ? t("rq_network") : reasonText(err.reason));
           }
         } }, t("rc_not_me")),
-        h("p.muted", {}, t("rc_was_me"))]);
+        h("p.muted", {}, t("rc_was_me"))]].flat());
   draw();
   main.append(h("h1", {}, t("rc_title")), body);
 }
