@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from pathlib import Path
 
 import aiosqlite
@@ -14,6 +13,7 @@ import msgspec
 from server.assessments.repository import COLUMNS
 from server.db import open_database, utc_now
 from server.db.migrate import migrate
+from server.privacy.ids import new_id
 
 _INSERT = f"INSERT INTO assessments ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
 
@@ -27,7 +27,7 @@ async def _prepare(path: Path) -> None:
 def _row(data_json: str, trainee_id: int, seq: int) -> tuple[object, ...]:
     now = utc_now()
     values = {c: None for c in COLUMNS} | {
-        "id": str(uuid.uuid4()), "form_id": "mini-cex", "form_version": 1, "form_hash": "sha256:" + "0" * 64,
+        "id": new_id(), "form_id": "mini-cex", "form_version": 1, "form_hash": "sha256:" + "0" * 64,
         "trainee_id": trainee_id, "assessor_id": trainee_id, "status": "draft", "data": data_json,
         "field_meta": "{}", "conflicts": "{}", "version": 1, "seq": seq, "deleted": 0, "created_by": "user:1",
         "created_at": now, "updated_at": now,

@@ -26,6 +26,7 @@ from typing import Any
 from .live_server import LiveServer
 from .loadgen import run_load
 from .reference import measure_floor
+from server.privacy.ids import new_id
 
 PASSWORD = "bench-password-1"
 DATA: dict[str, Any] = {
@@ -84,7 +85,7 @@ class Pusher:
 
     def body(self, n: int) -> tuple[bytes, dict[str, str]]:
         first = self.next_id[n]
-        mutations = [{"kind": "create", "id": first + i, "doc_id": str(uuid.uuid4()), "at": 1_800_000_000_000,
+        mutations = [{"kind": "create", "id": first + i, "doc_id": new_id(), "at": 1_800_000_000_000,
                       "form_id": "mini-cex", "form_version": 1, "data": DATA,
                       "meta": {"assessor_id": self.assessor_id}} for i in range(self.batch)]
         self.next_id[n] += self.batch

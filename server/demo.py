@@ -4,7 +4,6 @@ studierektor, an admin, and assessments in different states, all made through th
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from sync.protocol import Acknowledge, Create, Mutation, Sign, Submit
@@ -16,6 +15,7 @@ from .catalog import load_catalog
 from .db import Database, Tx
 from .people import repository as people
 from .settings import Settings
+from .privacy.ids import new_id
 
 DEMO_PASSWORD = "bedside-demo"
 
@@ -84,7 +84,7 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     def create(doc_id: str, form_id: str, data: dict[str, Any], **meta: Any) -> Create:
         return Create(id=1, doc_id=doc_id, at=now_ms(), form_id=form_id, form_version=1, data=data, meta=meta)
 
-    draft, waiting, signed, done = (str(uuid.uuid4()) for _ in range(4))
+    draft, waiting, signed, done = (new_id() for _ in range(4))
     await as_user("trainee", [
         create(draft, "mini-cex", {"setting": "vardavdelning", "focus": "Inskrivning, hjärtsvikt"},
                assessor_id=ids["assessor"], placement_id=placement),

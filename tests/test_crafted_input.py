@@ -4,7 +4,6 @@ thousands of ``[``, an id that already exists. One shape rule for documents (syn
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -12,6 +11,7 @@ from litestar.testing import AsyncTestClient
 from sync.limits import MAX_DEPTH
 from tests.helpers import count_rows
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 HUGE = 2**70
 
@@ -34,7 +34,7 @@ def assert_4xx(response: Any, *words: str) -> dict[str, Any]:
 
 async def test_numbers_past_64_bits_are_refused_with_a_message(client: AsyncTestClient, world: World) -> None:
     tove = await login(client, world, "trainee")
-    doc = str(uuid.uuid4())
+    doc = new_id()
     for body in ({"client_id": "p", "since": HUGE},
                  {"client_id": "p", "since": 0, "mutations": [{"kind": "submit", "id": HUGE, "doc_id": doc, "at": 1}]},
                  {"client_id": "p", "since": 0, "mutations": [{"kind": "submit", "id": 1, "doc_id": doc, "at": HUGE}]}):
@@ -61,14 +61,14 @@ async def test_wrong_types_in_meta_are_refused_naming_the_field(client: AsyncTes
     metas = [{"trainee_id": "x"}, {"assessor_name": 5}, {"assessor_email": ["a@b.se"]}, {"placement_id": True},
              {"assessor_name": {"first": "Ada"}}, {"amends": 17}, {"surprise": 1}]
     answer = await client.post("/api/sync", headers=tove, json={"client_id": "p", "since": 0, "mutations": [
-        {"kind": "create", "id": i + 1, "doc_id": str(uuid.uuid4()), "at": 1, "form_id": "mini-cex", "form_version": 1,
+        {"kind": "create", "id": i + 1, "doc_id": new_id(), "at": 1, "form_id": "mini-cex", "form_version": 1,
          "data": {}, "meta": meta} for i, meta in enumerate(metas)]})
     assert answer.status_code == 200, answer.text
     results = answer.json()["results"]
     assert [r["reason"] for r in results] == ["invalid"] * len(metas)
     assert all("meta" in r["message"] for r in results)
     wrong = await client.post("/api/sync", headers=tove, json={"client_id": "p", "since": 0, "mutations": [
-        {"kind": "create", "id": 9, "doc_id": str(uuid.uuid4()), "at": 1, "form_id": "mini-cex", "form_version": 1,
+        {"kind": "create", "id": 9, "doc_id": new_id(), "at": 1, "form_id": "mini-cex", "form_version": 1,
          "meta": ["not", "an", "object"]}]})
     assert_4xx(wrong, "meta")
     assert await count_rows(client, "assessments") == 0
@@ -76,12 +76,12 @@ async def test_wrong_types_in_meta_are_refused_naming_the_field(client: AsyncTes
 
 async def test_deep_values_and_bodies_of_brackets_are_refused(client: AsyncTestClient, world: World) -> None:
     tove = await login(client, world, "trainee")
-    doc = str(uuid.uuid4())
+    doc = new_id()
     made = await client.post("/api/sync", headers=tove, json={"client_id": "p", "since": 0, "mutations": [
         {"kind": "create", "id": 1, "doc_id": doc, "at": 1, "form_id": "mini-cex", "form_version": 1, "data": {},
          "meta": {"assessor_id": world.id("assessor")}},
         {"kind": "edit", "id": 2, "doc_id": doc, "at": 2, "base_version": 1, "fields": {"/focus": nested(MAX_DEPTH + 2)}},
-        {"kind": "create", "id": 3, "doc_id": str(uuid.uuid4()), "at": 3, "form_id": "mini-cex", "form_version": 1,
+        {"kind": "create", "id": 3, "doc_id": new_id(), "at": 3, "form_id": "mini-cex", "form_version": 1,
          "data": {"focus": nested(40)}, "meta": {"assessor_id": world.id("assessor")}}]})
     results = made.json()["results"]
     assert [r["status"] for r in results] == ["applied", "rejected", "rejected"], made.text
@@ -102,11 +102,11 @@ async def test_deep_values_and_bodies_of_brackets_are_refused(client: AsyncTestC
 
 async def test_an_id_that_exists_already_is_a_conflict(client: AsyncTestClient, world: World) -> None:
     tove = await login(client, world, "trainee")
-    body = {"form_id": "mini-cex", "channel": "bedside", "id": str(uuid.uuid4())}
+    body = {"form_id": "mini-cex", "channel": "bedside", "id": new_id()}
     assert (await client.post("/api/requests", headers=tove, json=body)).status_code == 201
     again = await client.post("/api/requests", headers=tove, json=body)
     assert again.status_code == 409 and again.json()["reason"] == "exists"
-    doc = str(uuid.uuid4())
+    doc = new_id()
     made = {"form_id": "mini-cex", "id": doc, "assessor_id": world.id("assessor")}
     assert (await client.post("/api/assessments", headers=tove, json=made)).status_code == 201
     assert_4xx(await client.post("/api/assessments", headers=tove, json=made))

@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ import pytest
 from bench.live_server import LiveServer
 from server.db import open_database
 from server.settings import Settings
+from server.privacy.ids import new_id
 
 KILLS = 10
 PASSWORD = "crash-test-password"
@@ -49,14 +49,14 @@ def test_kill_and_restart_loses_and_doubles_nothing(database_url: str, tmp_path:
     outbox: list[dict[str, Any]] = []
     expected: dict[str, dict[str, Any]] = {}
     for n in range(150):
-        doc = str(uuid.uuid4())
+        doc = new_id()
         expected[doc] = {"focus": f"Fall {n}", "minutes_observed": n}
         outbox.append({"kind": "create", "id": len(outbox) + 1, "doc_id": doc, "at": 1_800_000_000_000 + n,
                        "form_id": "mini-cex", "form_version": 1, "data": {"focus": f"Fall {n}"},
                        "meta": {"assessor_id": assessor_id}})
         outbox.append({"kind": "edit", "id": len(outbox) + 1, "doc_id": doc, "at": 1_800_000_000_000 + n,
                        "base_version": 1, "fields": {"/minutes_observed": n}})
-    client_id = str(uuid.uuid4())
+    client_id = new_id()
     acknowledged: dict[int, str] = {}
     kills_done = 0
 

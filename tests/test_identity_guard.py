@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.helpers import create_mini_cex, in_app
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 PN = "19121212-1212"
 DIGITS = ("19121212", "121212-1212", "1212121212")
@@ -22,7 +23,7 @@ def m(n: int, kind: str, doc_id: str, **body: Any) -> dict[str, Any]:
 
 
 def create(n: int, world: World, doc_id: str | None = None, **body: Any) -> dict[str, Any]:
-    return m(n, "create", doc_id or str(uuid.uuid4()), **({"form_id": "mini-cex", "form_version": 1, "data": {},
+    return m(n, "create", doc_id or new_id(), **({"form_id": "mini-cex", "form_version": 1, "data": {},
                                                             "meta": {"assessor_id": world.id("assessor")}} | body))
 
 
@@ -47,7 +48,7 @@ async def test_every_place_in_a_mutation_is_guarded_and_nothing_is_kept(client: 
     theirs = await create_mini_cex(client, await login(client, world, "other_trainee"),
                                    assessor_id=world.id("other_assessor"))
     headers = await login(client, world, "trainee")
-    doc = str(uuid.uuid4())
+    doc = new_id()
     crafted = [
         create(1, world, doc, meta={"assessor_name": "Ada", "assessor_email": f"{PN}@sjukhus.test"}),
         create(2, world, doc, data={PN: "x"}),                                  # a data key

@@ -6,7 +6,6 @@ own login act as the assessor of her own assessment. What a second device typed 
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -26,6 +25,7 @@ from tests.requests_support import (
     token_of,
 )
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode
 FILL = {f"/{k}": v for k, v in MINI_CEX_COMPLETE.items()}
@@ -98,7 +98,7 @@ async def test_a_trainee_who_also_assesses_cannot_name_herself(client: AsyncTest
     response = await client.post("/api/auth/login", json={"email": "st@test.bedside.se", "password": "a long password"})
     st = {"X-CSRF-Token": response.json()["csrf_token"]}
     own = await client.post("/api/sync", headers=st, json={"client_id": "stina-phone", "since": 0, "mutations": [
-        mutation(1, "create", str(uuid.uuid4()), form_id="mini-cex", form_version=1, data={},
+        mutation(1, "create", new_id(), form_id="mini-cex", form_version=1, data={},
                  meta={"assessor_id": made.json()["id"]})]})
     assert own.json()["results"][0]["reason"] == "own_assessment"
 

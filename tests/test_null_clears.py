@@ -3,17 +3,17 @@ null field. A cleared field that the form requires is reported as missing at sub
 
 from __future__ import annotations
 
-import uuid
 
 from litestar.testing import AsyncTestClient
 
 from tests.helpers import MINI_CEX_COMPLETE, create_mini_cex
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 
 async def test_null_clears_through_sync_and_http_and_a_create_may_carry_one(client: AsyncTestClient, world: World) -> None:
     tove = await login(client, world, "trainee")
-    doc = str(uuid.uuid4())
+    doc = new_id()
     answer = await client.post("/api/sync", headers=tove, json={"client_id": "toves-phone", "since": 0, "mutations": [
         {"kind": "create", "id": 1, "doc_id": doc, "at": 1, "form_id": "mini-cex", "form_version": 1,
          "data": {"focus": "Dyspné", "strengths": None, "anamnes": 7},

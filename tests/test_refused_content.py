@@ -3,12 +3,12 @@ content is kept only for the person who sent it (so nothing they typed is lost) 
 
 from __future__ import annotations
 
-import uuid
 
 from litestar.testing import AsyncTestClient
 
 from tests.helpers import create_mini_cex
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 
 async def test_a_strangers_refused_edit_stays_out_of_the_owners_audit_trail(client: AsyncTestClient, world: World) -> None:
@@ -35,7 +35,7 @@ async def test_the_owners_own_refused_edit_is_kept_for_her_alone(client: AsyncTe
     doc = (await create_mini_cex(client, tove, assessor_id=world.id("assessor")))["doc_id"]
     await client.post("/api/sync", headers=tove, json={"client_id": "toves-phone", "since": 0, "mutations": [
         {"kind": "edit", "id": 1, "doc_id": doc, "at": 1, "base_version": 9, "fields": {"/focus": "Min text"}},
-        {"kind": "edit", "id": 2, "doc_id": str(uuid.uuid4()), "at": 2, "base_version": 1, "fields": {"/focus": "y"}}]})
+        {"kind": "edit", "id": 2, "doc_id": new_id(), "at": 2, "base_version": 1, "fields": {"/focus": "y"}}]})
     mine = (await client.get("/api/sync/refused")).json()
     assert [r["reason"] for r in mine] == ["not_found", "invalid"]
     await login(client, world, "main_supervisor")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from litestar.testing import AsyncTestClient
 
 from tests.helpers import MINI_CEX_COMPLETE, count_rows
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 
 class Device:
@@ -17,7 +17,7 @@ class Device:
 
     def __init__(self, client: AsyncTestClient, headers: dict[str, str]) -> None:
         self.client, self.headers = client, headers
-        self.client_id = str(uuid.uuid4())
+        self.client_id = new_id()
         self.next_id, self.since = 1, 0
 
     def mutation(self, kind: str, doc_id: str, **body: Any) -> dict[str, Any]:
@@ -35,7 +35,7 @@ class Device:
 
 
 def create(device: Device, world: World, data: dict[str, Any] | None = None, **meta: Any) -> dict[str, Any]:
-    return device.mutation("create", str(uuid.uuid4()), form_id="mini-cex", form_version=1, data=data or {},
+    return device.mutation("create", new_id(), form_id="mini-cex", form_version=1, data=data or {},
                            meta={"assessor_id": world.id("assessor"), **meta})
 
 
@@ -111,12 +111,12 @@ async def test_every_rejection_reason_and_the_rest_of_the_batch_still_applies(
         phone.mutation("edit", d, base_version=1, fields={"/strengths": "19121212-1212"}),    # personnummer
         phone.mutation("edit", d, base_version=1, fields={"/minutes_observed": "tio"}),       # schema
         phone.mutation("sign", c),                                                           # trainee may not sign
-        phone.mutation("edit", str(uuid.uuid4()), base_version=1, fields={"/focus": "x"}),   # no such document
+        phone.mutation("edit", new_id(), base_version=1, fields={"/focus": "x"}),   # no such document
         phone.mutation("create", c, form_id="mini-cex", form_version=1, data={}, meta={}),   # exists
         phone.mutation("submit", d),                                                         # incomplete
         phone.mutation("acknowledge", d),                                                    # not signed
         phone.mutation("edit", d, base_version=1, fields={"/focus": "Yrsel och illamående"}),  # fine
-        phone.mutation("create", str(uuid.uuid4()), form_id="mini-cex", form_version=7, data={}, meta={}),
+        phone.mutation("create", new_id(), form_id="mini-cex", form_version=7, data={}, meta={}),
     )
     assert reasons(answer) == [
         "not_editable", "identity_number", "invalid", "forbidden", "not_found", "exists", "invalid",
@@ -196,7 +196,7 @@ async def test_refused_content_is_kept_for_its_sender_but_never_a_personnummer(
 async def test_the_same_mutation_id_twice_in_one_batch_is_answered_duplicate(client: AsyncTestClient, world: World) -> None:
     phone = Device(client, await login(client, world, "trainee"))
     m = create(phone, world, {"focus": "Först"})
-    twin = m | {"doc_id": str(uuid.uuid4()), "data": {"focus": "Samma id, annat innehåll"}}
+    twin = m | {"doc_id": new_id(), "data": {"focus": "Samma id, annat innehåll"}}
     answer = await phone.push(m, twin)
     assert [r["status"] for r in answer["results"]] == ["applied", "duplicate"]
     assert answer["results"][1]["doc_id"] == m["doc_id"]  # the first answer, not the twin's document

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-import uuid
 from typing import Any
 
 import msgspec
@@ -29,6 +28,7 @@ from sync.protocol import DocumentChange, MutationResult, SyncRequest, SyncRespo
 from tests.conftest import ON_POSTGRES, TEST_DATABASE_URL, reset_postgres
 from tests.sync_model import Device
 from tests.world import PASSWORD, build_world
+from server.privacy.ids import new_id
 
 PHONES = {"t1": "trainee", "t2": "trainee", "a1": "assessor", "a2": "assessor"}
 VALUES: dict[str, list[Any]] = {
@@ -58,9 +58,9 @@ class RealServerSync(RuleBasedStateMachine):
         self.sessions = {who: self._login(who) for who in set(PHONES.values())}
         self.client.cookies.clear()
         self.clock = 1_800_000_000_000
-        self.phones = {name: Device(f"{name}-{uuid.uuid4()}", f"user:{self.world.id(who)}", push=self._transport(who))
+        self.phones = {name: Device(f"{name}-{new_id()}", f"user:{self.world.id(who)}", push=self._transport(who))
                        for name, who in PHONES.items()}
-        self.doc = str(uuid.uuid4())
+        self.doc = new_id()
         self.phones["t1"].create(self.doc, "mini-cex", {}, at=self._tick(),
                                  meta={"assessor_id": self.world.id("assessor")})
         for phone in self.phones.values():

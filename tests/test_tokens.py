@@ -5,7 +5,6 @@ run of guesses trips the rate limit; only a hash of the token is stored."""
 from __future__ import annotations
 
 import secrets
-import uuid
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -17,6 +16,7 @@ from tests.mail_support import MailServer
 from tests.requests_support import EXTERNAL, ask, bearer, claimed_secret, link_sync, mailed_link, mutation, token_of
 import tests.requests_support as support
 from tests.world import World, login
+from server.privacy.ids import new_id
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode
 
@@ -100,7 +100,7 @@ async def test_a_link_cannot_touch_another_assessment(client: AsyncTestClient, w
     request, link_token = await _request(client, world, smtp)
     token = await claimed_secret(client, link_token)
     for m in (mutation(1, "edit", other["doc_id"], base_version=1, fields={"/focus": "x"}),
-              mutation(1, "create", str(uuid.uuid4()), form_id="mini-cex", form_version=1, data={}, meta={}),
+              mutation(1, "create", new_id(), form_id="mini-cex", form_version=1, data={}, meta={}),
               mutation(1, "delete", request["assessment_id"])):
         status, reason, detail = refusal(await link_sync(client, token, [m]))
         assert (status, reason) == (403, "link_scope"), detail

@@ -2,6 +2,7 @@
 // mutations laid over it. Every change is stored together with its outbox mutation.
 import { changeDoc, getDoc } from "./storage.js";
 import { get, set } from "./pointer.js";
+import { newId } from "./personnummer.js";
 
 const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
 const STEP_TARGET = { submit: "submitted", return: "draft", sign: "signed", acknowledge: "acknowledged", countersign: "countersigned" };
@@ -56,7 +57,7 @@ export function fromChange(change, old) {
 
 export function newDocRecord({ form, meta, traineeName, assessorName }) {
   return {
-    doc_id: crypto.randomUUID(),
+    doc_id: newId(),
     form_id: form.id,
     form_version: form.version,
     trainee_id: meta.trainee_id,

@@ -4,6 +4,7 @@
 // once claimed, who the assessor said they are, and what the server said about the request.
 import * as api from "./api.js";
 import { kvGet, kvSet } from "./storage.js";
+import { containsIdentityNumber } from "./personnummer.js";
 
 export const getLink = () => kvGet("link");
 export const saveLink = (link) => kvSet("link", link);
@@ -13,7 +14,10 @@ export const linkUser = (link) => ({ user_id: -1, name: link.assessor?.name || "
 
 /** 128 random bits, hex: the key this device claims with (kept, so a retry claims the same way). */
 export function newDeviceKey() {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  for (;;) {
+    const key = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    if (!containsIdentityNumber(key)) return key; // the server refuses any text holding one
+  }
 }
 
 /** Claim the request for this device (harmless to repeat); stores and returns the link with its secret. */

@@ -68,3 +68,12 @@ export function findIdentityFields(doc, prefix = "") {
   walk(doc, prefix);
   return found;
 }
+
+/** A random UUID without an identity number in it: about one in ten thousand random UUIDs holds a
+ * valid personnummer, which the server (rightly) refuses in any id. */
+export function newId() {
+  for (;;) {
+    const id = crypto.randomUUID();
+    if (!containsIdentityNumber(id)) return id;
+  }
+}

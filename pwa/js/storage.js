@@ -1,6 +1,7 @@
 // IndexedDB: the device's copy of everything. Versioned upgrade steps; no network call inside a
 // transaction (each function opens, finishes and closes its own).
 import { openDB } from "../vendor/idb.js";
+import { newId } from "./personnummer.js";
 
 const NAME = "bedside";
 const UPGRADES = [
@@ -40,7 +41,7 @@ export async function clientId() {
   const d = await db();
   let id = await d.get("kv", "client_id");
   if (!id) {
-    id = crypto.randomUUID();
+    id = newId();
     await d.put("kv", id, "client_id");
   }
   return id;

@@ -42,6 +42,7 @@ from .repository import VIEW_SELECT
 from .actor import Actor
 from .service import apply_batch, now_ms
 from .views import AssessmentView, anonymous_forms, views_for
+from ..privacy.ids import new_id
 
 HTTP_DEVICE = "api"
 _REFUSALS: dict[str, type[DomainError]] = {
@@ -89,7 +90,7 @@ class AmendRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 def _new_id(given: str | None) -> str:
     if given is None:
-        return str(uuid.uuid4())
+        return new_id()
     try:
         return str(uuid.UUID(given))
     except ValueError:

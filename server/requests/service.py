@@ -10,7 +10,6 @@ request is e-mail only, and the trainee sees neither its link nor whether that r
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Annotated, Any
 
 import msgspec
@@ -32,6 +31,7 @@ from .links import BEDSIDE_NAME, REQUEST_SELECT
 from .messages import outcome_mail, request_mail
 from .qr import qr_svg
 from .status import OPEN, request_status
+from ..privacy.ids import new_id
 
 _REFUSALS: dict[str, type[DomainError]] = {"forbidden": Forbidden, "not_found": NotFound,
                                            "identity_number": IdentityNumberFound, "exists": Conflict,
@@ -154,8 +154,8 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
     if not principal.has("trainee"):
         raise Forbidden("Only a trainee asks for assessments of themselves.")
     version, name, email, message = _validate(data, catalog, principal)
-    request_id = data.id or str(uuid.uuid4())
-    doc_id = data.assessment_id or str(uuid.uuid4())
+    request_id = data.id or new_id()
+    doc_id = data.assessment_id or new_id()
     name = name or BEDSIDE_NAME
     meta: dict[str, Any] = {"trainee_id": principal.user_id, "assessor_name": name}
     if email:

@@ -88,6 +88,8 @@ async def sync_echo(request: Request) -> EchoAnswer:
         decoded = decode_request(await request.body())
     except InvalidRequest as exc:
         raise InvalidInput(f"Not a valid sync request: {exc}") from None
+    if contains_identity_number(decoded.client_id):
+        raise IdentityNumberFound(identity_error_message("client_id"))
     return EchoAnswer(decoded.client_id, len(decoded.mutations))
 
 

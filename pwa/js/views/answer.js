@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import { addStrings, t, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
 import { identityMessage } from "../render/text.js";
-import { containsIdentityNumber } from "../personnummer.js";
+import { containsIdentityNumber, newId } from "../personnummer.js";
 import { getDoc, kvGet, kvSet, outboxAll, putDoc } from "../storage.js";
 import { flush, resume } from "../outbox.js";
 import { overlay } from "../docs.js";
@@ -128,7 +128,7 @@ export async function show(main, app) {
     const current = await getLink();
     const known = current?.token === token ? current : null;
     let link = { ...(known || {}), token, info, assessor, doc_id: info.doc_id, request_id: info.request_id,
-      device_key: known?.device_key || newDeviceKey(), client_id: known?.client_id || crypto.randomUUID(),
+      device_key: known?.device_key || newDeviceKey(), client_id: known?.client_id || newId(),
       // the link's own client numbers its mutations from 1
       base: known?.base ?? ((await kvGet("next_mutation_id")) || 1) - 1, closed: null, details_sent: true };
     await saveLink(link);
