@@ -1,7 +1,7 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.4";
+const VERSION = "2026-12-01.5";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 const SHELL = [
@@ -33,7 +33,12 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     const keep = new Set([SHELL_CACHE, API_CACHE]);
-    for (const key of await caches.keys()) if (key.startsWith("bedside-") && !keep.has(key)) await caches.delete(key);
+    const old = (await caches.keys()).filter((key) => key.startsWith("bedside-") && !keep.has(key));
+    // This phone used the views kept on first use (an assessor's answer page): keep this version's too.
+    let used = false;
+    for (const key of old) used ||= !!(await (await caches.open(key)).match(LATER[0]));
+    if (used) await keepLater();
+    for (const key of old) await caches.delete(key);
     await self.clients.claim();
   })());
 });
@@ -41,10 +46,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
   // The page used a view that is not precached: keep all of them for offline use from now on.
-  if (event.data?.type === "KEEP_LATER") {
-    event.waitUntil(openShell().then((cache) => Promise.all(LATER.map((url) => cache.match(url)
-      .then((hit) => hit || cache.add(new Request(url, { cache: "reload" })).catch(() => {}))))));
-  }
+  if (event.data?.type === "KEEP_LATER") event.waitUntil(keepLater());
   if (event.data?.type === "FORGET_API") event.waitUntil(caches.delete(API_CACHE));
 });
 
@@ -59,6 +61,13 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") { event.respondWith(shell(request)); return; }
   event.respondWith(cacheFirst(request));
 });
+
+/** Keep the views that are not precached, for offline use from now on (best effort). */
+async function keepLater() {
+  const cache = await openShell();
+  await Promise.all(LATER.map((url) => cache.match(url)
+    .then((hit) => hit || cache.add(new Request(url, { cache: "reload" })).catch(() => {}))));
+}
 
 let shellCache = null;
 const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from litestar.testing import AsyncTestClient
 
@@ -86,3 +87,43 @@ async def test_a_360_rater_is_anonymous_towards_the_trainee_through_every_channe
     await login(client, world, "main_supervisor")
     view = (await client.get(f"/api/assessments/{doc}")).json()
     assert view["data"]["strengths"] == RATER["strengths"]
+
+
+async def test_renew_withdraw_remind_and_time_tell_the_trainee_nothing_about_a_rater(
+    client: AsyncTestClient, world: World, smtp: MailServer
+) -> None:
+    headers = await login(client, world, "trainee")
+    answered = await ask(client, headers, form_id="msf-rater")
+    silent = await ask(client, headers, form_id="msf-rater", assessor_name="Sam Tyst", assessor_email="sam@sjukhus.test")
+    client.cookies.clear()
+    secret = await claimed_secret(client, token_of(await mailed_link(smtp, EXTERNAL["assessor_email"])),
+                                  name="Erik Ek", title="Överläkare", workplace="Akuten", email="erik.ek@sjukhus.test")
+    doc = answered["assessment_id"]
+    await link_sync(client, secret, [mutation(1, "edit", doc, base_version=1, fields={f"/{k}": v for k, v in RATER.items()}),
+                                     mutation(2, "submit", doc), mutation(3, "sign", doc)])
+
+    headers = await login(client, world, "trainee")
+    def shown(view: dict[str, Any]) -> tuple[Any, ...]:
+        return (view["status"], view["assessor_name"], view["reminders_sent"], view["last_reminded_at"],
+                view["opened_at"], view["claimed"], view["link"])
+
+    for request in (answered, silent):
+        renewed = await client.post(f"/api/requests/{request['id']}/renew", headers=headers)
+        reminded = await client.post(f"/api/requests/{request['id']}/remind", headers=headers)
+        assert (renewed.status_code, reminded.status_code) == (200, 200)
+    views = {r["id"]: r for r in (await client.get("/api/requests", headers=headers)).json()}
+    assert shown(views[answered["id"]]) == ("sent", "Erik Extern", 0, None, None, False, None)
+    assert shown(views[silent["id"]]) == ("sent", "Sam Tyst", 0, None, None, False, None)
+    queued = await in_app(client, client.app.state.db.fetch, "SELECT to_address FROM mail_outbox WHERE kind = 'reminder'")
+    assert [m["to_address"] for m in queued] == ["sam@sjukhus.test"]  # the rater who answered is not pestered
+
+    await in_app(client, client.app.state.db.transaction, _expire_all)
+    views = {r["id"]: r for r in (await client.get("/api/requests", headers=headers)).json()}
+    assert views[answered["id"]]["status"] == views[silent["id"]]["status"] == "sent"
+    for request in (answered, silent):
+        withdrawn = await client.post(f"/api/requests/{request['id']}/withdraw", headers=headers)
+        assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+
+
+async def _expire_all(tx: Any) -> None:
+    await tx.execute("UPDATE assessment_requests SET expires_at = ?", ("2020-01-01T00:00:00.000000Z",))

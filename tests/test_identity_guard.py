@@ -109,3 +109,15 @@ async def test_ids_emails_and_names_are_validated(client: AsyncTestClient, world
     results = answer.json()["results"]
     assert [r["status"] for r in results] == ["rejected", "rejected", "applied"]
     assert "meta.assessor_email" in results[0]["message"] and "meta.assessor_name" in results[1]["message"]
+
+
+async def test_the_numbers_of_a_mutation_are_guarded_too(client: AsyncTestClient, world: World) -> None:
+    headers = await login(client, world, "trainee")
+    doc = new_id()
+    answer = await client.post("/api/sync", headers=headers, json={"client_id": "p", "since": 0, "mutations": [
+        create(1, world, doc), m(2, "edit", doc, base_version=1, fields={"/anamnes": 1212121212}),
+        m(3, "edit", doc, base_version=1212121212, fields={"/focus": "x"}) | {"at": 5},
+        m(4, "submit", doc) | {"at": 1212121212}]})
+    assert [r["reason"] for r in answer.json()["results"]] == [None, "identity_number", "identity_number",
+                                                               "identity_number"]
+    assert_nowhere(answer.text, await in_app(client, stored_text, client))

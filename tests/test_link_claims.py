@@ -24,7 +24,7 @@ from tests.requests_support import (
     mutation,
     token_of,
 )
-from tests.world import World, login
+from tests.world import PASSWORD, World, login
 from server.privacy.ids import new_id
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode
@@ -189,3 +189,91 @@ async def test_what_a_second_device_typed_is_kept_and_shown_to_the_supervisors(
     assert (await client.get(f"/api/assessments/{doc}")).json()["other_answers"] == []
     rows = await in_app(client, client.app.state.db.fetch, "SELECT count(*) AS n FROM displaced_answers")
     assert rows[0]["n"] == 1
+
+
+async def test_only_a_device_refused_a_claim_hands_in_another_answer_and_at_most_five(
+    client: AsyncTestClient, world: World
+) -> None:
+    _request, shown = await bedside_request(client, world)
+    await claimed_secret(client, shown)
+    body = {"data": {"focus": "Planterat"}, "steps": []}
+    stranger = await client.post("/api/link/displaced", headers=bearer(shown), json={"device_key": device_key(), **body})
+    assert refusal(stranger) == (409, "claim_first")  # holding the shown link is not enough
+    for n in range(6):
+        key = device_key()
+        assert refusal(await claim(client, shown, key)) == (409, "link_claimed")
+        kept = await client.post("/api/link/displaced", headers=bearer(shown), json={"device_key": key, **body})
+        assert (kept.status_code, kept.json().get("reason")) == ((200, None) if n < 5 else (409, "displaced_limit"))
+    nested = await client.post("/api/link/displaced", headers=bearer(shown), json={
+        "device_key": device_key(), "data": {"x": {"password": "19121212-1212"}}})
+    assert refusal(nested) == (400, "identity_number")  # a key named password is guarded below the top
+
+
+async def test_a_device_that_claims_an_invited_colleagues_link_signs_in_its_own_name(
+    client: AsyncTestClient, world: World, smtp: MailServer
+) -> None:
+    headers = await login(client, world, "trainee")
+    request = await support.ask(client, headers, assessor_name="Asta", assessor_email=world.emails["assessor"])
+    doc = request["assessment_id"]
+    client.cookies.clear()  # the link was forwarded to someone else's phone
+    secret = await claimed_secret(client, token_of(await mailed_link(smtp, world.emails["assessor"])),
+                                  **(ME | {"name": "Jonas Junior", "email": "jonas@sjukhus.test"}))
+    answer = await link_sync(client, secret, [mutation(1, "edit", doc, base_version=1, fields=FILL),
+                                              mutation(2, "submit", doc), mutation(3, "sign", doc)])
+    assert [r["status"] for r in answer.json()["results"]] == ["applied"] * 3, answer.text
+    await login(client, world, "main_supervisor")
+    view = (await client.get(f"/api/assessments/{doc}")).json()
+    assert view["assessor_id"] is None and view["signature"]["name"] == "Jonas Junior"
+    assert view["signature"]["invited_email"] == world.emails["assessor"]
+    assert {m["To"] for m in smtp.messages if "Kvitto" in m["Subject"]} <= {"jonas@sjukhus.test", world.emails["assessor"]}
+
+
+async def test_an_account_that_cannot_assess_does_not_claim_and_a_device_key_holds_one_request(
+    client: AsyncTestClient, world: World
+) -> None:
+    _request, shown = await bedside_request(client, world)
+    colleague = await login(client, world, "other_trainee")
+    refused = await client.post("/api/link/claim", headers={**colleague, **bearer(shown)}, json={})
+    assert refusal(refused) == (403, "not_an_assessor")
+    client.cookies.clear()
+    key = device_key()
+    assert (await claim(client, shown, key)).status_code == 200
+    _second, other = await bedside_request(client, world)
+    assert refusal(await claim(client, other, key)) == (409, "device_key_in_use")
+
+
+async def test_the_trainees_own_phone_logged_out_still_cannot_answer(client: AsyncTestClient, world: World) -> None:
+    _request, shown = await bedside_request(client, world)
+    logged_in = await client.post("/api/auth/login", json={"email": world.emails["trainee"], "password": PASSWORD})
+    device = logged_in.cookies.get("bedside_device")  # kept by her phone when she logs in there
+    assert device
+    await client.post("/api/auth/logout", headers={"X-CSRF-Token": logged_in.json()["csrf_token"]})
+    client.cookies.clear()
+    client.cookies.set("bedside_device", device, domain=client.base_url.host)
+    assert refusal(await claim(client, shown, device_key())) == (403, "own_request")
+
+
+async def test_hammering_the_shown_link_never_blocks_the_device_that_answers(
+    client: AsyncTestClient, world: World, monkeypatch: Any
+) -> None:
+    import server.requests.links as links
+
+    _request, shown = await bedside_request(client, world)
+    secret = await claimed_secret(client, shown)
+    monkeypatch.setattr(links, "MAX_USES", 3)
+    statuses = [(await client.get("/api/link", headers=bearer(shown))).status_code for _ in range(5)]
+    assert statuses[-1] == 429
+    assert (await link_sync(client, secret, [])).status_code == 200
+
+
+async def test_a_dispute_works_whatever_length_of_address_the_signer_gave(
+    client: AsyncTestClient, world: World, smtp: MailServer
+) -> None:
+    request, shown = await bedside_request(client, world)
+    doc = request["assessment_id"]
+    long_email = "a" * 60 + "@" + "b" * 240 + ".se"
+    secret = await claimed_secret(client, shown, **(ME | {"email": long_email}))
+    await link_sync(client, secret, [mutation(1, "edit", doc, base_version=1, fields=FILL),
+                                     mutation(2, "submit", doc), mutation(3, "sign", doc)])
+    token = token_of(await mailed_link(smtp, long_email, "Kvitto"))
+    assert (await client.post("/api/receipt/dispute", headers=bearer(token))).status_code == 200

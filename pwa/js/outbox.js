@@ -61,7 +61,9 @@ async function flushOnce() {
     }
     if (!link) { emit(); return; }
   }
-  if (session) api.setCsrf(session.csrf_token); else api.setBearer(link.secret);
+  if (session) { api.setCsrf(session.csrf_token); api.setBearer(""); } else api.setBearer(link.secret);
+  // each link pulls from its own checkpoint: it sees one assessment, the session sees many
+  const checkpointKey = link ? `checkpoint:${link.request_id}` : "checkpoint";
   const client_id = link ? link.client_id : await clientId();
   const base = link ? link.base : 0;
   state.syncing = true;
@@ -76,7 +78,7 @@ async function flushOnce() {
       batch.forEach((m) => inflight.add(m.id));
       let response;
       try {
-        const since = (await kvGet("checkpoint")) || 0;
+        const since = (await kvGet(checkpointKey)) || 0;
         response = await api.sync({ client_id, since, mutations: batch.map((m) => ({ ...m, id: m.id - base })) });
         for (const r of response.results || []) r.id += base;
       } catch (err) {
@@ -84,7 +86,7 @@ async function flushOnce() {
         if (err.status === 413 && limit > 1) { limit = Math.max(1, Math.floor(batch.length / 2)); continue; }
         throw err;
       }
-      const progress = await apply(response, batch, changed);
+      const progress = await apply(response, batch, changed, checkpointKey);
       batch.forEach((m) => inflight.delete(m.id));
       const left = await outboxCount();
       if (!response.has_more && (left === 0 || !progress)) break;
@@ -97,7 +99,7 @@ async function flushOnce() {
       state.authNeeded = true;
     } else if (link && (err.reason?.startsWith("link_") || err.reason === "own_request")) {
       // Withdrawn or expired while this phone was offline: what it typed goes to the supervisors.
-      if (err.status === 410) await displace(link).catch(() => {});
+      if (err.status === 410 && err.reason !== "link_expired") await displace(link).catch(() => {});
       state.linkClosed = err.reason;
       await (await import("./link.js")).saveLink({ ...link, closed: err.reason });
     } else {
@@ -128,7 +130,7 @@ async function holdLink(link) {
   } catch (err) {
     if (err.offline || err.status >= 500 || err.status === 429) throw err;
     // Claimed by another device, or closed (signed, withdrawn, expired) meanwhile: keep what was typed.
-    if (err.reason === "link_claimed" || err.status === 410) await displace(link);
+    if (err.reason === "link_claimed" || (err.status === 410 && err.reason !== "link_expired")) await displace(link);
     if (err.reason === "link_claimed" || err.reason?.startsWith("link_") || err.reason === "own_request") {
       await saveLink({ ...link, closed: err.reason });
       state.linkClosed = err.reason;
@@ -153,7 +155,7 @@ async function displace(link) {
 }
 
 /** Store one answer: drop acknowledged mutations, keep rejected ones visible, lay the rest over the new state. */
-async function apply(response, batch, changed) {
+async function apply(response, batch, changed, checkpointKey) {
   const byId = new Map(batch.map((m) => [m.id, m]));
   const done = [];
   const rejected = [];
@@ -187,7 +189,7 @@ async function apply(response, batch, changed) {
       else await docs.put(doc);
       changed.add(id);
     }
-    await tx.objectStore("kv").put(response.checkpoint, "checkpoint");
+    await tx.objectStore("kv").put(response.checkpoint, checkpointKey);
   });
   return done.length > 0 || (response.changes || []).length > 0;
 }

@@ -31,6 +31,10 @@ def identity_field_of(m: Mutation) -> str | None:
     every string a client sends is looked at, ids, keys and metadata included."""
     if contains_identity_number(m.doc_id):
         return "doc_id"
+    for name in ("at", "base_version", "form_version"):  # numbers are kept too (audit, refused content)
+        number = getattr(m, name, None)
+        if number is not None and contains_identity_number(str(number)):
+            return name
     if isinstance(m, Create):
         if contains_identity_number(m.form_id):
             return "form_id"

@@ -91,7 +91,7 @@ def signature_of(row: Row) -> SignatureView | None:
     if not str(signer).startswith("request:"):
         return SignatureView(method="account", name=row["assessor_display"])
     return SignatureView(
-        method="link", name=row["assessor_display"], title=row["signer_title"], workplace=row["signer_workplace"],
+        method="link", name=row["signer_name"] or row["assessor_name"], title=row["signer_title"], workplace=row["signer_workplace"],
         email=row["signer_email"], invited_email=row["invited_email"], claimed_at=row["request_claimed_at"],
         disputed_at=row["disputed_at"])
 

@@ -86,7 +86,7 @@ class AuthController(Controller):
         if device is None or device[1] != principal.user_id:
             cookies.append(Cookie(
                 key=DEVICE_COOKIE, value=new_device_token(settings.secret_key, principal.user_id), httponly=True,
-                samesite="strict", secure=settings.cookie_secure, path="/api/auth", max_age=DEVICE_COOKIE_DAYS * 86400))
+                samesite="strict", secure=settings.cookie_secure, path="/", max_age=DEVICE_COOKIE_DAYS * 86400))
         return Response(session_info(principal, settings, token), cookies=cookies)
 
     @get("/session", operation_id="getSession")

@@ -207,14 +207,26 @@ class AssessmentRequest(Table, tablename="assessment_requests"):
     claim_nonce = Varchar(length=64, null=True)
     claim_secret_hash = Varchar(length=64, null=True, unique=True)
     claimed_by_user = ForeignKey(User, null=True)
-    #: the e-mail the claiming assessor gave (the signature receipt goes there)
+    #: the name and e-mail the claiming assessor gave (the signature receipt goes to the e-mail);
+    #: ``assessor_name`` stays what the trainee typed
     claimed_email = Varchar(length=320, null=True)
+    claimed_name = Varchar(length=200, null=True)
     #: later attempts to claim the link on another device, shown to the device that holds it
     claim_refusals = Integer(default=0)
     last_claim_refused_at = Text(null=True)
     #: derives the "not me" link of the signature receipt; set when the receipt is queued
     receipt_nonce = Varchar(length=64, null=True, unique=True)
     disputed_at = Text(null=True)
+
+
+class RefusedClaim(Table, tablename="refused_claims"):
+    """A device refused a claim of a request link (another held it): only such a device may hand in
+    what it typed as a displaced answer."""
+
+    id = Serial(primary_key=True)
+    request_id = ForeignKey(AssessmentRequest)
+    device_key_hash = Varchar(length=64)
+    at = Text()
 
 
 class RefusedMutation(Table, tablename="refused_mutations"):
@@ -274,5 +286,5 @@ class MailOutbox(Table, tablename="mail_outbox"):
 
 ALL_TABLES: tuple[type[Table], ...] = (
     Unit, User, UserRole, Programme, Placement, Session, FormDefinition, Assessment, AuditEvent,
-    SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox, RefusedMutation, DisplacedAnswer,
+    SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox, RefusedMutation, DisplacedAnswer, RefusedClaim,
 )

@@ -18,11 +18,12 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def first_identity_pointer(value: Any, prefix: str = "", *, skip_keys: Collection[str] = ()) -> str | None:
+def first_identity_pointer(value: Any, prefix: str = "", *, skip_top_keys: Collection[str] = ()) -> str | None:
     """The JSON Pointer (under ``prefix``) of the first string (or number) that holds an identity number; for an
     object key that holds one, the object's pointer followed by " (a field name)", so the number is
-    never echoed; ``prefix`` itself for a string at the top; None when there is none. Values under a
-    key in ``skip_keys`` (a password, which is never stored or echoed) are not looked at."""
+    never echoed; ``prefix`` itself for a string at the top; None when there is none. The values of
+    the top-level keys in ``skip_top_keys`` (a login's password, never stored or echoed) are not
+    looked at; anywhere deeper the same key is guarded like any other."""
     stack: list[tuple[str, Any]] = [(prefix, value)]
     while stack:
         pointer, node = stack.pop()
@@ -39,7 +40,7 @@ def first_identity_pointer(value: Any, prefix: str = "", *, skip_keys: Collectio
                 child_pointer = f"{pointer}/{_escape(key_text)}"
                 if contains_identity_number(key_text):
                     return f"{pointer} (a field name)".lstrip()
-                if key_text not in skip_keys:
+                if not (pointer == prefix and key_text in skip_top_keys):
                     children.append((child_pointer, child))
             stack.extend(reversed(children))
         elif isinstance(node, list | tuple):

@@ -24,7 +24,7 @@ from sync.errors import Rejection
 
 from ..assessments import repository
 from ..auth.capability import make_token, token_hash
-from ..auth.principal import Principal
+from ..auth.principal import ASSESSING_ROLES, Principal
 from ..db import Database, Row, Tx
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..fields import PersonName, ShortText, is_email
@@ -33,6 +33,8 @@ from .links import REQUEST_SELECT, Link, LinkClaimed, missing_for_signature
 from .status import OPEN, request_status
 
 DeviceKey = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+#: other answers kept per request (phones refused a claim are few; more would be someone's games)
+MAX_DISPLACED = 5
 
 
 class AssessorDetails(msgspec.Struct, forbid_unknown_fields=True):
@@ -97,10 +99,17 @@ async def _locked_row(tx: Tx, request_id: str) -> Row:
     return row
 
 
-async def _note_refused_claim(db: Database, request_id: str, now: dt.datetime) -> None:
+async def _note_refused_claim(db: Database, request_id: str, device_key: str | None, now: dt.datetime) -> None:
+    """Tell the holder that it was tried, and remember the device: only it may hand in a displaced answer."""
     async def run(tx: Tx) -> None:
         await tx.execute("UPDATE assessment_requests SET claim_refusals = claim_refusals + 1, "
                          "last_claim_refused_at = ? WHERE id = ?", (clock.iso(now), request_id))
+        if device_key is not None:
+            key_hash = token_hash(device_key)
+            if not await tx.fetchone("SELECT id FROM refused_claims WHERE request_id = ? AND device_key_hash = ?",
+                                     (request_id, key_hash)):
+                await tx.execute("INSERT INTO refused_claims (request_id, device_key_hash, at) VALUES (?, ?, ?)",
+                                 (request_id, key_hash, clock.iso(now)))
 
     await db.transaction(run)
 
@@ -119,6 +128,9 @@ async def claim(db: Database, secret_key: str, link: Link, principal: Principal 
     details = _clean_details(data, link.row)
     if principal is None and data.device_key is None:
         raise InvalidInput("Send device_key: 32 hexadecimal characters the phone made and keeps.")
+    if principal is not None and not principal.roles.intersection(ASSESSING_ROLES):
+        raise Forbidden("Your account cannot assess. Log out and open the link again to answer without an account.",
+                        reason="not_an_assessor")
     stamp = clock.iso(now)
 
     async def run(tx: Tx) -> Row | None:
@@ -130,10 +142,14 @@ async def claim(db: Database, secret_key: str, link: Link, principal: Principal 
                                  (stamp, principal.user_id, stamp, stamp, row["id"]))
                 await _set_assessor_account(tx, row, principal, stamp)
             else:
+                if await tx.fetchone("SELECT id FROM assessment_requests WHERE claim_nonce = ?", (data.device_key,)):
+                    raise Conflict("This device_key holds another request already: make a new one for each request.",
+                                   reason="device_key_in_use")
                 secret = make_token(secret_key, "device", str(data.device_key))
                 await tx.execute("UPDATE assessment_requests SET claimed_at = ?, claim_nonce = ?, claim_secret_hash = ?, "
                                  "opened_at = COALESCE(opened_at, ?), updated_at = ? WHERE id = ?",
                                  (stamp, data.device_key, token_hash(secret), stamp, stamp, row["id"]))
+                await _release_invited_account(tx, row, stamp)
         elif not (principal is not None and row["claimed_by_user"] == principal.user_id) and not (
                 principal is None and row["claim_nonce"] == data.device_key):
             return None  # someone else holds it
@@ -143,7 +159,7 @@ async def claim(db: Database, secret_key: str, link: Link, principal: Principal 
 
     row = await db.transaction(run)
     if row is None:
-        await _note_refused_claim(db, link.row["id"], now)
+        await _note_refused_claim(db, link.row["id"], data.device_key, now)
         raise LinkClaimed(_claimed_message(await _current(db, link.row["id"])))
     if principal is not None:
         return ClaimAnswer(kind="account", request_id=row["id"], doc_id=row["assessment_id"], missing_for_signature=[])
@@ -167,23 +183,32 @@ async def _set_assessor_account(tx: Tx, row: Row, principal: Principal, stamp: s
         repository.encode_json({"request_id": row["id"], "by": "account"}))])
 
 
+async def _release_invited_account(tx: Tx, row: Row, stamp: str) -> None:
+    """A device claimed a link e-mailed to a colleague with an account: the device is the assessor now
+    (one assessor, and the signature shows the name given on the device, never the invited account's)."""
+    (seq,) = await repository.next_sequence_numbers(tx, 1)
+    await tx.execute("UPDATE assessments SET assessor_id = NULL, seq = ?, updated_at = ? WHERE id = ? "
+                     "AND assessor_id IS NOT NULL", (seq, stamp, row["assessment_id"]))
+
+
 async def _write_details(tx: Tx, row: Row, details: dict[str, str | None], stamp: str) -> None:
-    """Keep what the assessor said (a value not given keeps the one said before)."""
+    """Keep what the assessor said (a value not given keeps the one said before). The request keeps
+    the name the trainee typed apart (``assessor_name``): a 360 rater's own words never reach her."""
     given = {k: v for k, v in details.items() if v is not None}
     if not given:
         return
-    name = given.get("name", row["assessor_name"])
+    name = given.get("name", row["claimed_name"])
     await tx.execute(
-        "UPDATE assessment_requests SET assessor_name = ?, assessor_title = ?, assessor_workplace = ?, claimed_email = ?, "
+        "UPDATE assessment_requests SET claimed_name = ?, assessor_title = ?, assessor_workplace = ?, claimed_email = ?, "
         "updated_at = ? WHERE id = ?",
         (name, given.get("title", row["assessor_title"]), given.get("workplace", row["assessor_workplace"]),
          given.get("email", row["claimed_email"]), stamp, row["id"]))
-    if name != row["assessor_name"]:
+    if name and name != row["claimed_name"]:
         (seq,) = await repository.next_sequence_numbers(tx, 1)
         await tx.execute("UPDATE assessments SET assessor_name = ?, seq = ?, updated_at = ? WHERE id = ?",
                          (name, seq, stamp, row["assessment_id"]))
     await repository.insert_audit_events(tx, [(
-        row["assessment_id"], stamp, f"request:{row['id']}", name, "assessor_named",
+        row["assessment_id"], stamp, f"request:{row['id']}", name or row["assessor_name"], "assessor_named",
         repository.encode_json(given))])
 
 
@@ -202,16 +227,27 @@ async def set_details(db: Database, link: Link, data: AssessorDetails, now: dt.d
 async def keep_displaced(db: Database, link: Link, data: DisplacedAnswerIn, now: dt.datetime) -> None:
     """Keep what a refused phone typed; a resend from the same phone replaces its earlier copy."""
     row = link.row
-    if row["claimed_at"] is None and request_status(row, clock.iso(now)) in OPEN:
-        raise Conflict("Nobody holds this request yet: claim it instead (POST /api/link/claim).", reason="claim_first")
-    if row["claim_nonce"] == data.device_key and request_status(row, clock.iso(now)) in OPEN:
+    open_now = request_status(row, clock.iso(now)) in OPEN
+    device_hash = token_hash(data.device_key)
+    holder = row["claim_nonce"] == data.device_key
+    if holder and open_now:
         raise Conflict("This device holds the request: answer it (POST /api/sync).", reason="claimed_here")
+    refused = await db.fetchone("SELECT id FROM refused_claims WHERE request_id = ? AND device_key_hash = ?",
+                                (row["id"], device_hash))
+    if not holder and refused is None:
+        # only a device that tried to claim and was refused (or the holder of a closed request) hands
+        # in what it typed: holding the shown link is not enough to plant "other answers"
+        raise Conflict("Claim the request on this device first (POST /api/link/claim); a device that was refused "
+                       "may then hand in what it typed.", reason="claim_first")
+    others = await db.fetchone("SELECT count(*) AS n FROM displaced_answers WHERE request_id = ? AND "
+                               "device_key_hash <> ?", (row["id"], device_hash))
+    if others is not None and int(others["n"]) >= MAX_DISPLACED:
+        raise Conflict(f"At most {MAX_DISPLACED} other answers are kept for one request.", reason="displaced_limit")
     try:
         check_shape(data.data)
     except Rejection as exc:
         raise InvalidInput(f"The answer cannot be kept: {exc.message}.") from None
     details = _clean_details(data, row)
-    device_hash = token_hash(data.device_key)
 
     async def run(tx: Tx) -> None:
         await tx.execute("DELETE FROM displaced_answers WHERE request_id = ? AND device_key_hash = ?",

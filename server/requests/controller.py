@@ -104,7 +104,9 @@ class RequestController(Controller):
             raise Conflict(f"This request is {view.status}: there is nothing to remind about.", reason="request_closed")
         await enforce(db, f"remind:{row['id']}", limit=REMINDS_PER_DAY, window_seconds=86400,
                       what="reminders for this request")
-        await remind_now(db, catalog, row, clock.now())
+        # a 360 rater who answered or declined is not reminded, and the trainee cannot tell the difference
+        if request_status(row, clock.iso(clock.now())) in OPEN:
+            await remind_now(db, catalog, row, clock.now())
         _wake(request)
         return to_view(settings, catalog, await own_request(db, principal, request_id), clock.now())
 
@@ -113,7 +115,7 @@ class RequestController(Controller):
                     catalog: NamedDependency[Catalog], settings: NamedDependency[Settings],
                     request_id: FromPath[str]) -> RequestView:
         """The link works again for the configured number of days (the same link; reminders start over)."""
-        row = await change_request(db, principal, request_id, "renew", settings, clock.now())
+        row = await change_request(db, catalog, principal, request_id, "renew", settings, clock.now())
         return to_view(settings, catalog, row, clock.now())
 
     @post("/{request_id:str}/withdraw", operation_id="withdrawRequest", status_code=200)
@@ -121,7 +123,7 @@ class RequestController(Controller):
                        catalog: NamedDependency[Catalog], settings: NamedDependency[Settings],
                        request_id: FromPath[str]) -> RequestView:
         """Revoke the link at once; the assessor sees that the request was withdrawn."""
-        row = await change_request(db, principal, request_id, "withdraw", settings, clock.now())
+        row = await change_request(db, catalog, principal, request_id, "withdraw", settings, clock.now())
         return to_view(settings, catalog, row, clock.now())
 
 
@@ -173,7 +175,7 @@ def _link_info(link: Link, placement: str | None) -> LinkInfo:
         status="opened" if status == "sent" else status, trainee_name=row["trainee_name"], message=row["message"],
         placement=placement, expires_at=row["expires_at"], claimed=row["claimed_at"] is not None, held_here=here)
     if here:
-        info.assessor_name, info.assessor_title = row["assessor_name"], row["assessor_title"]
+        info.assessor_name, info.assessor_title = row["claimed_name"], row["assessor_title"]
         info.assessor_workplace, info.assessor_email = row["assessor_workplace"], row["claimed_email"]
         info.missing_for_signature = list(missing_for_signature(row))
         info.claim_refusals, info.last_claim_refused_at = row["claim_refusals"], row["last_claim_refused_at"]

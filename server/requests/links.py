@@ -28,11 +28,12 @@ from sync.protocol import Create, Delete, Mutation
 
 from ..assessments.actor import Actor
 from ..auth.capability import nonce_of, token_hash
+from ..auth.devices import DEVICE_COOKIE, known_device
 from ..auth.sessions import COOKIE_NAME, principal_for_session
 from ..client_address import client_address
 from ..db import Database, Row
 from ..errors import DomainError, Forbidden, NotFound
-from ..ratelimit import count_hits, too_many
+from ..ratelimit import count_hits, limit_key, too_many
 from . import clock
 from .status import LOCKED, request_status
 
@@ -79,14 +80,14 @@ class Link:
 
     @property
     def actor(self) -> Actor:
-        return Actor.link_holder(self.row["id"], self.row["assessor_name"], self.row["assessment_id"],
-                                 missing_for_signature(self.row))
+        return Actor.link_holder(self.row["id"], self.row["claimed_name"] or self.row["assessor_name"],
+                                 self.row["assessment_id"], missing_for_signature(self.row))
 
 
 def missing_for_signature(row: Row) -> tuple[str, ...]:
-    """What the assessor has not yet said about themselves; a signature needs all four."""
-    named = row["assessor_name"] and row["assessor_name"] != BEDSIDE_NAME
-    given = {"name": named, "title": row["assessor_title"], "workplace": row["assessor_workplace"],
+    """What the assessor has not yet said about themselves (not what the trainee typed for them);
+    a signature needs all four."""
+    given = {"name": row["claimed_name"], "title": row["assessor_title"], "workplace": row["assessor_workplace"],
              "e-mail": row["claimed_email"]}
     return tuple(k for k, v in given.items() if not v)
 
@@ -116,7 +117,8 @@ async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str
     if row is None or (kind == "device" and row["claim_secret_hash"] != token_hash(token)):
         raise NotFound("This link is no longer known: ask the trainee to send the request again.",
                        reason="link_unknown")
-    (uses,) = await count_hits(db, [f"link-use:{row['id']}"], USE_WINDOW_SECONDS)
+    # counted per token kind: hammering the shown link never blocks the device that answers
+    (uses,) = await count_hits(db, [f"link-use:{kind}:{row['id']}"], USE_WINDOW_SECONDS)
     if uses > MAX_USES:
         raise too_many("requests with this link", USE_WINDOW_SECONDS)
     await _refuse_trainee_session(db, request, row)
@@ -141,19 +143,20 @@ async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str
 async def _count_guess(db: Database, request: Request[Any, Any, Any]) -> None:
     """A token this server never made: counted per client address, atomically; over the limit, 429."""
     address = client_address(request, request.app.state.settings.trusted_proxies)
-    (guesses,) = await count_hits(db, [f"link-guess:{address}"], GUESS_WINDOW_SECONDS)
+    (guesses,) = await count_hits(db, [limit_key("link-guess", address)], GUESS_WINDOW_SECONDS)
     if guesses > MAX_GUESSES:
         raise too_many("attempts with unknown links", GUESS_WINDOW_SECONDS)
 
 
 async def _refuse_trainee_session(db: Database, request: Request[Any, Any, Any], row: Row) -> None:
-    """No path lets the trainee's own login act on her own request: not her phone that shows the QR
-    code, not her laptop that opens the e-mail link."""
+    """No path lets the trainee's own login or device act on her own request: not her phone that
+    shows the QR code (logged in, or logged out but once logged in there: its device cookie), not
+    her laptop that opens the e-mail link."""
+    device = known_device(request.app.state.settings.secret_key, request.cookies.get(DEVICE_COOKIE))
+    own_device = device is not None and device[1] == row["trainee_id"]
     session = request.cookies.get(COOKIE_NAME)
-    if not session:
-        return
-    principal = await principal_for_session(db, session)
-    if principal is not None and principal.user_id == row["trainee_id"]:
+    principal = await principal_for_session(db, session) if session else None
+    if own_device or (principal is not None and principal.user_id == row["trainee_id"]):
         raise Forbidden("This is your own request: show the QR code (or send the link) to the colleague who "
                         "assesses you. You cannot answer it yourself.", reason="own_request")
 

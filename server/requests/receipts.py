@@ -51,7 +51,7 @@ async def after_link_push(tx: Tx, catalog: Catalog, actor: Actor, applied: list[
     nonce = new_nonce()
     await tx.execute("UPDATE assessment_requests SET receipt_nonce = ? WHERE id = ?", (nonce, row["id"]))
     recipients = {e for e in (row["claimed_email"], row["assessor_email"]) if e}
-    mail = receipt_mail(assessor=row["assessor_name"], trainee=row["trainee_name"],
+    mail = receipt_mail(assessor=row["claimed_name"] or row["assessor_name"], trainee=row["trainee_name"],
                         form_title=form_title(catalog, row), signed_at=clock.iso(now))
     for to in sorted(recipients):
         await queue_mail(tx, to=to, subject=mail.subject, body=mail.body, kind="receipt", now=now,
@@ -69,7 +69,8 @@ async def _receipt_row(db: Database | Tx, secret_key: str, token: str) -> Row:
 
 def _view(catalog: Catalog, row: Row) -> ReceiptView:
     return ReceiptView(form_title=form_title(catalog, row), trainee_name=row["trainee_name"],
-                       assessor_name=row["assessor_name"], signed_at=row["signed_at"], disputed_at=row["disputed_at"])
+                       assessor_name=row["claimed_name"] or row["assessor_name"], signed_at=row["signed_at"],
+                       disputed_at=row["disputed_at"])
 
 
 async def receipt_info(db: Database, catalog: Catalog, secret_key: str, token: str) -> ReceiptView:
@@ -89,11 +90,11 @@ async def dispute(db: Database, catalog: Catalog, secret_key: str, token: str, n
         (seq,) = await repository.next_sequence_numbers(tx, 1)  # supervisors' devices see it at once
         await tx.execute("UPDATE assessments SET seq = ? WHERE id = ?", (seq, row["assessment_id"]))
         await repository.insert_audit_events(tx, [(
-            row["assessment_id"], stamp, f"receipt:{row['id']}", row["claimed_email"] or row["assessor_name"],
+            row["assessment_id"], stamp, f"receipt:{row['id']}", row["claimed_name"] or row["assessor_name"],
             "signature_disputed", repository.encode_json({"request_id": row["id"]}))])
         for supervisor in await _supervisors(tx, row):
             mail = disputed_mail(supervisor=supervisor["name"], trainee=row["trainee_name"],
-                                 form_title=form_title(catalog, row), assessor=row["assessor_name"],
+                                 form_title=form_title(catalog, row), assessor=row["claimed_name"] or row["assessor_name"],
                                  email=row["claimed_email"])
             await queue_mail(tx, to=supervisor["email"], subject=mail.subject, body=mail.body, kind="disputed",
                              now=now, request_id=row["id"])

@@ -52,7 +52,7 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
                     "UPDATE assessment_requests SET outcome_notified_at = ? WHERE id = ? AND outcome_notified_at IS NULL "
                     "RETURNING id", (stamp, r["id"]))
                 if claimed and not is_anonymous(catalog, r):  # a 360 rater's answer is never announced
-                    mail = outcome_mail(trainee=r["trainee_name"], assessor=r["assessor_name"],
+                    mail = outcome_mail(trainee=r["trainee_name"], assessor=r["claimed_name"] or r["assessor_name"],
                                         form_title=form_title(catalog, r), declined=False, reason=None)
                     await queue_mail(tx, to=r["trainee_email"], subject=mail.subject, body=mail.body,
                                      kind="completed", now=now, request_id=r["id"])

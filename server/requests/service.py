@@ -94,19 +94,25 @@ def shown_link(settings: Settings, row: Row, status: str) -> str | None:
 
 
 def to_view(settings: Settings, catalog: Catalog, row: Row, now: dt.datetime, *, for_trainee: bool = True) -> RequestView:
+    """A request as the trainee (or, ``for_trainee=False``, its assessor) sees it. For a 360 rater's
+    request the trainee sees only what she did herself: whom she asked, when, and whether she withdrew
+    it; never whether the rater opened, answered, declined or let it expire, nor the rater's own words."""
     status = request_status(row, clock.iso(now))
-    anonymous = for_trainee and is_anonymous(catalog, row)
-    if anonymous and status not in ("withdrawn", "expired"):
-        status = "sent"  # whether a 360 rater opened, answered or declined is not the trainee's to see
+    if for_trainee and is_anonymous(catalog, row):
+        return RequestView(
+            id=row["id"], assessment_id=row["assessment_id"], form_id=row["form_id"], form_version=row["form_version"],
+            channel=row["channel"], status="withdrawn" if row["withdrawn_at"] else "sent",
+            assessor_name=row["assessor_name"], assessor_email=row["assessor_email"], message=row["message"],
+            decline_reason=None, created_at=row["created_at"], expires_at=row["expires_at"], opened_at=None,
+            reminders_sent=0, last_reminded_at=None, trainee_name=row["trainee_name"])
     link = shown_link(settings, row, status) if for_trainee else None
     return RequestView(
         id=row["id"], assessment_id=row["assessment_id"], form_id=row["form_id"], form_version=row["form_version"],
-        channel=row["channel"], status=status, assessor_name=row["assessor_name"],
-        assessor_email=row["assessor_email"], message=row["message"],
-        decline_reason=None if anonymous else row["decline_reason"],
-        created_at=row["created_at"], expires_at=row["expires_at"], opened_at=None if anonymous else row["opened_at"],
+        channel=row["channel"], status=status, assessor_name=row["claimed_name"] or row["assessor_name"],
+        assessor_email=row["assessor_email"], message=row["message"], decline_reason=row["decline_reason"],
+        created_at=row["created_at"], expires_at=row["expires_at"], opened_at=row["opened_at"],
         reminders_sent=row["reminders_sent"], last_reminded_at=row["last_reminded_at"],
-        trainee_name=row["trainee_name"], claimed=row["claimed_at"] is not None and not anonymous,
+        trainee_name=row["trainee_name"], claimed=row["claimed_at"] is not None,
         link=link, qr_svg=qr_svg(link) if link else None,
     )
 
@@ -214,9 +220,11 @@ async def own_request(db: Database | Tx, principal: Principal, request_id: str) 
     return row
 
 
-async def change_request(db: Database, principal: Principal, request_id: str, action: str, settings: Settings,
-                         now: dt.datetime) -> Row:
-    """``renew`` (a new expiry, reminders start over), ``withdraw``. Refused once completed or withdrawn."""
+async def change_request(db: Database, catalog: Catalog, principal: Principal, request_id: str, action: str,
+                         settings: Settings, now: dt.datetime) -> Row:
+    """``renew`` (a new expiry, reminders start over), ``withdraw``. Refused once completed or withdrawn.
+    A 360 rater's request answers the same whatever the rater did: renewing one that was answered or
+    declined changes nothing (it never un-declines), withdrawing one always stops its reminders."""
 
     async def run(tx: Tx) -> Row:
         row = await tx.fetchone(f"SELECT id FROM assessment_requests WHERE id = ?{tx.for_update}", (request_id,))
@@ -224,7 +232,16 @@ async def change_request(db: Database, principal: Principal, request_id: str, ac
             raise NotFound("This request does not exist or is not yours.")
         current = await own_request(tx, principal, request_id)
         status = request_status(current, clock.iso(now))
-        if status in ("completed", "withdrawn"):
+        if is_anonymous(catalog, current):
+            if current["withdrawn_at"]:
+                raise Conflict("This request is withdrawn; it cannot be changed any more.", reason="request_closed")
+            if action == "renew" and status in ("completed", "declined"):
+                return current
+            if action == "withdraw":
+                await tx.execute("UPDATE assessment_requests SET withdrawn_at = ?, updated_at = ? WHERE id = ?",
+                                 (clock.iso(now), clock.iso(now), request_id))
+                return await own_request(tx, principal, request_id)
+        elif status in ("completed", "withdrawn"):
             raise Conflict(f"This request is {status}; it cannot be changed any more.", reason="request_closed")
         if action == "renew":
             await tx.execute(
@@ -251,7 +268,7 @@ async def decline(db: Database, catalog: Catalog, row: Row, reason: str | None, 
             "updated_at = ? WHERE id = ?", (clock.iso(now), reason, clock.iso(now), clock.iso(now), row["id"]))
         if is_anonymous(catalog, row):
             return
-        mail = outcome_mail(trainee=row["trainee_name"], assessor=row["assessor_name"],
+        mail = outcome_mail(trainee=row["trainee_name"], assessor=row["claimed_name"] or row["assessor_name"],
                             form_title=form_title(catalog, row), declined=True, reason=reason)
         await queue_mail(tx, to=row["trainee_email"], subject=mail.subject, body=mail.body, kind="declined",
                          now=now, request_id=row["id"])

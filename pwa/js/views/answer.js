@@ -15,6 +15,9 @@ import { claimLink, getLink, linkUser, newDeviceKey, saveLink } from "../link.js
 addStrings({
   sv: {
     reasons: {
+      not_an_assessor: "Ditt konto kan inte bedöma. Logga ut och öppna länken igen för att svara utan konto.",
+      device_key_in_use: "Telefonens nyckel används redan för en annan förfrågan; öppna länken igen.",
+      displaced_limit: "Det finns redan flera andra svar sparade för den här förfrågan.",
       link_claimed: "Förfrågan har redan öppnats på en annan enhet, och bara den kan svara. Var det inte du? Säg till BT-läkaren – hen kan återkalla och be igen.",
       own_request: "Det här är din egen förfrågan. Visa QR-koden för kollegan som bedömer dig – du kan inte svara själv.",
       claim_first: "Öppna förfrågan på telefonen som ska fylla i den först.",
@@ -26,10 +29,10 @@ addStrings({
       link_declined: "Du har avböjt förfrågan.",
       link_used: "Bedömningen är redan signerad – tack!",
       link_scope: "Länken gäller bara en bedömning.",
-      other_request_pending: "Telefonen har ett osynkat svar på en annan förfrågan. Anslut till nätet så att det skickas, öppna sedan den här länken igen.",
+      other_request_pending: "Telefonen har en annan förfrågan som inte är klar. Signera (eller avböj) den först, öppna sedan den här länken igen.",
       assessor_details_missing: "Fyll i namn, titel, arbetsplats och e-post innan du signerar.",
     },
-    rq_refused: "Länken fungerar inte", rq_done_title: "Redan klar",
+    rq_refused: "Länken fungerar inte", rq_done_title: "Redan klar", rq_open_other: "Öppna den andra bedömningen",
     rq_done_elsewhere: "Den här bedömningen är redan ifylld och signerad på en annan enhet. Inget mer behövs från dig.", rq_declined_done: "Du har avböjt. Tack för beskedet!",
     rq_name: "Ditt namn", rq_title2: "Titel", rq_work: "Arbetsplats",
     rq_open: "Öppna formuläret", rq_asked: (n) => `${n} ber om din bedömning`, rq_decline: "Avböj", rq_why: "Varför?",
@@ -41,6 +44,9 @@ addStrings({
   },
   en: {
     reasons: {
+      not_an_assessor: "Your account cannot assess. Log out and open the link again to answer without an account.",
+      device_key_in_use: "This phone's key is already used for another request; open the link again.",
+      displaced_limit: "Several other answers are already kept for this request.",
       link_claimed: "This request was already opened on another device, and only that device can answer it. Not you? Tell the trainee – they can withdraw it and ask again.",
       own_request: "This is your own request. Show the QR code to the colleague who assesses you – you cannot answer it yourself.",
       claim_first: "Open the request on the phone that fills it in first.",
@@ -52,10 +58,10 @@ addStrings({
       link_declined: "You declined the request.",
       link_used: "The assessment is already signed – thank you!",
       link_scope: "The link is for one assessment only.",
-      other_request_pending: "This phone has an unsynced answer to another request. Connect so that it is sent, then open this link again.",
+      other_request_pending: "This phone holds another request that is not finished. Sign (or decline) it first, then open this link again.",
       assessor_details_missing: "Give your name, title, workplace and e-mail before signing.",
     },
-    rq_refused: "The link does not work", rq_done_title: "Already done",
+    rq_refused: "The link does not work", rq_done_title: "Already done", rq_open_other: "Open the other assessment",
     rq_done_elsewhere: "This assessment was already filled in and signed on another device. Nothing more is needed from you.", rq_declined_done: "You have declined. Thank you for letting us know!",
     rq_name: "Your name", rq_title2: "Title", rq_work: "Workplace",
     rq_open: "Open the form", rq_asked: (n) => `${n} asks for your assessment`, rq_decline: "Decline", rq_why: "Why?",
@@ -75,8 +81,10 @@ export async function show(main, app) {
   if (!token) return app.navigate("#/login");
   const same = stored?.token === token ? stored : null;
   if (same?.secret && !same.closed) return app.navigate(`#/a/${same.doc_id}`); // this phone holds it
-  if (stored && !same && stored.secret && !stored.closed && (await outboxAll()).some((m) => m.doc_id === stored.doc_id)) {
-    return refused(main, "other_request_pending"); // one request at a time: the other one's answer is not sent yet
+  // One request at a time on a phone: the other one is not finished (typed, or held by this phone).
+  if (stored && !same && !stored.closed && (stored.secret || (await outboxAll()).some((m) => m.doc_id === stored.doc_id))) {
+    refused(main, "other_request_pending");
+    return main.append(h("p", {}, h("a.button", { href: `#/a/${stored.doc_id}`, id: "open-other" }, t("rq_open_other"))));
   }
   const session = await kvGet("session");
   let info, err;
