@@ -137,6 +137,7 @@ OPERATIONS: dict[str, OperationErrors] = {
     "createAssessment": _ops("session", {403: (WORKFLOW_FORBIDS, SELF_ASSESSMENT), 409: ASSESSMENT_EXISTS}),
     "getAssessment": _ops("session", {404: NO_ASSESSMENT}),
     "editAssessment": _ops("session", _STEP),
+    "changeAssessmentHeader": _ops("session", _STEP),
     "resolveConflicts": _ops("session", _STEP),
     "submitAssessment": _ops("session", _STEP),
     "returnAssessment": _ops("session", _STEP),

@@ -22,7 +22,7 @@ from sync.ordering import Disposition, classify_mutation_ids, duplicate_of, gap_
 from sync.pointer import flatten
 from sync.protocol import (
     MAX_BODY_BYTES, MAX_MUTATIONS, REASONS, Acknowledge, Countersign, Create, Delete, DocumentChange, Edit,
-    InvalidRequest, Mutation, MutationResult, Resolve, Return, Sign, Submit, SyncRequest, SyncResponse,
+    InvalidRequest, Mutation, MutationResult, Resolve, Return, SetMeta, Sign, Submit, SyncRequest, SyncResponse,
     decode_request, kind_of,
 )
 
@@ -32,7 +32,7 @@ __all__ = [
     "Acknowledge", "AuditNote", "Conflict", "ConflictOpened", "ConflictResolved", "ConflictSide",
     "ConflictSideSet", "Countersign", "Create", "Delete", "Deleted", "Disposition", "Document",
     "DocumentChange", "Edit", "FieldMeta", "InvalidRequest", "Mutation", "MutationResult", "Outcome",
-    "Resolve", "Return", "Sign", "StatusChanged", "Submit", "Superseded", "SyncRequest", "SyncResponse",
+    "Resolve", "Return", "SetMeta", "Sign", "StatusChanged", "Submit", "Superseded", "SyncRequest", "SyncResponse",
     "apply_mutation", "canonical_json", "classify_mutation_ids", "content_hash", "decode_request",
     "duplicate_of", "flatten", "gap_result", "kind_of", "same_value", "to_change",
 ]

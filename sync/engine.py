@@ -20,7 +20,7 @@ from sync.lifecycle import check_content_change, check_step
 from sync.merge import FieldChanges, merge_edit, merge_resolve
 from sync.pointer import flatten
 from sync.protocol import (
-    Acknowledge, Create, Delete, Edit, Mutation, MutationResult, Resolve, ResultStatus, Return, Submit, kind_of,
+    Acknowledge, Create, Delete, Edit, Mutation, MutationResult, Resolve, ResultStatus, Return, SetMeta, Submit, kind_of,
 )
 
 __all__ = ["Outcome", "apply_mutation"]
@@ -67,6 +67,12 @@ def _apply(doc: Document | None, m: Mutation, actor: str, device: str, requires_
     if isinstance(m, Resolve):
         check_content_change(doc, "resolving")
         return _merged(doc, m, merge_resolve(doc, m.fields, actor=actor, device=device, at=m.at))
+    if isinstance(m, SetMeta):
+        check_content_change(doc, "changing the header")
+        meta = {**doc.meta, **copy.deepcopy(m.meta)}
+        if meta == doc.meta:
+            return Outcome(None, MutationResult(id=m.id, status="applied", doc_id=m.doc_id, version=doc.version))
+        return _done(m, msgspec.structs.replace(doc, meta=meta, version=doc.version + 1), [])
     if isinstance(m, Delete):
         check_content_change(doc, "deleting")
         tomb = msgspec.structs.replace(

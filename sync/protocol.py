@@ -28,7 +28,7 @@ from sync.document import Conflict
 from sync.limits import MAX_DEPTH, MAX_SAFE_INT
 
 __all__ = [
-    "Acknowledge", "Countersign", "Create", "Delete", "DocumentChange", "Edit", "InvalidRequest",
+    "Acknowledge", "Countersign", "Create", "Delete", "DocumentChange", "Edit", "InvalidRequest", "SetMeta",
     "MAX_BODY_BYTES", "MAX_MUTATIONS", "Mutation", "MutationResult", "REASONS", "Resolve", "Return",
     "ResultStatus", "Sign", "Submit", "SyncRequest", "SyncResponse", "decode_request",
     "kind_of",
@@ -84,6 +84,14 @@ class Resolve(_Mutation, tag="resolve", frozen=True):
     fields: Fields
 
 
+class SetMeta(_Mutation, tag="set_meta", frozen=True):
+    """Change the assessment's header, not its form data: the date of the observed activity
+    (``observed_on``), its ``placement_id``, the BT delmål it gives evidence for (``delmal``). The
+    server says which keys exist and who may set them; drafts only."""
+
+    meta: dict[str, Any]
+
+
 class Submit(_Mutation, tag="submit", frozen=True):
     pass
 
@@ -110,7 +118,7 @@ class Delete(_Mutation, tag="delete", frozen=True):
     pass
 
 
-Mutation = Create | Edit | Resolve | Submit | Return | Sign | Acknowledge | Countersign | Delete
+Mutation = Create | Edit | Resolve | SetMeta | Submit | Return | Sign | Acknowledge | Countersign | Delete
 
 
 def kind_of(mutation: Mutation) -> str:

@@ -66,7 +66,7 @@ async def test_sync_documents_its_request_body_with_every_mutation_kind(client: 
         (kind,) = mutation["properties"]["kind"]["enum"]
         kinds[kind] = option["$ref"]
     expected = {m.__struct_config__.tag for m in Mutation.__args__}
-    assert set(kinds) == expected == {"create", "edit", "resolve", "submit", "return", "sign", "acknowledge",
+    assert set(kinds) == expected == {"create", "edit", "resolve", "set_meta", "submit", "return", "sign", "acknowledge",
                                       "countersign", "delete"}
     assert mutations["items"]["discriminator"] == {"propertyName": "kind", "mapping": kinds}
 

@@ -88,7 +88,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["answer", "receipt", "requests"]);
+const LATER_VIEWS = new Set(["answer", "receipt", "requests", "new"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;

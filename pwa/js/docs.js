@@ -8,6 +8,8 @@ const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)
 const STEP_TARGET = { submit: "submitted", return: "draft", sign: "signed", acknowledge: "acknowledged", countersign: "countersigned" };
 export const LOCKED = new Set(["signed", "acknowledged", "countersigned"]);
 
+const pick = (obj, keys) => Object.fromEntries(keys.filter((k) => obj?.[k] !== undefined).map((k) => [k, obj[k]]));
+
 /** The server's state (`server`) with `pending` mutations of this device applied on top. */
 export function overlay(record, pending) {
   const s = record.server;
@@ -19,6 +21,9 @@ export function overlay(record, pending) {
     deleted: s ? s.deleted : false,
     version: s ? s.version : 0,
     reflection: s ? s.reflection : null,
+    placement_id: s ? s.placement_id ?? record.placement_id : record.placement_id,
+    observed_on: s ? s.observed_on ?? record.observed_on : record.observed_on,
+    delmal: (s ? s.delmal : record.delmal) || [],
     pending: pending.length,
   };
   for (const m of pending) {
@@ -31,6 +36,8 @@ export function overlay(record, pending) {
     }
     if (STEP_TARGET[m.kind]) doc.status = STEP_TARGET[m.kind];
     if (m.kind === "acknowledge") doc.reflection = m.reflection ?? null;
+    if (m.kind === "create" && !s) Object.assign(doc, pick(m.meta, ["placement_id", "observed_on", "delmal"]));
+    if (m.kind === "set_meta") Object.assign(doc, pick(m.meta, ["placement_id", "observed_on", "delmal"]));
     if (m.kind === "delete") doc.deleted = true;
   }
   return doc;
@@ -48,6 +55,7 @@ export function fromChange(change, old) {
     assessor_id: change.assessor_id ?? change.meta?.assessor_id ?? old?.assessor_id,
     assessor_name: change.assessor_name ?? change.meta?.assessor_name ?? old?.assessor_name,
     placement_id: change.placement_id ?? change.meta?.placement_id ?? old?.placement_id,
+    observed_on: change.observed_on ?? change.meta?.observed_on ?? old?.observed_on,
     permissions: change.permissions ?? null,
     seq: change.seq,
     server: change,
@@ -65,6 +73,7 @@ export function newDocRecord({ form, meta, traineeName, assessorName }) {
     assessor_id: meta.assessor_id ?? null,
     assessor_name: assessorName,
     placement_id: meta.placement_id ?? null,
+    observed_on: meta.observed_on,
     permissions: null,
     server: null,
     data: {},
@@ -95,6 +104,15 @@ export async function editField(docId, pointer, value, inflight) {
     }
     return overlay(doc, tools.pending);
   }, inflight);
+}
+
+/** Change the header (the day of the activity, the placement, the delmål ticked): one mutation. */
+export async function setMeta(docId, meta) {
+  return changeDoc(docId, async (doc, tools) => {
+    if (!doc) return null;
+    await tools.queue({ kind: "set_meta", meta });
+    return overlay(doc, tools.pending);
+  });
 }
 
 export async function resolveField(docId, pointer, value) {
@@ -144,7 +162,7 @@ export function actions(doc, form, user) {
 function localActions(doc, form, roles) {
   const w = form?.workflow || {};
   const may = (kind) => {
-    if (["edit", "resolve", "submit", "delete"].includes(kind)) return (w.editors || []).some((r) => roles.has(r));
+    if (["edit", "resolve", "set_meta", "submit", "delete"].includes(kind)) return (w.editors || []).some((r) => roles.has(r));
     if (kind === "sign" || kind === "return") return roles.has(w.sign);
     if (kind === "acknowledge") return !!w.acknowledge && roles.has(w.acknowledge);
     if (kind === "countersign") return !!w.countersign && roles.has(w.countersign);
@@ -152,7 +170,7 @@ function localActions(doc, form, roles) {
   };
   const conflicts = Object.keys(doc.conflicts || {}).length > 0;
   let steps = [];
-  if (doc.status === "draft") steps = ["edit", "delete", conflicts ? "resolve" : "submit"];
+  if (doc.status === "draft") steps = ["edit", "set_meta", "delete", conflicts ? "resolve" : "submit"];
   else if (doc.status === "submitted") steps = ["return", ...(conflicts ? [] : ["sign"])];
   else if (doc.status === "signed") steps = w.acknowledge ? ["acknowledge"] : w.countersign ? ["countersign"] : [];
   else if (doc.status === "acknowledged" && w.countersign) steps = ["countersign"];

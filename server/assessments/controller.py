@@ -21,6 +21,7 @@ from sync.protocol import (
     MutationResult,
     Resolve,
     Return,
+    SetMeta,
     Sign,
     Submit,
 )
@@ -60,7 +61,18 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     assessor_name: str | None = None
     assessor_email: str | None = None
     placement_id: int | None = None
+    observed_on: str | None = None
+    delmal: list[str] | None = None
     data: dict[str, Any] = {}
+
+
+class HeaderChange(msgspec.Struct, forbid_unknown_fields=True):
+    """The assessment's header: the day of the activity, its placement (the trainee, among her own),
+    the BT delmål it gives evidence for. Drafts only; give at least one."""
+
+    placement_id: int | None = None
+    observed_on: str | None = None
+    delmal: list[str] | None = None
 
 
 class AssessmentEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -157,7 +169,8 @@ class AssessmentController(Controller):
                 raise InvalidInput(f"Unknown form {data.form_id!r}; GET /api/forms lists the forms.")
             version = latest.version
         meta = {k: v for k, v in msgspec.structs.asdict(data).items()
-                if k in ("trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id")
+                if k in ("trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "observed_on",
+                         "delmal")
                 and v is not None}
         mutation = Create(id=1, doc_id=_new_id(data.id), at=now_ms(), form_id=data.form_id, form_version=version,
                           data=data.data, meta=meta)
@@ -176,6 +189,14 @@ class AssessmentController(Controller):
             raise InvalidInput("Nothing to change: data is empty.")
         mutation = Edit(id=1, doc_id=doc_id, at=now_ms(), base_version=data.base_version, fields=flatten(data.data))
         return await _apply(db, catalog, principal, mutation)
+
+    @post("/{doc_id:str}/meta", operation_id="changeAssessmentHeader", status_code=200)
+    async def change_header(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                            catalog: NamedDependency[Catalog], doc_id: FromPath[str],
+                            data: JSONBody[HeaderChange]) -> AssessmentView:
+        """Change a draft's header (not its form data): the day of the activity, its placement, its delmål."""
+        meta = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+        return await _apply(db, catalog, principal, SetMeta(id=1, doc_id=doc_id, at=now_ms(), meta=meta))
 
     @post("/{doc_id:str}/resolve", operation_id="resolveConflicts", status_code=200)
     async def resolve(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], doc_id: FromPath[str],

@@ -4,13 +4,16 @@ out-of-range id is a refusal that names the field, never a database error."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 import msgspec
 
 from ..fields import DB_INT_MAX, Email, PersonName, RowId, Uuid
 
-__all__ = ["MetaError", "parse_meta", "meta_user_id"]
+__all__ = ["MetaError", "parse_meta", "parse_set_meta", "meta_user_id"]
+
+Delmal = Annotated[list[Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{1,4}[0-9]{1,3}$")]], msgspec.Meta(max_length=40)]
 
 
 class CreateMeta(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -20,20 +23,49 @@ class CreateMeta(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     assessor_email: Email | None = None
     placement_id: RowId | None = None
     amends: Uuid | None = None
+    #: the day of the observed activity (the device's day when not given)
+    observed_on: dt.date | None = None
+    #: the BT delmål this encounter showed, from the form's evidence_for
+    delmal: Delmal | None = None
+
+
+class SetMetaFields(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What a ``set_meta`` mutation may change on a draft."""
+
+    placement_id: RowId | None = None
+    observed_on: dt.date | None = None
+    delmal: Delmal | None = None
 
 
 class MetaError(ValueError):
     """``meta`` does not fit ``CreateMeta``; the message names the field."""
 
 
-def parse_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """``meta`` checked and normalised (names stripped, e-mail lower-cased, absent fields left out)."""
+def _convert(meta: dict[str, Any], kind: type[msgspec.Struct]) -> dict[str, Any]:
     try:
-        parsed = msgspec.convert(meta, CreateMeta)
+        parsed = msgspec.convert(meta, kind)
     except msgspec.ValidationError as exc:
         where = str(exc).replace("`$.", "`meta.")
         raise MetaError(f"meta is not valid: {where}") from None
     out = {k: v for k, v in msgspec.structs.asdict(parsed).items() if v is not None}
+    if "observed_on" in out:
+        out["observed_on"] = out["observed_on"].isoformat()
+    if "delmal" in out:
+        out["delmal"] = sorted(set(out["delmal"]), key=lambda g: (len(g), g))
+    return out
+
+
+def parse_set_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A ``set_meta`` mutation's fields, checked (at least one)."""
+    out = _convert(meta, SetMetaFields)
+    if not out:
+        raise MetaError("meta is empty: set placement_id, observed_on or delmal.")
+    return out
+
+
+def parse_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` checked and normalised (names stripped, e-mail lower-cased, absent fields left out)."""
+    out = _convert(meta, CreateMeta)
     if "assessor_name" in out:
         out["assessor_name"] = out["assessor_name"].strip()
         if not out["assessor_name"]:

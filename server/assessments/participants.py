@@ -29,6 +29,15 @@ class TraineeContext:
     units: frozenset[int] = field(default_factory=frozenset)
     # placement id -> clinical supervisor id (None when not set)
     placements: dict[int, int | None] = field(default_factory=dict)
+    # placement id -> (start date, end date), ISO text
+    periods: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def placement_on(self, day: str) -> int | None:
+        """The trainee's placement whose period contains ``day`` (ISO date), if any."""
+        for placement_id, (start, end) in sorted(self.periods.items(), key=lambda p: p[1]):
+            if start <= day <= end:
+                return placement_id
+        return None
 
 
 async def load_trainee_contexts(tx: Reader, trainee_ids: set[int]) -> dict[int, TraineeContext]:
@@ -39,7 +48,7 @@ async def load_trainee_contexts(tx: Reader, trainee_ids: set[int]) -> dict[int, 
     ids = sorted(trainee_ids)
     rows = await tx.fetch(
         f"""SELECT u.id AS trainee_id, r.role, pr.main_supervisor_id, pr.unit_id, pl.id AS placement_id,
-                   pl.clinical_supervisor_id
+                   pl.clinical_supervisor_id, pl.start_date, pl.end_date
             FROM users u
             LEFT JOIN user_roles r ON r.user_id = u.id AND r.role = 'trainee'
             LEFT JOIN programmes pr ON pr.trainee_id = u.id
@@ -58,6 +67,7 @@ async def load_trainee_contexts(tx: Reader, trainee_ids: set[int]) -> dict[int, 
             main_supervisors=frozenset(r["main_supervisor_id"] for r in group if r["main_supervisor_id"]),
             units=frozenset(r["unit_id"] for r in group if r["unit_id"]),
             placements={r["placement_id"]: r["clinical_supervisor_id"] for r in group if r["placement_id"]},
+            periods={r["placement_id"]: (r["start_date"], r["end_date"]) for r in group if r["placement_id"]},
         )
     return contexts
 

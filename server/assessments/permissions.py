@@ -13,7 +13,7 @@ from sync.document import (
 
 from ..catalog import Workflow
 
-EDITING_KINDS = ("edit", "resolve", "submit", "delete")
+EDITING_KINDS = ("edit", "resolve", "set_meta", "submit", "delete")
 
 
 def allowed_roles(kind: str, workflow: Workflow) -> tuple[str, ...]:
@@ -41,7 +41,7 @@ def available_actions(doc: Document, workflow: Workflow, roles: frozenset[str]) 
         return []
     steps: list[str] = []
     if doc.status == DRAFT:
-        steps += ["edit", "delete"] + (["resolve"] if doc.conflicts else ["submit"])
+        steps += ["edit", "set_meta", "delete"] + (["resolve"] if doc.conflicts else ["submit"])
     elif doc.status == SUBMITTED:
         steps += ["return"] + ([] if doc.conflicts else ["sign"])
     elif doc.status == SIGNED:

@@ -20,13 +20,14 @@ _decode_data = msgspec.json.Decoder(dict[str, Any]).decode
 _decode_meta = msgspec.json.Decoder(dict[str, FieldMeta]).decode
 _decode_conflicts = msgspec.json.Decoder(dict[str, Conflict]).decode
 
-META_COLUMNS = ("trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id")
+META_COLUMNS = ("trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "observed_on")
+_decode_delmal = msgspec.json.Decoder(list[str]).decode
 
 COLUMNS = (
     "id", "form_id", "form_version", "form_hash", "trainee_id", "assessor_id", "assessor_name", "assessor_email",
     "placement_id", "status", "data", "field_meta", "conflicts", "version", "seq", "deleted", "amends_id",
     "reflection", "content_hash", "created_by", "created_at", "updated_at", "submitted_at", "signed_at",
-    "signed_by", "acknowledged_at", "countersigned_at", "countersigned_by", "returned_reason",
+    "signed_by", "acknowledged_at", "countersigned_at", "countersigned_by", "returned_reason", "observed_on", "delmal",
 )
 
 
@@ -34,10 +35,19 @@ def encode_json(value: Any) -> str:
     return _encode(value).decode()
 
 
+def meta_columns(meta: dict[str, Any]) -> dict[str, Any]:
+    """A document's header as the columns store it (the delmål list as JSON text)."""
+    columns = {k: meta.get(k) for k in META_COLUMNS}
+    columns["delmal"] = encode_json(meta["delmal"]) if meta.get("delmal") is not None else None
+    return columns
+
+
 def row_to_document(row: Row) -> Document:
     meta = {k: row[k] for k in META_COLUMNS if row[k] is not None}
     if row["amends_id"]:
         meta["amends"] = row["amends_id"]
+    if row["delmal"]:
+        meta["delmal"] = _decode_delmal(row["delmal"])
     return Document(
         id=row["id"], form_id=row["form_id"], form_version=row["form_version"], status=row["status"],
         version=row["version"], data=_decode_data(row["data"]), field_meta=_decode_meta(row["field_meta"]),

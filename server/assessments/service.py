@@ -13,8 +13,10 @@ set-based statements, each change with a new change-sequence number and an audit
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import msgspec
@@ -26,6 +28,7 @@ from sync.protocol import (
     Create,
     Mutation,
     MutationResult,
+    SetMeta,
     kind_of,
 )
 
@@ -35,10 +38,13 @@ from ..db import Row, Tx, utc_now
 from ..privacy import identity_error_message, redact_identity_numbers
 from . import repository
 from .actor import Actor
-from .meta import MetaError, meta_user_id, parse_meta
+from .meta import MetaError, meta_user_id, parse_meta, parse_set_meta
 from .participants import TraineeContext, load_trainee_contexts, may_read, participant_roles
 from .permissions import allowed_roles, may
 from .validation import describe, identity_field_of, schema_errors
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def now_ms() -> int:
@@ -185,6 +191,8 @@ def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
             raise Refused("invalid_transition", f"A {form.form_id} assessment has no {kind_of(m)} step.")
         if not may(kind_of(m), form.workflow, roles):
             raise Refused("forbidden", _forbidden_message(kind_of(m), form))
+        if isinstance(m, SetMeta):
+            m = _checked_set_meta(batch, m, doc, form, roles)
         if kind_of(m) == "sign" and batch.actor.missing_for_signature:
             missing = ", ".join(batch.actor.missing_for_signature)
             raise Refused("assessor_details_missing",
@@ -238,7 +246,13 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
     ctx = batch.contexts.get(trainee_id)
     if ctx is None or not ctx.is_trainee:
         raise Refused("invalid", f"User {trainee_id} is not a trainee.")
-    placement_id = meta.get("placement_id")
+    observed_on = meta.get("observed_on")
+    if observed_on is None:  # the device's day; a phone whose clock runs ahead gets today
+        observed_on = min(_day_of(m.at), dt.datetime.now(STOCKHOLM).date().isoformat())
+    _refuse_future(observed_on)
+    _refuse_other_delmal(meta.get("delmal"), form)
+    # the placement it was made in: the one whose period holds the day of the activity, unless named
+    placement_id = meta.get("placement_id") or ctx.placement_on(observed_on)
     if placement_id is not None and placement_id not in ctx.placements:
         raise Refused("invalid", f"Placement {placement_id} is not one of this trainee's placements.")
     if placement_id is None and form.workflow.requires_placement:
@@ -268,8 +282,45 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
         meta.pop("assessor_email", None)
     elif not meta.get("assessor_name") and form.workflow.sign == "assessor":
         raise Refused("invalid", "Name the assessor: meta.assessor_id, or meta.assessor_name (and assessor_email).")
-    meta.update(trainee_id=trainee_id, assessor_id=assessor_id, placement_id=placement_id)
+    meta.update(trainee_id=trainee_id, assessor_id=assessor_id, placement_id=placement_id, observed_on=observed_on)
     return msgspec.structs.replace(m, meta={k: v for k, v in meta.items() if v is not None})
+
+
+def _day_of(at_ms: int) -> str:
+    """The day of a device's timestamp, in Swedish time (where the activity took place)."""
+    return dt.datetime.fromtimestamp(at_ms / 1000, STOCKHOLM).date().isoformat()
+
+
+def _refuse_future(day: str) -> None:
+    tomorrow = (dt.datetime.now(STOCKHOLM).date() + dt.timedelta(days=1)).isoformat()
+    if day > tomorrow:
+        raise Refused("invalid", f"meta.observed_on ({day}) is in the future: give the day of the activity.")
+
+
+def _refuse_other_delmal(delmal: list[str] | None, form: FormVersion) -> None:
+    unknown = sorted(set(delmal or ()) - set(form.workflow.evidence_for))
+    if unknown:
+        menu = ", ".join(form.workflow.evidence_for) or "none"
+        raise Refused("invalid", f"meta.delmal: {', '.join(unknown)} is not evidenced by a {form.form_id} (it can be: {menu}).")
+
+
+def _checked_set_meta(batch: _Batch, m: SetMeta, doc: Document, form: FormVersion, roles: frozenset[str]) -> SetMeta:
+    """A header change: the placement only by the trainee and only to one of hers; the day not in the
+    future; delmål from the form's menu."""
+    try:
+        fields = parse_set_meta(m.meta)
+    except MetaError as exc:
+        raise Refused("invalid", str(exc)) from None
+    if "placement_id" in fields:
+        if "trainee" not in roles:
+            raise Refused("forbidden", "Only the trainee moves an assessment to another of her placements.")
+        ctx = batch.contexts.get(doc.meta["trainee_id"])
+        if ctx is None or fields["placement_id"] not in ctx.placements:
+            raise Refused("invalid", f"Placement {fields['placement_id']} is not one of this trainee's placements.")
+    if "observed_on" in fields:
+        _refuse_future(fields["observed_on"])
+    _refuse_other_delmal(fields.get("delmal"), form)
+    return msgspec.structs.replace(m, meta=fields)
 
 
 def _refuse_self_assessment(batch: _Batch, trainee_id: int, assessor_id: int | None, email: str | None) -> None:
@@ -294,7 +345,7 @@ def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> Crea
         raise Refused("forbidden", "Only the people who wrote or signed this assessment may amend it.")
     if (m.form_id, m.form_version) != (original.form_id, original.form_version):
         raise Refused("invalid", "An amendment uses the same form and version as the assessment it corrects.")
-    new_meta = {k: original.meta[k] for k in repository.META_COLUMNS if original.meta.get(k) is not None}
+    new_meta = {k: original.meta[k] for k in (*repository.META_COLUMNS, "delmal") if original.meta.get(k) is not None}
     new_meta["amends"] = original.id
     return msgspec.structs.replace(m, meta=new_meta, data=m.data or dict(original.data))
 
@@ -314,8 +365,7 @@ def _record(batch: _Batch, m: Mutation, before: Document | None, doc: Document, 
         data=repository.encode_json(doc.data), field_meta=repository.encode_json(doc.field_meta),
         conflicts=repository.encode_json(doc.conflicts), deleted=int(doc.deleted),
         amends_id=doc.meta.get("amends"), reflection=doc.reflection, content_hash=doc.content_hash,
-        returned_reason=doc.returned_reason, updated_at=now,
-        **{k: doc.meta.get(k) for k in repository.META_COLUMNS},
+        returned_reason=doc.returned_reason, updated_at=now, **repository.meta_columns(doc.meta),
     )
     if before is None or before.status != doc.status:
         stamp = {"submitted": ("submitted_at", None), "signed": ("signed_at", "signed_by"),

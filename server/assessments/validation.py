@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sync.document import DRAFT, Document
-from sync.protocol import Acknowledge, Create, Edit, Mutation, Resolve, Return
+from sync.protocol import Acknowledge, Create, Edit, Mutation, Resolve, Return, SetMeta
 
 from ..catalog import FormVersion
 from ..privacy import contains_identity_number, find_identity_fields
@@ -47,6 +47,8 @@ def identity_field_of(m: Mutation) -> str | None:
             if found is not None:
                 return found
         return None
+    if isinstance(m, SetMeta):
+        return first_identity_pointer(m.meta, "meta")
     if isinstance(m, Return):
         return "reason" if contains_identity_number(m.reason) else None
     if isinstance(m, Acknowledge) and m.reflection:

@@ -65,6 +65,9 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     assessor_name: str | None
     assessor_email: str | None
     placement_id: int | None
+    #: the day of the observed activity, and the BT delmål this encounter showed
+    observed_on: str | None = None
+    delmal: list[str] = []
     amends_id: str | None
     reflection: str | None
     content_hash: str | None
@@ -110,6 +113,7 @@ def build_views(rows: list[Row], actor: Actor, catalog: Catalog, contexts: dict[
             conflicts=doc.conflicts, trainee_id=row["trainee_id"], trainee_name=row["trainee_name"],
             assessor_id=row["assessor_id"], assessor_name=row["assessor_display"],
             assessor_email=row["assessor_email"], placement_id=row["placement_id"], amends_id=row["amends_id"],
+            observed_on=row["observed_on"], delmal=doc.meta.get("delmal", []),
             reflection=doc.reflection, content_hash=doc.content_hash, returned_reason=doc.returned_reason,
             created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
             submitted_at=row["submitted_at"], signed_at=row["signed_at"], signed_by=row["signed_by"],

@@ -25,13 +25,16 @@ async def applied_migrations(db: Database) -> set[str]:
     return {r["id"] for r in await db.fetch("SELECT id FROM migrations")}
 
 
-async def migrate(db: Database) -> list[str]:
-    """Apply what is missing; return the ids applied now."""
+async def migrate(db: Database, *, upto: str | None = None) -> list[str]:
+    """Apply what is missing (``upto``: only as far as that migration id, for testing an upgrade);
+    return the ids applied now."""
     done = await applied_migrations(db)
     applied: list[str] = []
     for module in all_migrations():
         if module.ID in done:
             continue
+        if upto is not None and module.ID > upto:
+            break
 
         async def apply(tx: Tx, module: ModuleType = module) -> None:
             for statement in module.steps(db.dialect):

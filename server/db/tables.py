@@ -102,6 +102,10 @@ class Assessment(Table, tablename="assessments"):
     assessor_name = Varchar(length=200, null=True)
     assessor_email = Varchar(length=320, null=True)
     placement_id = ForeignKey(Placement, null=True)
+    #: the date of the observed activity (the device's day when not given), and the BT delmål this
+    #: encounter showed (JSON list, a subset of the form's evidence_for): metadata, not form data
+    observed_on = Varchar(length=10, null=True)
+    delmal = Text(null=True)
     status = Varchar(length=20)
     data = Text()
     field_meta = Text()

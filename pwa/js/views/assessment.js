@@ -6,7 +6,7 @@ import { renderForm } from "../render/form.js";
 import { identityMessage } from "../render/text.js";
 import { containsIdentityNumber } from "../personnummer.js";
 import { allDocs, getDoc } from "../storage.js";
-import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, step } from "../docs.js";
+import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, setMeta, step } from "../docs.js";
 import { flush, inflight, nudge, state as syncState } from "../outbox.js";
 import * as api from "../api.js";
 
@@ -31,7 +31,7 @@ export async function show(main, app, docId) {
   const loadEvidence = () => {
     if (signatureNotes || !(doc.server?.signature || doc.server?.other_answers?.length)) return;
     app.keepLater?.();
-    import("./signature.js").then((m) => { signatureNotes = m; drawChrome(); });
+    import("./signature.js").then((m) => { signatureNotes = m; drawChrome(); }, () => {}); // offline, not yet kept
   };
   const who = (side) => side.device === app.clientId ? t("this_device")
     : side.actor === `user:${user.user_id}` ? t("you_elsewhere")
@@ -44,6 +44,18 @@ export async function show(main, app, docId) {
     .map((d) => ({ id: d.doc_id, label: `${tr(app.form(d.form_id, d.form_version)?.title) || d.form_id} ${(d.server?.signed_at || "").slice(0, 10)}` }));
 
   const head = h("div.doc-head");
+  // The header (day, placement, delmål): its own module, loaded once the form is on screen.
+  const headerSlot = h("div");
+  let header = null;
+  async function drawHeader() {
+    if (!header) return;
+    const can = actions(doc, form, user);
+    const edit = !closed() && can.includes("set_meta");
+    headerSlot.replaceChildren(await header.render(doc, form, app, {
+      can: { edit, move: edit && doc.trainee_id === user.user_id },
+      change: async (meta) => { doc = await setMeta(docId, meta); nudge(); drawChrome(); drawHeader(); },
+    }));
+  }
   const notices = h("div.notices");
   const bar = h("div.actions");
   const closed = () => doc.displaced || (user.link_doc && syncState.linkClosed && !LOCKED.has(doc.status));
@@ -65,7 +77,7 @@ export async function show(main, app, docId) {
     },
   });
   const formEl = h("form.assessment", { id: "assessment-form", "data-doc": docId, onsubmit: (e) => e.preventDefault(), novalidate: true }, rendered.el);
-  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)), head, notices, formEl, bar);
+  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)), head, headerSlot, notices, formEl, bar);
 
   async function run(kinds, extra = {}) {
     if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
@@ -85,6 +97,7 @@ export async function show(main, app, docId) {
     head.replaceChildren(h("p.meta", {},
       h("span", {}, `${t("trainee")}: ${doc.trainee_name || "–"}`), h("br"),
       h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br"),
+      doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null,
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
     const n = [];
@@ -177,6 +190,7 @@ export async function show(main, app, docId) {
 
   drawChrome();
   loadEvidence();
+  import("./header.js").then((m) => { header = m; drawHeader(); }, () => {});
   if (link?.secret && !link.closed) api.link("", undefined, link.secret).then((i) => { claimInfo = i; drawChrome(); }, () => {});
   window.__bedsideReady = performance.now(); // the first screen is there, filled in and live
 
@@ -188,6 +202,7 @@ export async function show(main, app, docId) {
       doc = next;
       rendered.update(doc, { editable: canEdit() });
       drawChrome();
+      drawHeader();
       loadEvidence();
     },
   };

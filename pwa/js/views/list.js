@@ -10,7 +10,9 @@ export async function show(main, app) {
     h("a.button.primary", { href: "#/ny", id: "new-assessment" }, t("new_assessment"))),
     ...(app.user.roles.includes("trainee") ? [h("p", {}, h("a", { href: "#/forfragningar", id: "requests-link" }, t("rq_title")))] : []), body);
   const draw = async () => {
-    const docs = (await allDocs()).filter((d) => !d.deleted).sort((a, b) => (b.updated || 0) - (a.updated || 0));
+    // newest activity first (then the latest change): the day the encounter happened is what people look for
+    const docs = (await allDocs()).filter((d) => !d.deleted)
+      .sort((a, b) => (b.observed_on || "").localeCompare(a.observed_on || "") || (b.updated || 0) - (a.updated || 0));
     const me = app.user.user_id;
     const toMe = (d) => d.status === "draft" && d.assessor_id === me && d.trainee_id !== me;
     const groups = [
@@ -33,7 +35,7 @@ function item(app, d) {
   const todo = actions(d, form, app.user).filter((a) => ["sign", "acknowledge", "countersign"].includes(a));
   return h("li", {}, h("a.card-link", { href: `#/a/${d.doc_id}` },
     h("span.card-title", {}, form ? tr(form.title) : d.form_id),
-    h("span.card-meta", {}, [who, t(`status_${d.status}`)].filter(Boolean).join(" · ")),
+    h("span.card-meta", {}, [d.observed_on, who, t(`status_${d.status}`)].filter(Boolean).join(" · ")),
     d.pending ? h("span.badge", {}, t("not_synced")) : null,
     Object.keys(d.conflicts || {}).length ? h("span.badge.warn", {}, t("conflict_title")) : null,
     d.rejections?.length ? h("span.badge.warn", {}, t("rejected")) : null,

@@ -29,7 +29,8 @@ async function cached(key, load) {
   }
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** The device's own day (not UTC): the day of the activity. */
+const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
 
 export async function show(main, app) {
   const user = app.user;
@@ -128,7 +129,7 @@ export async function show(main, app) {
       error.hidden = false;
       return;
     }
-    const meta = Object.fromEntries(Object.entries(chosen.meta).filter(([, v]) => v !== undefined && v !== ""));
+    const meta = Object.fromEntries(Object.entries({ ...chosen.meta, observed_on: today() }).filter(([, v]) => v !== undefined && v !== ""));
     const record = newDocRecord({ form: def, meta, traineeName: chosen.traineeName, assessorName: chosen.assessorName });
     await createDoc(record, meta);
     nudge();
