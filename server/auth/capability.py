@@ -20,6 +20,8 @@ import hmac
 import secrets
 from typing import Final, Literal
 
+from .tokens import token_hash
+
 __all__ = ["Purpose", "link_url", "make_token", "new_nonce", "nonce_of", "token_hash"]
 
 Purpose = Literal["request-link", "device", "receipt"]
@@ -56,10 +58,6 @@ def nonce_of(secret_key: str, purpose: Purpose, token: str) -> str | None:
     if len(tag) != _TAG_BYTES or not hmac.compare_digest(tag, _tag(secret_key, purpose, nonce)):
         return None
     return nonce.hex()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def link_url(base_url: str, purpose: Purpose, token: str) -> str:

@@ -35,7 +35,7 @@ from ..db import Database, Row
 from ..errors import DomainError, Forbidden, NotFound
 from ..ratelimit import count_hits, limit_key, too_many
 from . import clock
-from .status import LOCKED, request_status
+from .status import request_status
 
 MAX_GUESSES = 20
 GUESS_WINDOW_SECONDS = 900
@@ -183,7 +183,3 @@ def check_link_mutations(actor: Actor, mutations: list[Mutation]) -> None:
         if isinstance(m, Create | Delete):
             raise Forbidden("A request link can fill in, submit and sign its assessment, not create or delete one.",
                             reason="link_scope")
-
-
-def is_locked(status: str) -> bool:
-    return status in LOCKED
