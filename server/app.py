@@ -22,6 +22,7 @@ from .db import Database, open_database
 from .db.migrate import migrate
 from .errors import exception_handlers
 from .openapi import BedsideOpenAPIPlugin
+from .overview.controller import OverviewController
 from .people.controller import AdminController, PeopleController
 from .privacy.http import refuse_identity_numbers
 from .requests.controller import LinkController, ReceiptController, RequestController
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     route_handlers: list = [
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
+        OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController,
     ]
     if settings.mail_demo:

@@ -4,18 +4,21 @@ studierektor, an admin, and assessments in different states, all made through th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sync.protocol import Acknowledge, Create, Mutation, Sign, Submit
 
 from .assessments.actor import Actor
 from .assessments.service import apply_batch, now_ms
+from .catalog import Catalog
 from .auth.sessions import load_principal
 from .catalog import load_catalog
 from .db import Database, Tx
 from .people import repository as people
 from .settings import Settings
 from .privacy.ids import new_id
+from .requests.service import RequestCreate, create_request
 
 DEMO_PASSWORD = "bedside-demo"
 
@@ -30,7 +33,15 @@ DEMO_PEOPLE: dict[str, tuple[str, str, list[str], str | None]] = {
     "main_supervisor": ("hhl@demo.bedside.se", "Helena Holm", ["main_supervisor", "clinical_supervisor", "assessor"],
                         "Distriktsläkare, huvudansvarig handledare"),
     "studierektor": ("studierektor@demo.bedside.se", "Stefan Rask", ["studierektor"], "BT-studierektor"),
+    "trainee3": ("bt3@demo.bedside.se", "Linnea Sjöberg", ["trainee"], "BT-läkare"),
+    "trainee4": ("bt4@demo.bedside.se", "Omar Haddad", ["trainee"], "BT-läkare"),
 }
+
+#: who supervises whom in the demo (the README repeats it)
+DEMO_SUPERVISION = (
+    "Karin Lind is clinical supervisor of Bea, Emil, Linnea and Omar at Medicinkliniken; Helena Holm is their "
+    "HHL (and Bea's clinical supervisor at the Vårdcentral next); Stefan Rask is studierektor of Medicinkliniken."
+)
 
 MINI_CEX_DONE: dict[str, Any] = {
     "setting": "akutmottagning", "encounter": "ny", "focus": "Bröstsmärta, bedömning och handläggning",
@@ -100,8 +111,75 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     await as_user("clinical_supervisor", [Sign(id=1, doc_id=signed, at=now_ms()), Sign(id=1, doc_id=done, at=now_ms())])
     await as_user("trainee", [Acknowledge(id=1, doc_id=done, at=now_ms(),
                                           reflection="Bra återkoppling; jag tränar på att prioritera tidigare.")])
+    await _who_is_behind(db, settings, catalog, ids, as_user, today)
     print_logins()
     return True
+
+
+async def _who_is_behind(db: Database, settings: Settings, catalog: Catalog, ids: dict[str, int],
+                         as_user: Callable[[str, list[Mutation]], Awaitable[None]], today: dt.date) -> None:
+    """The rest of Medicinkliniken, so that each rule for "behind" fires at least once:
+    Emil: 0 signed at 75 % of his placement and nothing for 90 days (behind_at_midpoint, no_recent_assessment);
+    Bea: a bedside request unanswered for 20 days (request_unanswered);
+    Linnea: her psychiatry placement ended 30 days ago without a Slutbedömning (final_missing), and her
+    current one ends in 10 days (Karin's Slutbedömning is due);
+    Omar: his last placement's Slutbedömning is "ej godkänd" with BT15 "ej uppnått" (final_not_approved,
+    delmal_not_reached), acknowledged by Omar and waiting for Helena's countersignature."""
+    def day(offset: int) -> str:
+        return (today + dt.timedelta(days=offset)).isoformat()
+
+    bea = await load_principal(db, ids["trainee"])
+    assert bea is not None
+    await create_request(db, catalog, settings, bea, RequestCreate(form_id="dops", channel="bedside",
+                                                                   assessor_name="Sjuksköterska på akuten"),
+                         dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
+    linnea = await people.create_programme(
+        db, trainee_id=ids["trainee3"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
+        start_date=day(-150))
+    psychiatry = await people.create_placement(
+        db, programme_id=linnea, unit_id=ids["unit"], specialty="Psykiatri", start_date=day(-150), end_date=day(-30),
+        clinical_supervisor_id=ids["clinical_supervisor"])
+    await people.create_placement(
+        db, programme_id=linnea, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)", start_date=day(-29),
+        end_date=day(10), clinical_supervisor_id=ids["clinical_supervisor"])
+    omar = await people.create_programme(
+        db, trainee_id=ids["trainee4"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
+        start_date=day(-200))
+    surgery = await people.create_placement(
+        db, programme_id=omar, unit_id=ids["unit"], specialty="Kirurgi", start_date=day(-200), end_date=day(-20),
+        clinical_supervisor_id=ids["clinical_supervisor"])
+    await people.create_placement(
+        db, programme_id=omar, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)", start_date=day(-19),
+        end_date=day(160), clinical_supervisor_id=ids["clinical_supervisor"])
+
+    def by_karin(doc_id: str, trainee: str, placement: int, on: str, data: dict[str, Any], delmal: list[str]) -> list[Mutation]:
+        return [Create(id=1, doc_id=doc_id, at=now_ms(), form_id="mini-cex", form_version=1, data=data,
+                       meta={"trainee_id": ids[trainee], "placement_id": placement, "observed_on": on, "delmal": delmal}),
+                Submit(id=1, doc_id=doc_id, at=now_ms()), Sign(id=1, doc_id=doc_id, at=now_ms())]
+
+    done = [new_id() for _ in range(4)]
+    await as_user("clinical_supervisor", [
+        *by_karin(done[0], "trainee3", psychiatry, day(-120), MINI_CEX_DONE | {"focus": "Suicidriskbedömning"}, ["BT2"]),
+        *by_karin(done[1], "trainee3", psychiatry, day(-70), MINI_CEX_DONE | {"focus": "Akut konfusion"}, ["BT2", "BT1"]),
+        *by_karin(done[2], "trainee4", surgery, day(-150), MINI_CEX_DONE | {"focus": "Akut buk"}, ["BT1"]),
+        *by_karin(done[3], "trainee4", surgery, day(-60), MINI_CEX_DONE | {"focus": "Läkemedelsgenomgång"}, ["BT15"]),
+    ])
+    final = new_id()
+    failed = {
+        "unit": "Medicinkliniken, Demosjukhuset", "specialty": "Kirurgi", "period_start": day(-200),
+        "period_end": day(-20), "employment_rate_percent": 100, "absence_days": 4,
+        "delmal": {"BT1": {"outcome": "uppnatt", "how_checked": "Mini-CEX och medsittning", "evidence": [done[2]]},
+                   "BT15": {"outcome": "ej_uppnatt", "how_checked": "Läkemedelsgenomgångar med handledare",
+                            "evidence": [done[3]]}},
+        "strengths": "Trygg i akuta bedömningar.", "development_areas": "Läkemedelsgenomgångar och ordinationer.",
+        "overall_result": "ej_godkand", "action_plan_needed": True,
+    }
+    await as_user("clinical_supervisor", [
+        Create(id=1, doc_id=final, at=now_ms(), form_id="slutbedomning-bt", form_version=1, data=failed,
+               meta={"trainee_id": ids["trainee4"], "placement_id": surgery, "observed_on": day(-20)}),
+        Submit(id=1, doc_id=final, at=now_ms()), Sign(id=1, doc_id=final, at=now_ms())])
+    await as_user("trainee4", [Acknowledge(id=1, doc_id=final, at=now_ms(),
+                                           reflection="Jag håller med; vi behöver en handlingsplan för läkemedel.")])
 
 
 async def _people(db: Database) -> dict[str, int]:
@@ -121,5 +199,6 @@ def print_logins() -> None:
           f"{DEMO_PASSWORD}):")
     for email, name, roles, _title in DEMO_PEOPLE.values():
         print(f"  {email:<32} {name:<16} {', '.join(roles)}")
+    print(DEMO_SUPERVISION)
     print("In demo mode e-mail is not sent: it is shown at http://127.0.0.1:8000/dev/mail to the admin (log in as "
           f"the admin, {DEMO_PEOPLE['admin'][0]}, first) and on this console.")

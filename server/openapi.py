@@ -91,6 +91,11 @@ PICK_TRAINEES = "`role=trainee` from someone who is neither an assessor, a super
 USER_EXISTS = "a user with this e-mail exists already (`exists`)"
 UNIT_EXISTS = "a unit with this name exists already (`exists`)"
 NO_UNIT = "the named unit does not exist (`not_found`)"
+NO_TRAINEE = "no such trainee among those the caller follows (`not_found`)"
+NOT_STUDIEREKTOR = ("the caller is not a studierektor (`studierektor_only`) or not of the unit named "
+                    "(`not_your_unit`)")
+UNIT_RULES = "neither an administrator nor the unit's studierektor (`not_your_unit`)"
+BAD_RULE = "an unknown rule (`unknown_setting`) or a value out of its range (`invalid_setting`)"
 NO_PROGRAMME = "the named programme does not exist (`not_found`)"
 SYNC_TOO_LARGE = (f"more than BEDSIDE_MAX_SYNC_BYTES (512 KB) or more than {MAX_MUTATIONS} mutations: send the "
                   "outbox in smaller batches (`too_large`)")
@@ -151,6 +156,12 @@ OPERATIONS: dict[str, OperationErrors] = {
     "listColleagues": _ops("session", {400: "`role` is neither `assessor` nor `trainee` (`invalid`)",
                                        403: PICK_TRAINEES}),
     "listTrainees": _ops("session"),
+    "getHome": _ops("session"),
+    "getTraineePage": _ops("session", {404: NO_TRAINEE}),
+    "listUnitOverview": _ops("session", {403: NOT_STUDIEREKTOR}),
+    "exportUnitOverview": _ops("session", {403: NOT_STUDIEREKTOR}),
+    "getUnitRules": _ops("session", {403: UNIT_RULES, 404: NO_UNIT}),
+    "changeUnitRules": _ops("session", {400: BAD_RULE, 403: UNIT_RULES, 404: NO_UNIT}),
     "adminListUsers": _ops("admin"),
     "adminCreateUser": _ops("admin", {404: NO_UNIT, 409: USER_EXISTS}),
     "adminListUnits": _ops("admin"),

@@ -7,10 +7,14 @@ else's. An admin administers but never reads assessment content.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
+
+from server import clock
 
 from tests.helpers import MINI_CEX_COMPLETE
 from tests.test_lifecycle import SLUTBEDOMNING
@@ -34,6 +38,13 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "create":      ("none",         (201, 201, 201, 201, 403, 403)),
     "listed":      ("draft",        (200, 200, 200, 200, 200, N)),
     "overview":    ("none",         (200, N, 200, 200, 200, N)),
+    "home":        ("none",         (200, 200, 200, 200, 200, 200)),
+    "trainee_page": ("none",        (200, N, 200, 200, 200, N)),
+    "home_lists":  ("none",         (200, N, 200, 200, 200, N)),
+    "unit_table":  ("none",         (403, 403, 403, 403, 200, 403)),
+    "unit_csv":    ("none",         (403, 403, 403, 403, 200, 403)),
+    "unit_rules":  ("none",         (403, 403, 403, 403, 200, 200)),
+    "change_rules": ("none",        (403, 403, 403, 403, 200, 200)),
     "admin":       ("none",         (403, 403, 403, 403, 403, 200)),
 }
 # The same people acting on someone else's record: invisible, except that any colleague with an
@@ -43,6 +54,12 @@ OTHER: dict[str, tuple[int, ...]] = {
 } | {
     "create": (403, 201, 201, 201, 403, 403),
     "admin": OWN["admin"][1],
+    "home": OWN["home"][1],
+    # asking for another unit's table is refused; the rules of another unit are the admin's only
+    "unit_table": (403, 403, 403, 403, 403, 403),
+    "unit_csv": (403, 403, 403, 403, 403, 403),
+    "unit_rules": (403, 403, 403, 403, 403, 200),
+    "change_rules": (403, 403, 403, 403, 403, 200),
 }
 
 
@@ -104,12 +121,41 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
             return 200 if world.id(f"{prefix}trainee") in {t["trainee_id"] for t in trainees} else N
         if name == "admin":
             return (await client.get("/api/admin/users")).status_code
+        trainee_id, unit_id = world.id(f"{prefix}trainee"), world.units[side]
+        if name == "home":
+            return (await client.get("/api/home")).status_code
+        if name == "trainee_page":
+            return (await client.get(f"/api/trainees/{trainee_id}")).status_code
+        if name == "home_lists":  # the trainee appears in a section of the home (or it is her own)
+            home = (await client.get("/api/home")).json()
+            listed = {t["trainee_id"] for key in ("clinical_supervisor", "main_supervisor") for t in home.get(key) or []}
+            own = (home.get("trainee") or {}).get("status") or {}
+            studierektor = {t["trainee_id"] for t in (await client.get("/api/overview")).json()} \
+                if role == "studierektor" else set()
+            return 200 if trainee_id in listed | studierektor or own.get("trainee_id") == trainee_id else N
+        if name == "unit_table":
+            got = await client.get("/api/overview", params={"unit_id": unit_id})
+            if got.status_code != 200:
+                return got.status_code
+            return 200 if trainee_id in {t["trainee_id"] for t in got.json()} else N
+        if name == "unit_csv":
+            got = await client.get("/api/overview.csv", params={"unit_id": unit_id})
+            if got.status_code != 200:
+                return got.status_code
+            return 200 if world.names[f"{prefix}trainee"] in got.text else N
+        if name == "unit_rules":
+            return (await client.get(f"/api/units/{unit_id}/rules")).status_code
+        if name == "change_rules":
+            return (await client.put(f"/api/units/{unit_id}/rules", headers=h,
+                                     json={"min_signed_by_midpoint": 2})).status_code
         raise AssertionError(name)
 
     return act
 
 
-async def test_access_matrix(client: AsyncTestClient, world: World) -> None:
+async def test_access_matrix(client: AsyncTestClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a day inside the world's placements, so the homes list them as current
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 3, 15, 9, 0, tzinfo=dt.UTC))
     mismatches = []
     for endpoint, (state, own_expected) in OWN.items():
         for side, expected in (("own", own_expected), ("other", OTHER[endpoint])):

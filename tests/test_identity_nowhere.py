@@ -474,9 +474,16 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
         "end_date": "2026-08-31", "clinical_supervisor_id": world.id("clinical_supervisor")}), 201))["id"]
     await ok(await client.get("/api/admin/users", headers=ADM))
     await ok(await client.get("/api/admin/units", headers=ADM))
+    await ok(await client.put(f"/api/units/{unit}/rules", headers=ADM, json={"min_signed_by_midpoint": 3}))
+    for t in IDENTITY:
+        await run.refused("unit rules name", "PUT", f"/api/units/{unit}/rules", headers=ADM, json={t: 3})
+        await run.refused("unit rules value", "PUT", f"/api/units/{unit}/rules", headers=ADM,
+                          json={"min_signed_by_midpoint": t})
     await login(client, world, "trainee")
     await ok(await client.get("/api/colleagues", headers=T, params={"q": "asta"}))
     await ok(await client.get("/api/assessments", headers=T))
+    await ok(await client.get("/api/home", headers=T))
+    await ok(await client.get(f"/api/trainees/{world.id('trainee')}", headers=T))
     await ok(await client.get(f"/api/assessments/{doc1}/audit", headers=T))
     await ok(await client.get("/api/sync/refused", headers=T))
     scan = await run.checkpoint(db)
@@ -845,6 +852,8 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
             ("form path id", f"/api/forms/{quote(t, safe='')}/1", {}), ("form query", "/api/forms/mini-cex/1", {"x": t}),
             ("forms query", "/api/forms", {"x": t}), ("catalog query", "/api/catalog", {"x": t}),
             ("refused changes query", "/api/sync/refused", {"x": t}), ("trainees query", "/api/trainees", {"x": t}),
+            ("home query", "/api/home", {"x": t}), ("overview query", "/api/overview", {"unit_id": t}),
+            ("trainee page path id", f"/api/trainees/{quote(t, safe='')}", {}),
             ("placements query", "/api/placements", {"x": t}), ("session query", "/api/auth/session", {"x": t}),
             ("health query", "/api/health", {"x": t}), ("openapi query", "/schema/openapi.json", {"x": t}),
             ("unknown API path", f"/api/finns-inte/{quote(t, safe='')}", {}),

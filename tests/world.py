@@ -20,6 +20,7 @@ _PASSWORD_HASH = hash_password_sync(PASSWORD)
 class World:
     ids: dict[str, int] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
     placements: dict[str, int] = field(default_factory=dict)
     units: dict[str, int] = field(default_factory=dict)
     sessions: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
@@ -54,6 +55,7 @@ async def build_world(db: Database) -> World:
         w.ids[key] = await people.create_user(db, email=email, name=name, password=None, roles=roles,
                                               studierektor_unit_id=unit)
         w.emails[key] = email
+        w.names[key] = name
 
     async def set_passwords(tx: Tx) -> None:
         await tx.execute("UPDATE users SET password_hash = ?", (_PASSWORD_HASH,))

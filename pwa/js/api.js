@@ -44,6 +44,9 @@ export const placements = () => request("GET", "/api/placements");
 export const colleagues = (q = "", role = "assessor") =>
   request("GET", `/api/colleagues?q=${encodeURIComponent(q)}&role=${role}`);
 export const trainees = () => request("GET", "/api/trainees");
+export const home = () => request("GET", "/api/home");
+export const traineePage = (id) => request("GET", `/api/trainees/${id}`);
+export const overview = (unitId) => request("GET", `/api/overview${unitId ? `?unit_id=${unitId}` : ""}`);
 export const sync = (body) => request("POST", "/api/sync", body);
 export const requests = (path = "", body) => request(body ? "POST" : "GET", `/api/requests${path}`, body);
 /** A request link's endpoints with an explicit token: the shown link's (open, claim) or the device's. */

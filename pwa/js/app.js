@@ -16,6 +16,8 @@ const VIEWS = {
   answer: () => import("./views/answer.js"),
   receipt: () => import("./views/receipt.js"),
   requests: () => import("./views/requests.js"),
+  overview: () => import("./views/overview.js"),
+  trainee: () => import("./views/trainee.js"),
 };
 
 const main = document.getElementById("main");
@@ -88,7 +90,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["answer", "receipt", "requests", "new"]);
+const LATER_VIEWS = new Set(["answer", "receipt", "requests", "new", "overview", "trainee"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;
@@ -108,6 +110,8 @@ async function route() {
   else if (app.user.link_doc && !(name === "a" && arg)) view = "answer";
   else if (name === "forfragningar" || name === "forfragan") view = "requests";
   else if (name === "ny") view = "new";
+  else if (name === "oversikt") view = "overview";
+  else if (name === "bt" && arg) view = "trainee";
   else if (name === "a" && arg) view = "assessment";
   const token = ++routing;
   const mod = await VIEWS[view]();

@@ -82,9 +82,9 @@ export function newDocRecord({ form, meta, traineeName, assessorName }) {
   };
 }
 
-export async function createDoc(record, meta) {
+export async function createDoc(record, meta, data = {}) {
   return changeDoc(record.doc_id, async (_old, tools) => {
-    await tools.queue({ kind: "create", form_id: record.form_id, form_version: record.form_version, data: {}, meta });
+    await tools.queue({ kind: "create", form_id: record.form_id, form_version: record.form_version, data, meta });
     return overlay(record, tools.pending);
   });
 }

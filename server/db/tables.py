@@ -288,7 +288,19 @@ class MailOutbox(Table, tablename="mail_outbox"):
     link_nonce = Varchar(length=64, null=True)
 
 
+class UnitSetting(Table, tablename="unit_settings"):
+    """One setting of a unit (``key``, a JSON ``value``), e.g. a rule for who is behind; a key without
+    a row means the default of the feature that reads it."""
+
+    id = Serial(primary_key=True)
+    unit_id = ForeignKey(Unit)
+    key = Varchar(length=60)
+    value = Text()
+    updated_at = Text()
+    updated_by = ForeignKey(User, null=True)
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
-    Unit, User, UserRole, Programme, Placement, Session, FormDefinition, Assessment, AuditEvent,
+    Unit, UnitSetting, User, UserRole, Programme, Placement, Session, FormDefinition, Assessment, AuditEvent,
     SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox, RefusedMutation, DisplacedAnswer, RefusedClaim,
 )

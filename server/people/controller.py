@@ -1,4 +1,4 @@
-"""HTTP: placements and colleagues a user may pick, the supervisor overview, and administration."""
+"""HTTP: placements and colleagues a user may pick, and administration."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from ..db import Database
 from ..errors import Forbidden, InvalidInput
 from ..fields import Email, PersonName, RowId, ShortText
 from . import repository
-from .overview import trainee_overview
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -108,11 +107,6 @@ class PeopleController(Controller):
         if not principal.roles.intersection((*ASSESSING_ROLES, "studierektor")):
             raise Forbidden("Only assessors and supervisors pick trainees.")
         return await repository.trainees_to_pick(db, principal, q.strip().lower())
-
-    @get("/trainees", operation_id="listTrainees")
-    async def trainees(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:
-        """Trainees the caller follows, per placement: signed, waiting and draft assessments, and who is behind."""
-        return await trainee_overview(db, principal)
 
 
 class AdminController(Controller):

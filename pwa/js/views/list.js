@@ -6,9 +6,16 @@ import { actions } from "../docs.js";
 
 export async function show(main, app) {
   const body = h("div");
+  // What waits for me and my people (views/home.js), loaded after the list is on screen.
+  const homeSlot = h("div.home", { id: "home" });
   main.append(h("div.title-row", {}, h("h1", {}, t("list_title")),
     h("a.button.primary", { href: "#/ny", id: "new-assessment" }, t("new_assessment"))),
-    ...(app.user.roles.includes("trainee") ? [h("p", {}, h("a", { href: "#/forfragningar", id: "requests-link" }, t("rq_title")))] : []), body);
+    ...(app.user.roles.includes("trainee") ? [h("p", {}, h("a", { href: "#/forfragningar", id: "requests-link" }, t("rq_title")))] : []),
+    homeSlot, h("h2.list-heading", {}, t("on_this_device")), body);
+  let home = null;
+  if (!app.user.link_doc) {
+    import("./home.js").then(async (m) => { app.keepLater(); home = await m.mount(homeSlot, main, app); }, () => {});
+  }
   const draw = async () => {
     // newest activity first (then the latest change): the day the encounter happened is what people look for
     const docs = (await allDocs()).filter((d) => !d.deleted)
@@ -26,7 +33,11 @@ export async function show(main, app) {
       items.length ? h("ul.cards", {}, items.map((d) => item(app, d))) : h("p.muted", {}, t("none")))));
   };
   await draw();
-  return { onSync: draw, onCatalog: draw };
+  return {
+    onSync: () => { draw(); home?.redraw(); },
+    onCatalog: () => { draw(); home?.redraw(); },
+    dispose: () => home?.dispose(),
+  };
 }
 
 function item(app, d) {

@@ -1,0 +1,164 @@
+"""Each person's home: what waits for them first, then their people, one section per role they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from ..auth.principal import Principal
+from ..catalog import Catalog
+from ..db import Database
+from .service import (
+    FormKinds,
+    TraineeStatus,
+    by_flag,
+    current_placement,
+    supervised_here,
+    trainee_statuses,
+    unit_table_rows,
+    with_placements,
+)
+
+
+class WaitingItem(msgspec.Struct, kw_only=True):
+    """One thing the person must do: ``fill`` (a draft naming them as assessor), ``sign``,
+    ``acknowledge``, ``countersign`` an assessment, or ``start_final`` / ``continue_final`` the
+    Slutbedömning of a placement that ends soon or has ended."""
+
+    kind: str
+    trainee_id: int
+    trainee_name: str
+    doc_id: str | None = None
+    form_id: str | None = None
+    form_version: int | None = None
+    status: str | None = None
+    observed_on: str | None = None
+    placement_id: int | None = None
+    #: the placement's unit and specialty, for a Slutbedömning item
+    placement: str | None = None
+    end_date: str | None = None
+
+
+class TraineeHome(msgspec.Struct, kw_only=True):
+    """The BT-läkare's own section: the current placement, open requests and drafts, what is missing."""
+
+    status: TraineeStatus | None
+    current_placement_id: int | None
+    open_requests: int
+    drafts: int
+    #: ``signed_short`` {signed, target} and ``final_missing`` {placement_id}
+    missing: list[dict[str, Any]]
+
+
+class UnitSummary(msgspec.Struct):
+    unit_id: int
+    unit: str
+    trainees: int
+    flagged: int
+
+
+class Home(msgspec.Struct, kw_only=True):
+    roles: list[str]
+    today: str
+    waiting: list[WaitingItem]
+    trainee: TraineeHome | None = None
+    clinical_supervisor: list[TraineeStatus] | None = None
+    main_supervisor: list[TraineeStatus] | None = None
+    studierektor: list[UnitSummary] | None = None
+
+
+async def waiting_for(db: Database, catalog: Catalog, principal: Principal) -> list[WaitingItem]:
+    """Assessments waiting for ``principal``'s step, oldest activity first."""
+    me = principal.user_id
+    kinds = FormKinds.of(catalog)
+    hidden = ", ".join("?" for _ in kinds.hidden) or "NULL"
+    rows = await db.fetch(
+        f"""SELECT a.id, a.form_id, a.form_version, a.status, a.observed_on, a.trainee_id, a.assessor_id,
+                   a.placement_id, t.name AS trainee_name,
+                   EXISTS (SELECT 1 FROM programmes pr WHERE pr.trainee_id = a.trainee_id
+                           AND pr.main_supervisor_id = ?) AS is_hhl
+            FROM assessments a JOIN users t ON t.id = a.trainee_id
+            WHERE a.deleted = 0 AND (
+                  (a.assessor_id = ? AND a.trainee_id <> ? AND a.status IN ('draft', 'submitted'))
+               OR (a.trainee_id = ? AND a.status = 'signed' AND a.form_id NOT IN ({hidden}))
+               OR (a.status IN ('signed', 'acknowledged') AND a.trainee_id IN
+                      (SELECT trainee_id FROM programmes WHERE main_supervisor_id = ?)))
+            ORDER BY a.observed_on, a.created_at""",
+        [me, me, me, me, *kinds.hidden, me],
+    )
+    items = []
+    for r in rows:
+        form = catalog.get(r["form_id"], int(r["form_version"]))
+        if form is None:
+            continue
+        w = form.workflow
+        kind = None
+        if r["assessor_id"] == me and r["status"] == "draft" and "assessor" in w.editors:
+            kind = "fill"
+        elif r["assessor_id"] == me and r["status"] == "submitted" and w.sign == "assessor":
+            kind = "sign"
+        elif r["trainee_id"] == me and r["status"] == "signed" and w.acknowledge == "trainee":
+            kind = "acknowledge"
+        elif (r["is_hhl"] and w.countersign == "main_supervisor"
+              and (r["status"] == "acknowledged" or (r["status"] == "signed" and not w.acknowledge))):
+            kind = "countersign"
+        if kind:
+            items.append(WaitingItem(kind=kind, trainee_id=r["trainee_id"], trainee_name=r["trainee_name"],
+                                     doc_id=r["id"], form_id=r["form_id"], form_version=int(r["form_version"]),
+                                     status=r["status"], observed_on=r["observed_on"], placement_id=r["placement_id"]))
+    return items
+
+
+def finals_due(trainees: list[TraineeStatus], supervisor_id: int, today: dt.date) -> list[WaitingItem]:
+    """Placements of this clinical supervisor whose Slutbedömning is due (ending within the unit's
+    window, or ended) and not yet signed."""
+    items = []
+    for t in trainees:
+        for p in supervised_here(t, supervisor_id, today):
+            if not p.final_due:
+                continue
+            writing = p.final is not None
+            items.append(WaitingItem(kind="continue_final" if writing else "start_final", trainee_id=t.trainee_id,
+                                     trainee_name=t.name, doc_id=p.final.doc_id if p.final else None,
+                                     status=p.final.status if p.final else None, placement_id=p.placement_id,
+                                     placement=f"{p.unit} · {p.specialty}", end_date=p.end_date))
+    return items
+
+
+async def home(db: Database, catalog: Catalog, principal: Principal, today: dt.date) -> Home:
+    trainees = await trainee_statuses(db, catalog, principal, today)
+    me = principal.user_id
+    result = Home(roles=sorted(principal.roles), today=today.isoformat(), waiting=await waiting_for(db, catalog, principal))
+    if principal.has("trainee"):
+        own = next((t for t in trainees if t.trainee_id == me), None)
+        drafts = await db.fetchone(
+            "SELECT count(*) AS n FROM assessments WHERE trainee_id = ? AND status = 'draft' AND deleted = 0", (me,))
+        result.trainee = TraineeHome(status=own, current_placement_id=None, open_requests=own.open_requests if own else 0,
+                                     drafts=int(drafts["n"]) if drafts else 0, missing=[])
+        current = current_placement(own) if own else None
+        if current is not None:
+            result.trainee.current_placement_id = current.placement_id
+            if current.signed < current.target:
+                result.trainee.missing.append({"code": "signed_short", "signed": current.signed, "target": current.target,
+                                               "placement_id": current.placement_id})
+        for p in own.placements if own else []:
+            if p.final_due:
+                result.trainee.missing.append({"code": "final_missing", "placement_id": p.placement_id})
+    if principal.has("clinical_supervisor"):
+        mine = [with_placements(t, supervised_here(t, me, today)) for t in trainees if t.trainee_id != me]
+        result.clinical_supervisor = by_flag([t for t in mine if t.placements])
+        result.waiting.extend(finals_due(trainees, me, today))
+    if principal.has("main_supervisor"):
+        result.main_supervisor = by_flag([t for t in trainees if t.main_supervisor_id == me])
+    if principal.has("studierektor"):
+        units = unit_table_rows(trainees, set(principal.studierektor_units))
+        names = await db.fetch(
+            f"SELECT id, name FROM units WHERE id IN ({', '.join('?' for _ in principal.studierektor_units) or 'NULL'})",
+            sorted(principal.studierektor_units))
+        result.studierektor = [
+            UnitSummary(int(u["id"]), u["name"], sum(1 for t in units if t.programme_unit_id == u["id"]),
+                        sum(1 for t in units if t.programme_unit_id == u["id"] and t.flags))
+            for u in names]
+    return result

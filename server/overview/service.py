@@ -1,0 +1,162 @@
+"""Where each trainee the caller may see stands, computed once from a handful of grouped queries, then
+cut to what each role's home shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from ..access import visible_trainees_sql
+from ..auth.principal import Principal
+from ..catalog import Catalog
+from ..db import Database
+from . import repository
+from .progress import (
+    FinalState,
+    Flag,
+    PlacementStatus,
+    final_state,
+    flag_weight,
+    latest_final,
+    placement_status,
+    request_flag,
+)
+from .rules import FlagRules, rules_from_settings
+
+
+@dataclass(frozen=True)
+class FormKinds:
+    """Which forms count as what: formative evidence (Mini-CEX, DOPS...), the placement's
+    Slutbedömning, and 360 forms, which never count here (their answers are anonymous)."""
+
+    formative: tuple[str, ...]
+    finals: tuple[str, ...]
+    hidden: tuple[str, ...]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> FormKinds:
+        formative, finals, hidden = set(), set(), set()
+        for form in catalog.forms():
+            if form.workflow.anonymous_to_trainee or form.instrument == "360":
+                hidden.add(form.form_id)
+            elif form.instrument.startswith("slutbedomning"):
+                finals.add(form.form_id)
+            else:
+                formative.add(form.form_id)
+        return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)))
+
+
+class TraineeStatus(msgspec.Struct, kw_only=True):
+    trainee_id: int
+    name: str
+    title: str | None
+    programme: str
+    programme_id: int
+    programme_unit_id: int
+    programme_unit: str
+    main_supervisor_id: int | None
+    main_supervisor: str | None
+    placements: list[PlacementStatus]
+    #: trainee-wide flags (unanswered requests) and every placement's flags, most serious first
+    flags: list[Flag]
+    open_requests: int
+    weight: int = 0
+
+
+async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal, today: dt.date,
+                           only_trainee: int | None = None) -> list[TraineeStatus]:
+    """Every trainee ``principal`` may see (or just ``only_trainee``, if visible), each placement with
+    its numbers and flags on ``today``."""
+    kinds = FormKinds.of(catalog)
+    visible, params = visible_trainees_sql(principal)
+    if only_trainee is not None:
+        visible, params = f"SELECT trainee_id FROM ({visible}) v WHERE v.trainee_id = ?", [*params, only_trainee]
+    rows = await repository.placements_of(db, visible, params)
+    if not rows:
+        return []
+    counts = {(r["trainee_id"], r["placement_id"]): r
+              for r in await repository.formative_counts(db, visible, params, kinds.formative)}
+    finals: dict[tuple[int, int | None], list[FinalState]] = defaultdict(list)
+    for r in await repository.finals_of(db, visible, params, kinds.finals):
+        form = catalog.get(r["form_id"], int(r["form_version"]))
+        acknowledges = bool(form and form.workflow.acknowledge)
+        countersigns = bool(form and form.workflow.countersign)
+        finals[(r["trainee_id"], r["placement_id"])].append(final_state(r, acknowledges, countersigns))
+    requests: dict[int, list[str]] = defaultdict(list)
+    for r in await repository.open_requests_of(db, visible, params, kinds.hidden):
+        requests[r["trainee_id"]].append(r["created_at"])
+    unit_ids = sorted({r["unit_id"] for r in rows if r["unit_id"] is not None} | {r["programme_unit_id"] for r in rows})
+    settings = await repository.unit_settings(db, unit_ids)
+    rules: dict[int, FlagRules] = {u: rules_from_settings(settings.get(u, {})) for u in unit_ids}
+
+    trainees: dict[int, TraineeStatus] = {}
+    for r in rows:
+        t = trainees.get(r["trainee_id"])
+        if t is None:
+            t = trainees[r["trainee_id"]] = TraineeStatus(
+                trainee_id=r["trainee_id"], name=r["trainee_name"], title=r["trainee_title"], programme=r["programme"],
+                programme_id=r["programme_id"], programme_unit_id=r["programme_unit_id"],
+                programme_unit=r["programme_unit"], main_supervisor_id=r["main_supervisor_id"],
+                main_supervisor=r["main_supervisor_name"], placements=[], flags=[],
+                open_requests=len(requests.get(r["trainee_id"], [])))
+            flag = request_flag(requests.get(r["trainee_id"], []), rules[r["programme_unit_id"]], today)
+            if flag is not None:
+                t.flags.append(flag)
+        if r["placement_id"] is None:
+            continue
+        key = (r["trainee_id"], r["placement_id"])
+        status = placement_status(r, counts.get(key), latest_final(finals.get(key, [])), rules[r["unit_id"]], today)
+        t.placements.append(status)
+        t.flags.extend(status.flags)
+    for t in trainees.values():
+        t.flags.sort(key=lambda f: -flag_weight([f]))
+        t.weight = flag_weight(t.flags)
+    return list(trainees.values())
+
+
+def current_placement(t: TraineeStatus) -> PlacementStatus | None:
+    """The placement of today, else the next one, else the last one."""
+    for phase in ("current", "upcoming"):
+        found = [p for p in t.placements if p.phase == phase]
+        if found:
+            return found[0]
+    return t.placements[-1] if t.placements else None
+
+
+def supervised_here(t: TraineeStatus, supervisor_id: int, today: dt.date, recent_days: int = 90,
+                    soon_days: int = 30) -> list[PlacementStatus]:
+    """A clinical supervisor's placements of ``t``: current, ended within ``recent_days`` or starting
+    within ``soon_days``."""
+    kept = []
+    for p in t.placements:
+        if p.clinical_supervisor_id != supervisor_id:
+            continue
+        start, end = dt.date.fromisoformat(p.start_date), dt.date.fromisoformat(p.end_date)
+        if (today - end).days <= recent_days and (start - today).days <= soon_days:
+            kept.append(p)
+    return kept
+
+
+def with_placements(t: TraineeStatus, placements: list[PlacementStatus]) -> TraineeStatus:
+    """``t`` cut to some of its placements (their flags only, plus the trainee-wide ones)."""
+    ids = {p.placement_id for p in placements}
+    flags = [f for f in t.flags if f.placement_id is None or f.placement_id in ids]
+    return msgspec.structs.replace(t, placements=placements, flags=flags, weight=flag_weight(flags))
+
+
+def by_flag(trainees: list[TraineeStatus]) -> list[TraineeStatus]:
+    return sorted(trainees, key=lambda t: (-t.weight, -len(t.flags), t.name))
+
+
+def unit_table_rows(trainees: list[TraineeStatus], unit_ids: set[int] | None) -> list[TraineeStatus]:
+    """The studierektor's table: trainees whose programme belongs to one of ``unit_ids`` (all when None)."""
+    kept = [t for t in trainees if unit_ids is None or t.programme_unit_id in unit_ids]
+    return by_flag(kept)
+
+
+def counts_only(placements: list[PlacementStatus]) -> dict[str, Any]:
+    return {k: sum(getattr(p, k) for p in placements) for k in ("signed", "waiting", "drafts")}
