@@ -8,17 +8,17 @@ const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg",
   "/vendor/idb.js", "/js/early.js",
   "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
-  "/js/personnummer.js", "/js/install.js",
+  "/js/personnummer.js",
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
   "/js/render/text.js", "/js/render/checkbox.js", "/js/render/delmal.js", "/js/render/conflict.js",
   "/js/views/login.js", "/js/views/list.js", "/js/views/assessment.js", "/js/views/header.js",
 ];
 // Loaded when first used (the trainee's requests, the assessor's answer page, the receipt, signature
-// notes) and kept from then on (cacheFirst), so they never weigh on anyone's first visit.
+// notes, a signed assessment's summary) and kept from then on (cacheFirst), so they never weigh on anyone's first visit.
 const LATER = [
   "/js/link.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
-  "/js/views/new.js", "/js/views/home.js", "/js/views/progress.js", "/js/views/overview.js", "/js/views/trainee.js",
-  "/css/supervision.css",
+  "/js/views/new.js", "/js/install.js", "/js/views/summary.js", "/js/views/home.js", "/js/views/progress.js",
+  "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;

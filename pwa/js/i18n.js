@@ -9,16 +9,13 @@ const STRINGS = {
     login_limited: "För många försök. Vänta en stund och försök igen.",
     session_expired: "Din inloggning har gått ut. Logga in igen – inget du skrivit har försvunnit.",
     list_title: "Mina bedömningar", on_this_device: "Bedömningar på den här enheten", to_me: "Förfrågningar till mig", drafts: "Utkast", waiting: "Väntar på signatur", signed: "Signerade",
-    to_acknowledge: "Att kvittera", none: "Inga ännu.", new_assessment: "Ny bedömning",
-    trainee: "BT-läkare", assessor: "Bedömare", form: "Formulär", choose: "Välj…",
-    placement: "Placering", start: "Starta", search_colleague: "Sök kollega",
-    assessor_other: "Bedömaren finns inte i listan", assessor_name: "Bedömarens namn",
-    assessor_email: "Bedömarens e-post", new_title: "Ny bedömning", back: "Tillbaka",
+    none: "Inga ännu.", new_assessment: "Ny bedömning", trainee: "BT-läkare", assessor: "Bedömare", form: "Formulär",
+    placement: "Placering", state: "Status", all: "Alla", no_match: "Inga bedömningar matchar filtret.",
+    assessor_name: "Bedömarens namn", assessor_email: "Bedömarens e-post", back: "Tillbaka",
     status_draft: "Utkast", status_submitted: "Väntar på signatur", status_signed: "Signerad",
     status_acknowledged: "Kvitterad", status_countersigned: "Kontrasignerad",
     not_synced: "Inte synkad än", required: "Obligatoriskt", required_mark: "obligatoriskt",
     chars: (n, max) => (max ? `${n} av ${max} tecken` : `${n} tecken`),
-    not_observed: "Ej observerat", clear: "Rensa",
     submit: "Skicka för signatur", sign: "Signera", submit_sign: "Signera nu",
     acknowledge: "Kvittera", reflection: "Din reflektion", return: "Skicka tillbaka",
     return_reason: "Varför skickas den tillbaka?", delete: "Ta bort utkast", confirm_delete: "Ta bort utkastet?",
@@ -26,14 +23,9 @@ const STRINGS = {
     conflict_title: "Två olika svar", conflict_help: "Någon annan ändrade samma fält. Välj vilket svar som ska gälla.",
     conflict_pick: "Välj detta", conflict_by: (who) => `Från ${who}`, conflict_open: "Lös konflikterna innan du skickar.",
     empty_value: "(tomt)", rejected: "Servern tog inte emot en ändring", retry: "Försök igen", discard: "Kasta",
-    kept: "Det du skrev finns kvar här:", signed_at: "Signerad", acknowledged_at: "Kvitterad",
-    returned: "Skickades tillbaka", ready_offline: "Appen fungerar nu utan nätverk.",
-    new_version: "Ny version, ladda om", reload: "Ladda om",
-    ios_title: "Lägg till på hemskärmen först",
-    ios_text: "På iPhone raderar Safari sparade data efter 7 dagar utan användning, och hemskärmsappen har eget lager. Tryck på Dela och välj ”Lägg till på hemskärmen”, och öppna Bedside därifrån innan du fyller i din första bedömning.",
-    ios_ok: "Jag förstår", storage_warn: "Webbläsaren lovar inte att spara data permanent.",
-    loading: "Laddar…", not_found: "Bedömningen finns inte på den här enheten.",
-    no_forms: "Inga formulär att välja.", catalog_missing: "Formulärkatalogen är inte hämtad än – anslut till nätet en gång.",
+    kept: "Det du skrev finns kvar här:", returned: "Skickades tillbaka", ready_offline: "Appen fungerar nu utan nätverk.",
+    new_version: "Ny version, ladda om", reload: "Ladda om", not_found: "Bedömningen finns inte på den här enheten.",
+    catalog_missing: "Formulärkatalogen är inte hämtad än – anslut till nätet en gång.",
     reasons: {
       gap: "Ändringarna kom i fel ordning; de skickas igen.", locked: "Bedömningen är redan signerad och kan inte ändras.",
       not_editable: "Bedömningen väntar på signatur och kan inte ändras nu.", deleted: "Bedömningen har tagits bort.",
@@ -47,8 +39,8 @@ const STRINGS = {
       rate_limited: "För många försök; vänta en stund och försök igen.", not_logged_in: "Logga in först.",
       method_not_allowed: "Det här går inte att göra här.",
     },
-    field: "Fält", this_device: "den här enheten", you_elsewhere: "dig på en annan enhet", colleague: "en kollega",
-    reflection_saved: "Reflektion", countersign: "Kontrasignera", returned_reason: "Anledning",
+    this_device: "den här enheten", you_elsewhere: "dig på en annan enhet", colleague: "en kollega",
+    reflection_saved: "Reflektion", countersign: "Kontrasignera",
     rq_title: "Be om bedömning",
     rq_network: "Ingen kontakt med servern.",
     rq_displaced: "En annan enhet hann öppna förfrågan först. Det du skrev har sparats och visas för BT-läkarens handledare bredvid det andra svaret.",
@@ -63,16 +55,13 @@ const STRINGS = {
     login_limited: "Too many attempts. Wait a while and try again.",
     session_expired: "Your login has expired. Log in again – nothing you typed is lost.",
     list_title: "My assessments", on_this_device: "Assessments on this device", to_me: "Requests to me", drafts: "Drafts", waiting: "Waiting for signature", signed: "Signed",
-    to_acknowledge: "To acknowledge", none: "None yet.", new_assessment: "New assessment",
-    trainee: "Trainee", assessor: "Assessor", form: "Form", choose: "Choose…",
-    placement: "Placement", start: "Start", search_colleague: "Search colleague",
-    assessor_other: "The assessor is not in the list", assessor_name: "Assessor's name",
-    assessor_email: "Assessor's e-mail", new_title: "New assessment", back: "Back",
+    none: "None yet.", new_assessment: "New assessment", trainee: "Trainee", assessor: "Assessor", form: "Form",
+    placement: "Placement", state: "State", all: "All", no_match: "No assessments match the filter.",
+    assessor_name: "Assessor's name", assessor_email: "Assessor's e-mail", back: "Back",
     status_draft: "Draft", status_submitted: "Waiting for signature", status_signed: "Signed",
     status_acknowledged: "Acknowledged", status_countersigned: "Countersigned",
     not_synced: "Not synced yet", required: "Required", required_mark: "required",
     chars: (n, max) => (max ? `${n} of ${max} characters` : `${n} characters`),
-    not_observed: "Not observed", clear: "Clear",
     submit: "Send for signature", sign: "Sign", submit_sign: "Sign now",
     acknowledge: "Acknowledge", reflection: "Your reflection", return: "Send back",
     return_reason: "Why is it sent back?", delete: "Delete draft", confirm_delete: "Delete the draft?",
@@ -80,14 +69,9 @@ const STRINGS = {
     conflict_title: "Two different answers", conflict_help: "Someone else changed the same field. Choose the answer that applies.",
     conflict_pick: "Choose this", conflict_by: (who) => `From ${who}`, conflict_open: "Resolve the conflicts before sending.",
     empty_value: "(empty)", rejected: "The server did not accept a change", retry: "Try again", discard: "Discard",
-    kept: "What you typed is kept here:", signed_at: "Signed", acknowledged_at: "Acknowledged",
-    returned: "Sent back", ready_offline: "The app now works without network.",
-    new_version: "New version, reload", reload: "Reload",
-    ios_title: "Add to the home screen first",
-    ios_text: "On iPhone, Safari deletes saved data after 7 days without use, and the home-screen app has storage of its own. Tap Share, choose “Add to Home Screen”, and open Bedside from there before you fill in your first assessment.",
-    ios_ok: "I understand", storage_warn: "The browser does not promise to keep data permanently.",
-    loading: "Loading…", not_found: "This assessment is not on this device.",
-    no_forms: "No forms to choose.", catalog_missing: "The form catalog has not been fetched yet – connect once.",
+    kept: "What you typed is kept here:", returned: "Sent back", ready_offline: "The app now works without network.",
+    new_version: "New version, reload", reload: "Reload", not_found: "This assessment is not on this device.",
+    catalog_missing: "The form catalog has not been fetched yet – connect once.",
     reasons: {
       gap: "Changes arrived out of order; they are sent again.", locked: "The assessment is already signed and cannot change.",
       not_editable: "The assessment is waiting for signature and cannot change now.", deleted: "The assessment was deleted.",
@@ -101,26 +85,22 @@ const STRINGS = {
       rate_limited: "Too many attempts; wait a while and try again.", not_logged_in: "Log in first.",
       method_not_allowed: "This cannot be done here.",
     },
-    field: "Field", this_device: "this device", you_elsewhere: "you on another device", colleague: "a colleague",
-    reflection_saved: "Reflection", countersign: "Countersign", returned_reason: "Reason",
+    this_device: "this device", you_elsewhere: "you on another device", colleague: "a colleague",
+    reflection_saved: "Reflection", countersign: "Countersign",
     rq_title: "Ask for an assessment",
     rq_network: "No contact with the server.",
     rq_displaced: "Another device opened the request first. What you wrote is kept and shown to the trainee's supervisors beside the other answer.",
     rq_claim_attempts: (at, who) => `Someone tried to open this request on another device${at ? ` at ${at} (UTC)` : ""}. Not you? Tell ${who}.`,
   },
 };
-
 let lang = (typeof localStorage !== "undefined" && localStorage.getItem("bedside.lang")) || "sv";
 document.documentElement.lang = lang;
-
 export const getLang = () => lang;
-
 export function setLang(next) {
   lang = next === "en" ? "en" : "sv";
   localStorage.setItem("bedside.lang", lang);
   document.documentElement.lang = lang;
 }
-
 /** A view's own texts ({sv: {...}, en: {...}}), added when the view is first loaded: what only one
  * screen needs does not weigh on everyone's first visit. */
 export function addStrings(more) {
@@ -130,15 +110,12 @@ export function addStrings(more) {
     Object.assign(STRINGS[l].reasons, reasons);
   }
 }
-
 /** A UI string; functions are called with the extra arguments. */
 export function t(key, ...args) {
   const v = STRINGS[lang][key] ?? STRINGS.sv[key] ?? key;
   return typeof v === "function" ? v(...args) : v;
 }
-
 export const reasonText = (reason) => STRINGS[lang].reasons[reason] || STRINGS[lang].reasons.invalid;
-
 /** A catalog label {sv, en} in the current language (falls back to Swedish). */
 export function tr(label) {
   if (label == null) return "";

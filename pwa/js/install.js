@@ -1,8 +1,21 @@
 // Keep the data: ask for persistent storage, and on iOS guide the person to add the app to the
 // home screen before the first capture (Safari deletes site data after 7 days without use, and a
 // home-screen app has storage of its own, apart from the Safari tab's).
-import { t } from "./i18n.js";
+import { addStrings, t } from "./i18n.js";
 import { h } from "./render/dom.js";
+
+addStrings({
+  sv: {
+    ios_title: "Lägg till på hemskärmen först",
+    ios_text: "På iPhone raderar Safari sparade data efter 7 dagar utan användning, och hemskärmsappen har eget lager. Tryck på Dela och välj ”Lägg till på hemskärmen”, och öppna Bedside därifrån innan du fyller i din första bedömning.",
+    ios_ok: "Jag förstår",
+  },
+  en: {
+    ios_title: "Add to the home screen first",
+    ios_text: "On iPhone, Safari deletes saved data after 7 days without use, and the home-screen app has storage of its own. Tap Share, choose “Add to Home Screen”, and open Bedside from there before you fill in your first assessment.",
+    ios_ok: "I understand",
+  },
+});
 
 export async function persist() {
   try {

@@ -104,6 +104,6 @@ export async function clearAll() {
   const d = await db();
   const tx = d.transaction(["docs", "outbox", "kv"], "readwrite");
   await Promise.all([tx.objectStore("docs").clear(), tx.objectStore("outbox").clear()]);
-  for (const k of ["session", "checkpoint", "colleagues", "trainee_list", "placements", "trainees", "requests", "link"]) await tx.objectStore("kv").delete(k);
+  for (const k of ["session", "checkpoint", "colleagues", "trainee_list", "placements", "trainees", "requests", "link", "list_filter"]) await tx.objectStore("kv").delete(k);
   await tx.done;
 }

@@ -110,6 +110,7 @@ async def insert_refused(tx: Tx, rows: Sequence[tuple[str, str, str, str, str, s
 #: an assessment with the names shown, how a link signature was made (the request it answers), and
 #: how many answers a second device sent for it
 VIEW_SELECT = """SELECT a.*, t.name AS trainee_name, COALESCE(u.name, a.assessor_name) AS assessor_display,
+                        u.title AS account_title,
                         rq.id AS request_id, rq.claimed_at AS request_claimed_at, rq.claimed_email AS signer_email,
                         rq.claimed_name AS signer_name,
                         rq.assessor_email AS invited_email, rq.assessor_title AS signer_title,

@@ -20,9 +20,10 @@ SUPERVISING_ROLES = frozenset({"clinical_supervisor", "main_supervisor", "studie
 
 
 class SignatureView(msgspec.Struct, kw_only=True):
-    """How the signature was made: ``account`` (logged in) or ``link`` (a request link claimed on the
-    assessor's device, with the name, title, workplace and e-mail the assessor gave; a receipt went to
-    that e-mail). ``disputed_at``: the receipt's recipient said it was not them."""
+    """How the signature was made: ``account`` (logged in; the account's name and title) or ``link`` (a
+    request link claimed on the assessor's device, with the name, title, workplace and e-mail the
+    assessor gave; a receipt went to that e-mail). ``disputed_at``: the receipt's recipient said it was
+    not them."""
 
     method: str
     name: str | None
@@ -92,7 +93,7 @@ def signature_of(row: Row) -> SignatureView | None:
     if not signer:
         return None
     if not str(signer).startswith("request:"):
-        return SignatureView(method="account", name=row["assessor_display"])
+        return SignatureView(method="account", name=row["assessor_display"], title=row["account_title"])
     return SignatureView(
         method="link", name=row["signer_name"] or row["assessor_name"], title=row["signer_title"], workplace=row["signer_workplace"],
         email=row["signer_email"], invited_email=row["invited_email"], claimed_at=row["request_claimed_at"],

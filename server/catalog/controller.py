@@ -16,6 +16,7 @@ def summary(form: FormVersion, latest: bool) -> dict[str, Any]:
     return {
         "id": form.form_id, "version": form.version, "instrument": form.instrument, "title": form.title,
         "status": form.status, "content_hash": form.content_hash, "latest": latest,
+        "summary_field": form.summary_field,
         "workflow": workflow_dict(form),
     }
 
@@ -48,7 +49,8 @@ class CatalogController(Controller):
 
     @get("/forms", operation_id="listForms", sync_to_thread=False)
     def list_forms(self, catalog: NamedDependency[Catalog]) -> list[dict[str, Any]]:
-        """Every form version in the catalog, with title (sv, en), version, content hash and workflow."""
+        """Every form version in the catalog, with title (sv, en), version, content hash, workflow and
+        ``summary_field`` (the JSON Pointer of the field that sums an assessment up in one line, or null)."""
         return [summary(f, _is_latest(catalog, f)) for f in catalog.forms()]
 
     @get("/forms/{form_id:str}/{version:int}", operation_id="getForm", sync_to_thread=False)

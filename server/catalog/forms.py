@@ -44,12 +44,16 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
     check_form_schema(root, folder / "schema.json", schema, form_id, version)
     used = referenced_vocabularies(root, folder / "schema.json", schema, status, vocabularies)
     check_ui(root, folder, schema, ui, used)
+    summary_field = entry.get("summary_field")
+    if summary_field is not None:
+        check_summary_field(root, form_id, version, schema, summary_field, used)
     loaded = FormVersion(
         form_id=form_id, version=version, instrument=form["instrument"], status=status, title=ui["title"],
         schema=schema, ui=ui, workflow=Workflow.from_json(docs["workflow.json"]),
         content_hash=form_content_hash(hashes), vocabularies=used,
         complete_validator=make_validator(schema, registry), draft_validator=make_validator(draft_schema(schema), registry),
         complete_check=FastCheck(schema, used), draft_check=FastCheck(draft_schema(schema), used),
+        summary_field=summary_field,
     )
     check_examples(root, folder, loaded)
     return loaded
@@ -63,6 +67,33 @@ def check_published_hashes(root: Path, folder: Path, form_id: str, version: int,
             raise CatalogError(
                 f"{shown(root, folder / name)} has changed but version {version} of {form_id} is published; "
                 "published versions are immutable: publish the change as a new version")
+
+
+def check_summary_field(root: Path, form_id: str, version: int, schema: dict[str, Any], pointer: str,
+                        used: tuple[Vocabulary, ...]) -> None:
+    """catalog.json's ``summary_field`` (the one-line summary in lists) must name a top-level string
+    field of that version's schema (a plain string, or a choice among strings: enum or vocabulary)."""
+    prop = schema.get("properties", {}).get(pointer[1:])  # the meta-schema allows only "/<name>"
+    ref = prop.get("$ref", "") if isinstance(prop, dict) else ""
+    if ref.startswith("#/$defs/"):
+        prop = schema.get("$defs", {}).get(ref.removeprefix("#/$defs/"))
+    vocab = next((v for v in used if v.urn == ref), None)
+    if vocab is not None:
+        prop = {"enum": vocab.values}
+    if not isinstance(prop, dict) or not _is_string(prop):
+        what = "is not a top-level field" if prop is None else "is not a string field"
+        raise CatalogError(
+            f"{shown(root, root / 'catalog.json')}: summary_field {pointer!r} of {form_id} version {version} {what} "
+            f"of {shown(root, form_folder(root, form_id, version) / 'schema.json')}; name a top-level string field "
+            "(like \"/focus\") or leave summary_field out.")
+
+
+def _is_string(prop: dict[str, Any]) -> bool:
+    """A string field: ``type: string``, or an enum / const / oneOf of strings only."""
+    if prop.get("type") == "string":
+        return True
+    values = prop.get("enum") or ([prop["const"]] if "const" in prop else [o.get("const") for o in prop.get("oneOf", [])])
+    return bool(values) and all(isinstance(v, str) for v in values)
 
 
 def check_form_schema(root: Path, path: Path, schema: dict[str, Any], form_id: str, version: int) -> None:

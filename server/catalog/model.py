@@ -87,6 +87,9 @@ class FormVersion:
     #: compiled validity checks in front of the validators above (see fast_check.py)
     complete_check: Any = field(default=None, repr=False, compare=False)
     draft_check: Any = field(default=None, repr=False, compare=False)
+    #: JSON Pointer to the top-level string field that is an assessment's one-line summary in lists
+    #: (catalog.json's ``summary_field``; None: the form has none)
+    summary_field: str | None = None
 
     def validate_draft(self, data: object) -> list[FieldError]:
         """Errors that make ``data`` unstorable even as a draft: missing or empty fields are fine,

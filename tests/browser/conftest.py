@@ -134,7 +134,8 @@ class Device:
 
     def open_doc(self, doc_id: str) -> None:
         self.page.goto(f"{self.server.base_url}/#/a/{doc_id}")
-        self.page.wait_for_selector(f"form[data-doc='{doc_id}'][data-ready]")
+        # the input form, or a signed assessment's summary (its read-only form folded away below it)
+        self.page.wait_for_selector(f"[data-doc='{doc_id}'][data-ready] >> visible=true")
 
     def choose(self, pointer: str, value: Any) -> None:
         self.page.click(f"[data-pointer='{pointer}'] label[data-value='{json.dumps(value, ensure_ascii=False)}']")

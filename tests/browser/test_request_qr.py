@@ -60,7 +60,7 @@ def test_bedside_request_by_qr_answered_offline_without_an_account(server: Serve
     page.wait_for_selector("#doc-status[data-status='signed']")
     assert len(assessor.outbox()) >= 3
     page.reload()
-    page.wait_for_selector(f"form[data-doc='{doc_id}'][data-ready]")
+    page.wait_for_selector(f"[data-doc='{doc_id}'][data-ready] >> visible=true")  # signed: its summary, offline too
     assert page.locator("#doc-status").get_attribute("data-status") == "signed"
 
     server.start()

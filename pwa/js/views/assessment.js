@@ -1,5 +1,5 @@
 // One assessment: fill it in (every keystroke kept on the device), resolve conflicts, submit,
-// sign, acknowledge with a reflection; read-only once signed.
+// sign, acknowledge with a reflection; once signed, a readable summary (views/summary.js).
 import { t, tr, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
 import { renderForm } from "../render/form.js";
@@ -23,6 +23,14 @@ export async function show(main, app, docId) {
     return { onCatalog: () => app.route() };
   }
   const user = app.user;
+  // Signed: the readable summary instead of the form (its own module; offline and not yet kept: the form).
+  let summary = null;
+  const loadSummary = async () => {
+    if (summary || !LOCKED.has(doc.status)) return;
+    app.keepLater?.();
+    summary = await import("./summary.js").catch(() => null);
+  };
+  await loadSummary();
   // A link holder hears when another device tried to claim the same request.
   const link = user.link_doc ? await (await import("../link.js")).getLink() : null;
   let claimInfo = null;
@@ -77,7 +85,8 @@ export async function show(main, app, docId) {
     },
   });
   const formEl = h("form.assessment", { id: "assessment-form", "data-doc": docId, onsubmit: (e) => e.preventDefault(), novalidate: true }, rendered.el);
-  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)), head, headerSlot, notices, formEl, bar);
+  const body = h("div", {}, formEl);
+  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)), head, headerSlot, notices, body, bar);
 
   async function run(kinds, extra = {}) {
     if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
@@ -92,12 +101,19 @@ export async function show(main, app, docId) {
   let barError = null;
   const showError = (msg) => { barError = msg; drawChrome(); };
 
+  let drawn = 0;
   function drawChrome() {
     const status = doc.status;
-    head.replaceChildren(h("p.meta", {},
+    const sum = summary && LOCKED.has(status);
+    if (!sum) loadSummary().then(() => summary && LOCKED.has(doc.status) && drawChrome());
+    const n0 = ++drawn;
+    if (sum) summary.render(doc, form, app, formEl).then((els) => n0 === drawn && body.replaceChildren(...els));
+    else if (body.firstChild !== formEl) body.replaceChildren(formEl);
+    headerSlot.hidden = !!sum;
+    head.replaceChildren(h("p.meta", {}, sum ? null : [
       h("span", {}, `${t("trainee")}: ${doc.trainee_name || "–"}`), h("br"),
       h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br"),
-      doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null,
+      doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null],
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
     const n = [];
@@ -106,11 +122,12 @@ export async function show(main, app, docId) {
     if (claimInfo?.claim_refusals) n.push(h("p.warn", { id: "claim-attempts", role: "alert" },
       t("rq_claim_attempts", (claimInfo.last_claim_refused_at || "").slice(11, 16), doc.trainee_name)));
     if (LOCKED.has(status)) n.push(h("p.info", { id: "read-only" }, t("read_only")));
-    if (signatureNotes && (doc.server?.signature || doc.server?.other_answers?.length)) n.push(signatureNotes.show(doc, label));
+    // the summary says how it was signed; a second device's answers stay here
+    if (signatureNotes && (doc.server?.signature || doc.server?.other_answers?.length)) n.push(signatureNotes.show(sum ? { server: { other_answers: doc.server.other_answers } } : doc, label));
     if (doc.server?.returned_reason && status === "draft") n.push(h("p.warn", {}, `${t("returned")}: ${doc.server.returned_reason}`));
     if (Object.keys(doc.conflicts || {}).length) n.push(h("p.warn", { id: "conflict-notice", role: "alert" }, t("conflict_help")));
     (doc.rejections || []).forEach((r, i) => n.push(rejection(r, i)));
-    if (doc.reflection && LOCKED.has(status)) n.push(h("div.card", {}, h("h2", {}, t("reflection_saved")), h("p.reflection", { id: "reflection-text" }, doc.reflection)));
+    if (doc.reflection && LOCKED.has(status) && !sum) n.push(h("div.card", {}, h("h2", {}, t("reflection_saved")), h("p.reflection", { id: "reflection-text" }, doc.reflection)));
     notices.replaceChildren(...n);
     bar.replaceChildren(...buttons());
     if (barError) bar.prepend(h("p.error", { role: "alert" }, barError));

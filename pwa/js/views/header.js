@@ -21,7 +21,7 @@ addStrings({
 });
 
 /** The delmål titles: from any form in the catalog that carries the BT delmål vocabulary. */
-function titles(app) {
+export function titles(app) {
   for (const form of app.catalog?.forms || []) {
     const terms = goals(form);
     if (terms.some((g) => typeof g.label === "object" && g.label.sv !== g.value)) return new Map(terms.map((g) => [g.value, g.label]));

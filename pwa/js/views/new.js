@@ -12,10 +12,14 @@ addStrings({
   sv: {
     trainee_search: "Sök BT-läkare",
     trainee_search_help: "Skriv minst 3 bokstäver av namnet. Listan nedan har dem du redan har bedömt eller handleder.",
+    new_title: "Ny bedömning", choose: "Välj…", start: "Starta", assessor_other: "Bedömaren finns inte i listan",
+    no_forms: "Inga formulär att välja.",
   },
   en: {
     trainee_search: "Search trainee",
     trainee_search_help: "Type at least 3 letters of the name. The list below has those you have assessed or supervise.",
+    new_title: "New assessment", choose: "Choose…", start: "Start", assessor_other: "The assessor is not in the list",
+    no_forms: "No forms to choose.",
   },
 });
 

@@ -1,0 +1,91 @@
+"""catalog.json names, per form version, the field that sums an assessment up in one line in lists
+(``summary_field``): the loader checks it names a top-level string field of that version's schema,
+and the catalog API hands it to the PWA (null when a form has none)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.catalog import CatalogError, compute_hashes, load_catalog
+from server.settings import REPO_ROOT
+
+
+@pytest.fixture
+def schemas(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(REPO_ROOT / "schemas", tmp_path / "schemas"))
+
+
+def set_summary_field(schemas: Path, form_id: str, pointer: Any) -> None:
+    path = schemas / "catalog.json"
+    listing = json.loads(path.read_text("utf-8"))
+    entry = next(f for f in listing["forms"] if f["id"] == form_id)["versions"][0]
+    if pointer is None:
+        entry.pop("summary_field", None)
+    else:
+        entry["summary_field"] = pointer
+    path.write_text(json.dumps(listing, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def refusal(schemas: Path) -> str:
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(schemas)
+    return str(caught.value)
+
+
+def test_the_published_forms_name_their_summary_field() -> None:
+    catalog = load_catalog(REPO_ROOT / "schemas")
+    named = {f.form_id: f.summary_field for f in catalog.forms()}
+    assert named == {"mini-cex": "/focus", "dops": "/procedure", "slutbedomning-bt": "/specialty",
+                     "msf-self": None, "msf-rater": None}
+
+
+def test_a_pointer_to_a_field_the_schema_lacks_is_refused(schemas: Path) -> None:
+    set_summary_field(schemas, "mini-cex", "/diagnosis")
+    assert refusal(schemas) == (
+        "schemas/catalog.json: summary_field '/diagnosis' of mini-cex version 1 is not a top-level field of "
+        "schemas/forms/mini-cex/1/schema.json; name a top-level string field (like \"/focus\") or leave "
+        "summary_field out.")
+
+
+@pytest.mark.parametrize("pointer", ["/anamnes", "/minutes_observed"])
+def test_a_pointer_to_a_field_that_is_not_a_string_is_refused(schemas: Path, pointer: str) -> None:
+    set_summary_field(schemas, "mini-cex", pointer)  # a 1-9 scale, an integer
+    assert f"summary_field '{pointer}' of mini-cex version 1 is not a string field" in refusal(schemas)
+
+
+@pytest.mark.parametrize("pointer", ["focus", "/delmal/BT1", "", 7])
+def test_a_pointer_of_the_wrong_shape_fails_the_meta_schema(schemas: Path, pointer: Any) -> None:
+    set_summary_field(schemas, "slutbedomning-bt", pointer)
+    message = refusal(schemas)
+    assert message.startswith("schemas/catalog.json at /forms/") and "summary_field" in message
+    assert "catalog-meta.schema.json" in message
+
+
+def test_a_choice_among_strings_may_be_the_summary(schemas: Path) -> None:
+    set_summary_field(schemas, "mini-cex", "/setting")
+    assert load_catalog(schemas).get("mini-cex", 1).summary_field == "/setting"  # type: ignore[union-attr]
+
+
+def test_without_summary_field_the_form_has_none_and_hashes_keep_it(schemas: Path) -> None:
+    set_summary_field(schemas, "mini-cex", None)
+    assert load_catalog(schemas).get("mini-cex", 1).summary_field is None  # type: ignore[union-attr]
+    set_summary_field(schemas, "mini-cex", "/focus")
+    entry = next(f for f in compute_hashes(schemas)["forms"] if f["id"] == "mini-cex")["versions"][0]
+    assert entry["summary_field"] == "/focus"  # publishing with fresh hashes keeps it
+
+
+async def test_the_catalog_api_exposes_the_summary_field(client: AsyncTestClient) -> None:
+    listed = {f["id"]: f["summary_field"] for f in (await client.get("/api/forms")).json()}
+    assert listed["mini-cex"] == "/focus" and listed["dops"] == "/procedure" and listed["msf-rater"] is None
+    bundle = {f["id"]: f for f in (await client.get("/api/catalog")).json()["forms"]}
+    assert bundle["mini-cex"]["summary_field"] == "/focus"
+    assert bundle["msf-self"]["summary_field"] is None
+    one = (await client.get("/api/forms/slutbedomning-bt/1")).json()
+    assert one["summary_field"] == "/specialty"
+    assert one["schema"]["properties"]["specialty"]["type"] == "string"
