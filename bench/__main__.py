@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ("sync", "pwa")
+BENCHMARKS = ("sync", "pwa", "overview")
 
 
 def main(argv: list[str]) -> int:

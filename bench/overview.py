@@ -215,6 +215,7 @@ class Client:
     def __init__(self, port: int) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookie = ""
+        self.set_cookies: list[str] = []
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -225,16 +226,16 @@ class Client:
                           headers=sent | (headers or {}))
         r = self.conn.getresponse()
         payload = r.read()
+        self.set_cookies = r.msg.get_all("Set-Cookie") or []
         return r.status, {k.lower(): v for k, v in r.getheaders()}, payload
 
     def login(self, email: str, password: str) -> None:
-        status, headers, payload = self.request("POST", "/api/auth/login", {"email": email, "password": password})
+        status, _, payload = self.request("POST", "/api/auth/login", {"email": email, "password": password})
         if status != 200:
             raise RuntimeError(f"login failed: HTTP {status} {payload[:200]!r}")
-        cookies = [c.strip().split(";")[0] for c in headers.get("set-cookie", "").split(",")]
-        session = [c for c in cookies if c.startswith("bedside_session=")]
-        if not session:  # several Set-Cookie headers: http.client keeps the last in getheaders() pairs
-            session = [v.split(";")[0] for k, v in self.conn.sock and [] or []]
+        session = [c.split(";")[0] for c in self.set_cookies if c.startswith("bedside_session=")]
+        if not session:
+            raise RuntimeError("login answered without a bedside_session cookie")
         self.cookie = session[0]
 
     def time(self, path: str, *, runs: int, warmups: int, gzip_ok: bool) -> tuple[dict[str, Any], bytes, dict[str, str]]:
