@@ -115,6 +115,10 @@ VIEW_SELECT = """SELECT a.*, t.name AS trainee_name, COALESCE(u.name, a.assessor
                         rq.claimed_name AS signer_name,
                         rq.assessor_email AS invited_email, rq.assessor_title AS signer_title,
                         rq.assessor_workplace AS signer_workplace, rq.disputed_at AS disputed_at,
-                        (SELECT count(*) FROM displaced_answers d WHERE d.assessment_id = a.id) AS other_answers
+                        (SELECT count(*) FROM displaced_answers d WHERE d.assessment_id = a.id) AS other_answers,
+                        (SELECT hu.name FROM programmes pr JOIN users hu ON hu.id = pr.main_supervisor_id
+                         WHERE pr.trainee_id = a.trainee_id ORDER BY pr.start_date DESC LIMIT 1) AS main_supervisor_name,
+                        cs.name AS countersigner_name
                  FROM assessments a JOIN users t ON t.id = a.trainee_id LEFT JOIN users u ON u.id = a.assessor_id
+                 LEFT JOIN users cs ON 'user:' || cs.id = a.countersigned_by
                  LEFT JOIN assessment_requests rq ON rq.assessment_id = a.id"""

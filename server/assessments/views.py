@@ -83,6 +83,10 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     countersigned_at: str | None
     countersigned_by: str | None
     permissions: list[str]
+    #: for a form that is countersigned: the trainee's HHL (who holds the chain once the trainee
+    #: acknowledged), and the name of whoever countersigned
+    main_supervisor_name: str | None = None
+    countersigner_name: str | None = None
     signature: SignatureView | None = None
     #: the trainee's supervisors only: answers from a second device for the same request link
     other_answers: list[OtherAnswer] = []
@@ -120,6 +124,8 @@ def build_views(rows: list[Row], actor: Actor, catalog: Catalog, contexts: dict[
             submitted_at=row["submitted_at"], signed_at=row["signed_at"], signed_by=row["signed_by"],
             acknowledged_at=row["acknowledged_at"], countersigned_at=row["countersigned_at"],
             countersigned_by=row["countersigned_by"],
+            main_supervisor_name=row["main_supervisor_name"] if form and form.workflow.countersign else None,
+            countersigner_name=row["countersigner_name"],
             permissions=available_actions(doc, form.workflow, roles) if form else [],
             signature=signature_of(row),
             other_answers=(other_answers or {}).get(doc.id, []) if roles & SUPERVISING_ROLES else [],

@@ -81,8 +81,9 @@ def playwright() -> Iterator[Any]:
 class Device:
     """One phone: a persistent Chromium profile that can be closed and opened again."""
 
-    def __init__(self, playwright: Any, profile: Path, server: Server) -> None:
+    def __init__(self, playwright: Any, profile: Path, server: Server, laptop: bool = False) -> None:
         self.playwright, self.profile, self.server = playwright, profile, server
+        self.laptop = laptop  # a supervisor's laptop (1280×800) instead of a phone (390×844)
         self.context: Any = None
         self.page: Any = None
         self.errors: list[str] = []
@@ -90,7 +91,8 @@ class Device:
     def open(self, path: str = "/") -> Any:
         self.context = self.playwright.chromium.launch_persistent_context(
             str(self.profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="sv-SE")
+            viewport={"width": 1280, "height": 800} if self.laptop else {"width": 390, "height": 844},
+            is_mobile=not self.laptop, has_touch=not self.laptop, locale="sv-SE")
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.set_default_timeout(15000)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -184,8 +186,8 @@ class Device:
 def devices(playwright: Any, server: Server, tmp_path: Path) -> Iterator[Any]:
     made: list[Device] = []
 
-    def make(name: str) -> Device:
-        d = Device(playwright, tmp_path / f"profile-{name}", server)
+    def make(name: str, laptop: bool = False) -> Device:
+        d = Device(playwright, tmp_path / f"profile-{name}", server, laptop)
         made.append(d)
         return d
 

@@ -90,9 +90,9 @@ def test_the_trainee_page_shows_the_delmal_matrix_with_its_evidence(server: Serv
     assert bt15.locator(".count").inner_text() == "1"
     assert page.locator("tr[data-delmal=BT1] td[data-outcome=uppnatt]").count() == 1
     assert page.locator("tr[data-delmal]").count() == 18
-    bt15.locator(".evidence a").click()  # the evidence behind the cell opens
-    page.wait_for_selector("form[data-ready]")
-    assert "Mini-CEX" in page.locator("h1").inner_text()
+    bt15.locator(".evidence a").click()  # the evidence behind the cell opens, as its readable summary
+    page.wait_for_selector("#summary[data-ready]")
+    assert "Mini-CEX" in page.locator("h1").inner_text() and "Läkemedelsgenomgång" in page.locator("#summary").inner_text()
     # the trainee sees her own page, and nobody else's
     own = at_home(devices("omar"), "bt4@demo.bedside.se")
     own.goto(f"{server.base_url}/#/bt/{user_id(server, TRAINEE)}")
@@ -129,7 +129,12 @@ def test_the_slutbedomning_chain_across_three_browsers_signed_offline(server: Se
     karin.type("/development_areas", "Strukturera journalanteckningar.")
     karin.choose("/overall_result", "godkand")
     page.click("#submit")  # "Signera nu": submit and sign, offline
-    page.wait_for_selector("#doc-status[data-status='signed']")
+    try:
+        page.wait_for_selector("#doc-status[data-status='signed']")
+    except Exception:
+        page.screenshot(path="/tmp/chain-fail.png", full_page=True)
+        print("ERRORS", page.evaluate("() => [...document.querySelectorAll('.error')].filter((e) => e.textContent).map((e) => e.closest('[data-pointer]')?.dataset.pointer + ': ' + e.textContent)"), karin.errors)
+        raise
     server.start()
     karin.synced(timeout=60000)
     (row,) = server.rows("SELECT status, placement_id, trainee_id FROM assessments WHERE id = ?", (doc_id,))
@@ -138,12 +143,15 @@ def test_the_slutbedomning_chain_across_three_browsers_signed_offline(server: Se
     # the trainee acknowledges with a comment, from her home's "waiting for me"
     linnea = devices("linnea")
     page = at_home(linnea, LINNEA)
-    page.locator("#home-waiting [data-kind=acknowledge]").click()
+    page.locator(f"#home-waiting [data-kind=acknowledge] a[href='#/a/{doc_id}']").click()
     page.wait_for_selector("#acknowledge")
     page.fill("#reflection", "Jag håller med om bedömningen.")
+    page.screenshot(path="/tmp/ack.png")
+    assert page.locator("#chain-next").inner_text() == "kvitteras av Linnea Sjöberg"
     page.click("#acknowledge")
     linnea.synced()
     page.wait_for_selector("#doc-status[data-status='acknowledged']")
+    assert page.locator("#chain-next").inner_text() == "kontrasigneras av Helena Holm"
 
     # the HHL countersigns; the chain is done and nobody waits any more
     helena = devices("helena", laptop=True)

@@ -10,13 +10,17 @@ export function goals(form) {
   return vocab ? vocab.terms : Array.from({ length: 18 }, (_, i) => ({ value: `BT${i + 1}`, label: { sv: `BT${i + 1}`, en: `BT${i + 1}` } }));
 }
 
-/** Sub-fields per goal, each with a container to render into. */
-export function expand(field, form, labels) {
+/** Sub-fields per goal, each with a container to render into; the goals in ``relevant`` (those the
+ * placement's assessments showed) first, marked. */
+export function expand(field, form, labels, relevant = new Set()) {
   const groups = [];
-  for (const goal of goals(form)) {
+  const all = goals(form);
+  const ordered = [...all.filter((g) => relevant.has(String(g.value))), ...all.filter((g) => !relevant.has(String(g.value)))];
+  for (const goal of ordered) {
     const key = String(goal.value);
     const base = `${field.field}/${key}`;
-    const details = h("details.goal", {}, h("summary", {}, h("span.goal-id", {}, key), " ", tr(goal.label)));
+    const details = h("details.goal", { "data-goal": key, "data-shown": relevant.has(key) || null },
+      h("summary", {}, h("span.goal-id", {}, key), " ", tr(goal.label)));
     groups.push({
       container: details,
       fields: [

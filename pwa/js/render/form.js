@@ -79,7 +79,7 @@ export function renderForm(form, doc, opts) {
     const built = [];
     for (const field of s.fields) {
       if (field.widget === "delmal") {
-        for (const g of delmal.expand(field, form, DELMAL_LABELS)) {
+        for (const g of delmal.expand(field, form, DELMAL_LABELS, opts.relevantGoals)) {
           g.fields.forEach((sub) => built.push(build(sub, g.container)));
           sec.append(g.container);
         }
@@ -162,7 +162,9 @@ export function renderForm(form, doc, opts) {
     for (const handle of handles.values()) {
       const v = get(data, handle.field.field);
       const empty = v == null || v === "" || (Array.isArray(v) && !v.length);
-      const required = handle.ctx.required || conditional.has(handle.field.field);
+      // `required` inside an object holds only once the object is there (a delmål row nobody began)
+      const parent = handle.field.field.slice(0, handle.field.field.lastIndexOf("/"));
+      const required = (handle.ctx.required && (!parent || get(data, parent) != null)) || conditional.has(handle.field.field);
       const missing = required && empty && !handle.widget.el.hidden && !handle.widget.el.closest("[hidden]");
       const identity = handle.widget.inputs.some((i) => i.dataset.identity);
       if (missing) handle.widget.frame.setError(t("required"), handle.widget.inputs);

@@ -47,9 +47,18 @@ export async function show(main, app, docId) {
     : side.actor === `user:${doc.assessor_id}` ? doc.assessor_name : t("colleague");
 
   const hasDelmal = form.ui.sections.some((s) => s.fields.some((f) => f.widget === "delmal"));
-  const evidenceOptions = !hasDelmal ? [] : (await allDocs())
-    .filter((d) => d.trainee_id === doc.trainee_id && d.doc_id !== doc.doc_id && LOCKED.has(d.status))
-    .map((d) => ({ id: d.doc_id, label: `${tr(app.form(d.form_id, d.form_version)?.title) || d.form_id} ${(d.server?.signed_at || "").slice(0, 10)}` }));
+  // The evidence a Slutbedömning may cite: that placement's signed assessments, newest first, each
+  // with its day, form, one-line summary and assessor; the delmål they showed come first in the form.
+  const evidence = !hasDelmal ? [] : (await allDocs())
+    .filter((d) => d.trainee_id === doc.trainee_id && d.doc_id !== doc.doc_id && LOCKED.has(d.status) && !d.deleted
+      && (doc.placement_id == null || d.placement_id === doc.placement_id))
+    .sort((a, b) => (b.observed_on || "").localeCompare(a.observed_on || ""));
+  const evidenceOptions = evidence.map((d) => {
+    const f = app.form(d.form_id, d.form_version);
+    const summary = f?.summary_field ? d.data?.[f.summary_field.slice(1)] : d.data?.focus || d.data?.procedure;
+    return { id: d.doc_id, label: [d.observed_on, tr(f?.title) || d.form_id, summary, d.assessor_name].filter(Boolean).join(" · ") };
+  });
+  const relevantGoals = new Set(evidence.flatMap((d) => d.delmal || []));
 
   const head = h("div.doc-head");
   // The header (day, placement, delmål): its own module, loaded once the form is on screen.
@@ -69,7 +78,7 @@ export async function show(main, app, docId) {
   const closed = () => doc.displaced || (user.link_doc && syncState.linkClosed && !LOCKED.has(doc.status));
   const canEdit = () => !closed() && actions(doc, form, user).includes("edit");
   const rendered = renderForm(form, doc, {
-    editable: canEdit(), who, evidenceOptions,
+    editable: canEdit(), who, evidenceOptions, relevantGoals,
     // Every section is there: what tests and scripts wait for.
     onComplete: () => { formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now(); },
     onInput: async (pointer, value) => {

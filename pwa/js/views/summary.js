@@ -16,7 +16,8 @@ addStrings({
   sv: {
     sum_form: "Formulär", sum_version: (v) => `version ${v}`, sum_day: "Datum för aktiviteten", sum_goals: "BT-delmål som tillfället visade",
     sum_goal: "Delmål", sum_outcome: "Bedömning", sum_how: "Hur det har kontrollerats", sum_evidence: "Underlag",
-    sum_signatures: "Signaturer", sum_signed: "Signerad av", sum_acknowledged: "Kvitterad av", sum_countersigned: "Kontrasignerad",
+    sum_next: "Nästa steg", sum_next_acknowledge: (n) => `kvitteras av ${n}`, sum_next_countersign: (n) => `kontrasigneras av ${n}`,
+    sum_hhl: "huvudhandledaren", sum_signatures: "Signaturer", sum_signed: "Signerad av", sum_acknowledged: "Kvitterad av", sum_countersigned: "Kontrasignerad",
     sum_how_account: "med konto i Bedside", sum_how_link: (e) => `via förfrågningslänk, e-post ${e}`,
     sum_disputed: (d) => `Ifrågasatt ${d} av mottagaren av kvittot.`, sum_not_yet: "inte synkad än",
     sum_other_email: (e) => `Förfrågan skickades till ${e}, en annan adress än den bedömaren angav.`,
@@ -26,7 +27,8 @@ addStrings({
   en: {
     sum_form: "Form", sum_version: (v) => `version ${v}`, sum_day: "Date of the activity", sum_goals: "BT goals this encounter showed",
     sum_goal: "Goal", sum_outcome: "Assessment", sum_how: "How it was checked", sum_evidence: "Evidence",
-    sum_signatures: "Signatures", sum_signed: "Signed by", sum_acknowledged: "Acknowledged by", sum_countersigned: "Countersigned",
+    sum_next: "Next step", sum_next_acknowledge: (n) => `to be acknowledged by ${n}`, sum_next_countersign: (n) => `to be countersigned by ${n}`,
+    sum_hhl: "the main supervisor", sum_signatures: "Signatures", sum_signed: "Signed by", sum_acknowledged: "Acknowledged by", sum_countersigned: "Countersigned",
     sum_how_account: "with a Bedside account", sum_how_link: (e) => `through a request link, e-mail ${e}`,
     sum_disputed: (d) => `Disputed ${d} by the receipt's recipient.`, sum_not_yet: "not synced yet",
     sum_other_email: (e) => `The request was sent to ${e}, another address than the one the assessor gave.`,
@@ -95,13 +97,13 @@ function sections(form, doc, docs, app) {
   });
 }
 
-function signatures(doc, app) {
+function signatures(doc, app, form) {
   const s = doc.server || {};
   const sig = s.signature;
   const me = app.user?.user_id;
   const signer = [sig?.name || doc.assessor_name, sig?.title, sig?.workplace].filter(Boolean).join(", ");
   const how = sig ? (sig.method === "link" ? t("sum_how_link", sig.email || "–") : t("sum_how_account")) : "";
-  const countersigner = s.countersigned_by === `user:${me}` ? app.user.name : "";
+  const countersigner = s.countersigner_name || (s.countersigned_by === `user:${me}` ? app.user.name : "");
   return h("section.sum-sec", { id: "sum-signatures" }, h("h2", {}, t("sum_signatures")),
     h("dl", {},
       row(t("sum_signed"), h("span", { id: "sum-signer" }, signer || "–"), h("br"), h("span", { id: "sum-signed-at" }, when(s.signed_at)), how ? ` · ${how}` : ""),
@@ -109,7 +111,20 @@ function signatures(doc, app) {
       sig?.disputed_at ? h("dd.warn", { id: "disputed" }, t("sum_disputed", sig.disputed_at.slice(0, 10))) : null,
       ["acknowledged", "countersigned"].includes(doc.status) ? row(t("sum_acknowledged"), `${doc.trainee_name || "–"}`, h("br"), when(s.acknowledged_at),
         doc.reflection ? h("p.text", { id: "reflection-text" }, h("strong", {}, `${t("reflection_saved")}: `), doc.reflection) : null) : null,
-      doc.status === "countersigned" ? row(t("sum_countersigned"), countersigner, countersigner ? h("br") : null, when(s.countersigned_at)) : null));
+      doc.status === "countersigned" ? row(t("sum_countersigned"), countersigner, countersigner ? h("br") : null, when(s.countersigned_at)) : null,
+      nextStep(doc, form)));
+}
+
+/** Where the sign-off chain stands: whose step is next (none once it is done). */
+function nextStep(doc, form) {
+  const w = form.workflow || {};
+  const s = doc.server || {};
+  let who = null;
+  if (doc.status === "signed" && w.acknowledge) who = t("sum_next_acknowledge", doc.trainee_name || "–");
+  else if ((doc.status === "acknowledged" || (doc.status === "signed" && !w.acknowledge)) && w.countersign) {
+    who = t("sum_next_countersign", s.main_supervisor_name || t("sum_hhl"));
+  }
+  return who ? row(t("sum_next"), h("strong", { id: "chain-next", "data-status": doc.status }, who)) : null;
 }
 
 /**
@@ -134,7 +149,7 @@ export async function render(doc, form, app, formEl) {
       doc.delmal?.length ? h("section.sum-sec", { id: "sum-goals" }, h("h2", {}, t("sum_goals")),
         h("ul.ticks", {}, doc.delmal.map((g) => h("li", {}, `✓ ${g} ${names.has(g) ? tr(names.get(g)) : ""}`)))) : null,
       sections(form, doc, docs, app),
-      signatures(doc, app),
+      signatures(doc, app, form),
       h("p.sum-foot", {}, `${tr(form.title)} ${t("sum_version", form.version)} · ${t("sum_form_hash")}: ${form.content_hash || s.form_hash || "–"}`,
         s.content_hash ? [h("br"), `${t("sum_doc_hash")}: ${s.content_hash}`] : null),
       h("button", { type: "button", id: "print", onclick: () => window.print() }, t("sum_print"))),
