@@ -1,7 +1,7 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.7";
+const VERSION = "2026-12-01.8";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 const SHELL = [
@@ -10,15 +10,16 @@ const SHELL = [
   "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
   "/js/personnummer.js",
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
-  "/js/render/text.js", "/js/render/checkbox.js", "/js/render/delmal.js", "/js/render/conflict.js",
-  "/js/views/login.js", "/js/views/list.js", "/js/views/assessment.js", "/js/views/header.js",
+  "/js/render/text.js", "/js/render/checkbox.js", "/js/render/conflict.js",
+  "/js/views/assessment.js", "/js/views/header.js",
 ];
 // Loaded when first used (the trainee's requests, the assessor's answer page, the receipt, signature
-// notes, a signed assessment's summary) and kept from then on (cacheFirst), so they never weigh on anyone's first visit.
+// notes, a signed assessment's summary, Slutbedömning's delmål, the supervisors' screens) and kept from
+// then on (cacheFirst), so they never weigh on anyone's first visit.
 const LATER = [
-  "/js/link.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
-  "/js/views/new.js", "/js/install.js", "/js/views/summary.js", "/js/views/home.js", "/js/views/progress.js",
-  "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css",
+  "/js/link.js", "/js/views/list.js", "/js/views/login.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
+  "/js/views/new.js", "/js/install.js", "/js/views/summary.js", "/js/render/delmal.js", "/js/views/home.js",
+  "/js/views/progress.js", "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;

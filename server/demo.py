@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sync.protocol import Acknowledge, Create, Mutation, Sign, Submit
+from sync.protocol import Acknowledge, Create, Edit, Mutation, Sign, Submit
 
 from .assessments.actor import Actor
 from .assessments.service import apply_batch, now_ms
@@ -43,15 +43,22 @@ DEMO_SUPERVISION = (
     "HHL (and Bea's clinical supervisor at the Vårdcentral next); Stefan Rask is studierektor of Medicinkliniken."
 )
 
-MINI_CEX_DONE: dict[str, Any] = {
+#: the Mini-CEX version the demo fills in: the trainee the context, the assessor the rest (filled_by)
+MINI_CEX_VERSION = 2
+MINI_CEX_CONTEXT: dict[str, Any] = {
     "setting": "akutmottagning", "encounter": "ny", "focus": "Bröstsmärta, bedömning och handläggning",
-    "complexity": "medel", "patient_age_band": "65-79", "anamnes": 7, "status": 6, "kommunikation": 8,
+    "complexity": "medel", "patient_age_band": "65-79",
+}
+MINI_CEX_RATED: dict[str, Any] = {
+    "anamnes": 7, "status": 6, "kommunikation": 8,
     "klinisk_bedomning": 6, "professionalism": 8, "organisation": 5, "helhetsbedomning": 6,
     "minutes_observed": 20, "minutes_feedback": 10,
     "strengths": "Strukturerad anamnes och tydlig information till patienten.",
     "development_areas": "Prioritera differentialdiagnoser tidigare; tidsdisposition.",
     "agreed_action": "Läs på om riskstratifiering vid bröstsmärta; ny Mini-CEX om två veckor.",
 }
+#: a whole Mini-CEX, as a request link's assessor fills it in
+MINI_CEX_DONE: dict[str, Any] = MINI_CEX_CONTEXT | MINI_CEX_RATED
 
 
 async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = True) -> bool:
@@ -92,23 +99,32 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
 
         await db.transaction(run)
 
-    def create(doc_id: str, form_id: str, data: dict[str, Any], **meta: Any) -> Create:
-        return Create(id=1, doc_id=doc_id, at=now_ms(), form_id=form_id, form_version=1, data=data, meta=meta)
+    def create(doc_id: str, data: dict[str, Any], **meta: Any) -> Create:
+        return Create(id=1, doc_id=doc_id, at=now_ms(), form_id="mini-cex", form_version=MINI_CEX_VERSION,
+                      data=data, meta=meta)
+
+    def rate(doc_id: str, data: dict[str, Any]) -> list[Mutation]:
+        """The assessor's part (ratings, time, feedback), then submitted for signature."""
+        fields = {f"/{k}": v for k, v in data.items()}
+        return [Edit(id=1, doc_id=doc_id, at=now_ms(), base_version=1, fields=fields),
+                Submit(id=1, doc_id=doc_id, at=now_ms())]
 
     draft, waiting, signed, done = (new_id() for _ in range(4))
+    # the trainee starts each one with the context; the assessor rates, gives feedback and signs
     await as_user("trainee", [
-        create(draft, "mini-cex", {"setting": "vardavdelning", "focus": "Inskrivning, hjärtsvikt"},
+        create(draft, {"setting": "vardavdelning", "focus": "Inskrivning, hjärtsvikt"},
                assessor_id=ids["assessor"], placement_id=placement),
-        create(waiting, "mini-cex", MINI_CEX_DONE, assessor_id=ids["assessor"], placement_id=placement),
-        Submit(id=1, doc_id=waiting, at=now_ms()),
-        create(signed, "mini-cex", MINI_CEX_DONE | {"focus": "Buksmärta"}, assessor_id=ids["clinical_supervisor"],
+        create(waiting, MINI_CEX_CONTEXT, assessor_id=ids["assessor"], placement_id=placement),
+        create(signed, MINI_CEX_CONTEXT | {"focus": "Buksmärta"}, assessor_id=ids["clinical_supervisor"],
                placement_id=placement),
-        Submit(id=1, doc_id=signed, at=now_ms()),
-        create(done, "mini-cex", MINI_CEX_DONE | {"focus": "Synkope", "helhetsbedomning": 7},
-               assessor_id=ids["clinical_supervisor"], placement_id=placement),
-        Submit(id=1, doc_id=done, at=now_ms()),
+        create(done, MINI_CEX_CONTEXT | {"focus": "Synkope"}, assessor_id=ids["clinical_supervisor"],
+               placement_id=placement),
     ])
-    await as_user("clinical_supervisor", [Sign(id=1, doc_id=signed, at=now_ms()), Sign(id=1, doc_id=done, at=now_ms())])
+    await as_user("assessor", rate(waiting, MINI_CEX_RATED))
+    await as_user("clinical_supervisor", [
+        *rate(signed, MINI_CEX_RATED), Sign(id=1, doc_id=signed, at=now_ms()),
+        *rate(done, MINI_CEX_RATED | {"helhetsbedomning": 7}), Sign(id=1, doc_id=done, at=now_ms()),
+    ])
     await as_user("trainee", [Acknowledge(id=1, doc_id=done, at=now_ms(),
                                           reflection="Bra återkoppling; jag tränar på att prioritera tidigare.")])
     await _who_is_behind(db, settings, catalog, ids, as_user, today)
@@ -153,7 +169,7 @@ async def _who_is_behind(db: Database, settings: Settings, catalog: Catalog, ids
         end_date=day(160), clinical_supervisor_id=ids["clinical_supervisor"])
 
     def by_karin(doc_id: str, trainee: str, placement: int, on: str, data: dict[str, Any], delmal: list[str]) -> list[Mutation]:
-        return [Create(id=1, doc_id=doc_id, at=now_ms(), form_id="mini-cex", form_version=1, data=data,
+        return [Create(id=1, doc_id=doc_id, at=now_ms(), form_id="mini-cex", form_version=MINI_CEX_VERSION, data=data,
                        meta={"trainee_id": ids[trainee], "placement_id": placement, "observed_on": on, "delmal": delmal}),
                 Submit(id=1, doc_id=doc_id, at=now_ms()), Sign(id=1, doc_id=doc_id, at=now_ms())]
 

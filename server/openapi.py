@@ -87,6 +87,8 @@ ASSESSMENT_STATE = ("the assessment's state does not allow this step: `locked`, 
                     "`open_conflicts`, `no_conflict`, `invalid_transition`, `exists`")
 ASSESSMENT_EXISTS = "an assessment with this id exists already (`exists`)"
 SELF_ASSESSMENT = "the trainee names herself, or her own e-mail, as the assessor (`own_assessment`)"
+NOT_YOUR_FIELD = ("a field of a section the form fills in by someone else (`filled_by` in its ui.json: a trainee's "
+                  "rating on a Mini-CEX version 2), named in the message (`not_your_field`)")
 PICK_TRAINEES = "`role=trainee` from someone who is neither an assessor, a supervisor nor a studierektor (`forbidden`)"
 USER_EXISTS = "a user with this e-mail exists already (`exists`)"
 UNIT_EXISTS = "a unit with this name exists already (`exists`)"
@@ -127,6 +129,8 @@ def _ops(access: Access, extra: dict[int, str | tuple[str, ...]] | None = None) 
 
 #: a step on one assessment (edit, resolve, submit, return, sign, acknowledge, countersign, amend, delete)
 _STEP: dict[int, str | tuple[str, ...]] = {403: WORKFLOW_FORBIDS, 404: NO_ASSESSMENT, 409: ASSESSMENT_STATE}
+#: a step that changes form data (edit, resolve, amend)
+_DATA_STEP: dict[int, str | tuple[str, ...]] = _STEP | {403: (WORKFLOW_FORBIDS, NOT_YOUR_FIELD)}
 
 #: operationId → who may call it, and the error statuses its own code paths add to those of the
 #: rules in ``error_codes`` (status → why)
@@ -139,17 +143,18 @@ OPERATIONS: dict[str, OperationErrors] = {
     "getForm": _ops("public", {404: NO_FORM}),
     "getCatalogBundle": _ops("public"),
     "listAssessments": _ops("session"),
-    "createAssessment": _ops("session", {403: (WORKFLOW_FORBIDS, SELF_ASSESSMENT), 409: ASSESSMENT_EXISTS}),
+    "createAssessment": _ops("session", {403: (WORKFLOW_FORBIDS, SELF_ASSESSMENT, NOT_YOUR_FIELD),
+                                          409: ASSESSMENT_EXISTS}),
     "getAssessment": _ops("session", {404: NO_ASSESSMENT}),
-    "editAssessment": _ops("session", _STEP),
+    "editAssessment": _ops("session", _DATA_STEP),
     "changeAssessmentHeader": _ops("session", _STEP),
-    "resolveConflicts": _ops("session", _STEP),
+    "resolveConflicts": _ops("session", _DATA_STEP),
     "submitAssessment": _ops("session", _STEP),
     "returnAssessment": _ops("session", _STEP),
     "signAssessment": _ops("session", _STEP),
     "acknowledgeAssessment": _ops("session", _STEP),
     "countersignAssessment": _ops("session", _STEP),
-    "amendAssessment": _ops("session", _STEP),
+    "amendAssessment": _ops("session", _DATA_STEP),
     "deleteAssessment": _ops("session", _STEP),
     "getAssessmentAudit": _ops("session", {404: NO_ASSESSMENT}),
     "listPlacements": _ops("session"),

@@ -14,7 +14,8 @@ Result reasons (``MutationResult.reason``, an open set of strings):
   does not allow this step), ``invalid`` (a malformed mutation: bad pointer, object value, shape
   change, base_version newer than the document);
 - from the server: ``invalid`` (schema), ``identity_number`` (a personnummer in free text),
-  ``forbidden`` (role).
+  ``forbidden`` (role), ``not_your_field`` (a field the form leaves to another participant), and more
+  (see the README).
 """
 
 from __future__ import annotations

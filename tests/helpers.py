@@ -17,11 +17,24 @@ MINI_CEX_COMPLETE: dict[str, Any] = {
     "minutes_feedback": 10, "strengths": "Strukturerad anamnes.", "development_areas": "Tidsdisposition.",
     "agreed_action": "Ny Mini-CEX om två veckor.",
 }
+#: a Mini-CEX's context, which the trainee fills in too; from version 2 the rest (ratings, time,
+#: feedback) is filled in by the assessor only (``filled_by`` in ui.json)
+MINI_CEX_CONTEXT: dict[str, Any] = {k: MINI_CEX_COMPLETE[k] for k in
+                                    ("setting", "encounter", "focus", "complexity", "patient_age_band")}
+MINI_CEX_ASSESSORS: dict[str, Any] = {k: v for k, v in MINI_CEX_COMPLETE.items() if k not in MINI_CEX_CONTEXT}
 
 
 async def create_mini_cex(client: AsyncTestClient, headers: dict[str, str], **body: Any) -> dict[str, Any]:
     response = await client.post("/api/assessments", json={"form_id": "mini-cex", **body}, headers=headers)
     assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def fill_assessors_part(client: AsyncTestClient, headers: dict[str, str], doc: dict[str, Any]) -> dict[str, Any]:
+    """The assessor (``headers``) fills in her part of a Mini-CEX draft: ratings, time and feedback."""
+    response = await client.patch(f"/api/assessments/{doc['doc_id']}", headers=headers,
+                                  json={"base_version": doc["version"], "data": MINI_CEX_ASSESSORS})
+    assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
 
 

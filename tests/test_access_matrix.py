@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 
 from server import clock
 
-from tests.helpers import MINI_CEX_COMPLETE
+from tests.helpers import MINI_CEX_CONTEXT, fill_assessors_part
 from tests.test_lifecycle import SLUTBEDOMNING
 from tests.world import World, login
 
@@ -79,12 +79,15 @@ async def _make_record(client: AsyncTestClient, world: World, side: str, state: 
         assert r.status_code == 200, r.text
         return doc
     trainee = await login(client, world, f"{prefix}trainee")
-    data = MINI_CEX_COMPLETE if state != "draft" else {"focus": "Yrsel"}
+    data = MINI_CEX_CONTEXT if state != "draft" else {"focus": "Yrsel"}
     r = await client.post("/api/assessments", headers=trainee, json={
         "form_id": "mini-cex", "assessor_id": world.id(f"{prefix}assessor"),
         "placement_id": world.placements[f"{prefix}placement"], "data": data})
     assert r.status_code == 201, r.text
     doc = r.json()
+    if state != "draft":  # the assessor rates and gives feedback
+        await fill_assessors_part(client, await login(client, world, f"{prefix}assessor"), doc)
+        trainee = await login(client, world, f"{prefix}trainee")
     if state in ("submitted", "signed"):
         assert (await client.post(f"/api/assessments/{doc['doc_id']}/submit", headers=trainee)).status_code == 200
     if state == "signed":

@@ -65,10 +65,12 @@ def test_the_real_catalog_loads_with_five_forms_of_four_instruments(catalog: Cat
     assert {f.form_id for f in forms} == FORM_IDS
     assert {f.instrument for f in forms} == {"mini-cex", "dops", "360", "slutbedomning-bt"}
     assert [(f.form_id, f.version) for f in forms] == sorted((f.form_id, f.version) for f in forms)
+    newest = {"mini-cex": 2, "dops": 2}  # version 2: sections say who fills them in (filled_by)
     for form_id in FORM_IDS:
         latest = catalog.latest(form_id)
-        assert latest is not None and latest.status == "published" and latest.version == 1
-        assert catalog.get(form_id, 1) is latest
+        assert latest is not None and latest.status == "published" and latest.version == newest.get(form_id, 1)
+        assert catalog.get(form_id, latest.version) is latest
+        assert all(f.status == "published" for f in catalog.forms() if f.form_id == form_id)  # v1 stays
     assert catalog.get("mini-cex", 99) is None and catalog.latest("cbd") is None
 
 
@@ -239,3 +241,26 @@ def test_every_ui_field_has_swedish_and_english_labels(catalog: Catalog) -> None
                 assert set(field["label"]) == {"sv", "en"}
                 for option in field.get("options", {}).values():
                     assert set(option) == {"sv", "en"}
+
+
+def test_version_2_says_who_fills_each_section_in(catalog: Catalog) -> None:
+    for form_id in ("mini-cex", "dops"):
+        old, new = catalog.get(form_id, 1), catalog.get(form_id, 2)
+        assert old is not None and new is not None
+        assert new.schema["$id"] == f"urn:bedside:form:{form_id}:2"
+        assert {k: v for k, v in new.schema.items() if k != "$id"} == {k: v for k, v in old.schema.items() if k != "$id"}
+        assert new.workflow == old.workflow
+        owners = {s["id"]: s["filled_by"] for s in new.ui["sections"]}
+        assert owners == {"context": ["trainee", "assessor"], "ratings": ["assessor"], "time": ["assessor"],
+                          "feedback": ["assessor"]}
+        # version 1 has no filled_by: every editor fills in every field
+        assert all("filled_by" not in s for s in old.ui["sections"])
+        assert set(old.field_owners.values()) == {("trainee", "assessor")}
+    mini_cex = catalog.get("mini-cex", 2)
+    assert mini_cex is not None
+    assert mini_cex.owners_of("/focus") == ("trainee", "assessor")
+    assert mini_cex.owners_of("/anamnes") == ("assessor",) and mini_cex.owners_of("/strengths") == ("assessor",)
+    assert mini_cex.owners_of("/weather") == ("trainee", "assessor")  # unknown: the schema refuses it
+    assert mini_cex.not_fillable_by(frozenset({"trainee"}), ["/focus", "/anamnes", "/helhetsbedomning"]) == [
+        "/anamnes", "/helhetsbedomning"]
+    assert mini_cex.not_fillable_by(frozenset({"assessor", "clinical_supervisor"}), ["/focus", "/anamnes"]) == []

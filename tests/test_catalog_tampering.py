@@ -46,7 +46,7 @@ def refusal(schemas: Path) -> str:
 
 
 def test_the_copy_loads(schemas: Path) -> None:
-    assert len(load_catalog(schemas).forms()) == 5
+    assert len(load_catalog(schemas).forms()) == 7
 
 
 @pytest.mark.parametrize("name", ["schema.json", "ui.json", "workflow.json"])
@@ -67,15 +67,15 @@ def test_a_changed_published_vocabulary_is_refused(schemas: Path) -> None:
 def test_a_draft_version_may_change(schemas: Path) -> None:
     def make_draft(listing: dict[str, Any]) -> None:
         for entry in (f for f in listing["forms"] if f["id"] == "dops"):
-            entry["versions"][0] = {"version": 1, "status": "draft"}
+            entry["versions"][1] = {"version": 2, "status": "draft"}
 
     edit_json(schemas / "catalog.json", make_draft)
-    before = load_catalog(schemas).get("dops", 1)
-    edit_json(schemas / "forms" / "dops" / "1" / "ui.json", lambda ui: ui["title"].update(sv="DOPS (utkast)"))
-    after = load_catalog(schemas).get("dops", 1)
+    before = load_catalog(schemas).get("dops", 2)
+    edit_json(schemas / "forms" / "dops" / "2" / "ui.json", lambda ui: ui["title"].update(sv="DOPS (utkast)"))
+    after = load_catalog(schemas).get("dops", 2)
     assert before is not None and after is not None and after.status == "draft"
     assert after.title["sv"] == "DOPS (utkast)" and after.content_hash != before.content_hash
-    assert load_catalog(schemas).latest("dops") is None  # a draft is never the latest version
+    assert load_catalog(schemas).latest("dops").version == 1  # type: ignore[union-attr]  # a draft is never the latest
 
 
 def test_an_unlisted_form_folder_is_refused(schemas: Path) -> None:
@@ -84,8 +84,8 @@ def test_an_unlisted_form_folder_is_refused(schemas: Path) -> None:
 
 
 def test_an_unlisted_version_folder_is_refused(schemas: Path) -> None:
-    shutil.copytree(schemas / "forms" / "mini-cex" / "1", schemas / "forms" / "mini-cex" / "2")
-    assert "schemas/forms/mini-cex/2 is not listed in catalog.json" in refusal(schemas)
+    shutil.copytree(schemas / "forms" / "mini-cex" / "2", schemas / "forms" / "mini-cex" / "3")
+    assert "schemas/forms/mini-cex/3 is not listed in catalog.json" in refusal(schemas)
 
 
 def test_an_unlisted_vocabulary_file_is_refused(schemas: Path) -> None:
@@ -94,14 +94,14 @@ def test_an_unlisted_vocabulary_file_is_refused(schemas: Path) -> None:
 
 
 def test_a_new_version_can_be_published_with_compute_hashes(schemas: Path) -> None:
-    shutil.copytree(schemas / "forms" / "mini-cex" / "1", schemas / "forms" / "mini-cex" / "2")
-    edit_json(schemas / "forms" / "mini-cex" / "2" / "schema.json", lambda s: s.update({"$id": "urn:bedside:form:mini-cex:2"}))
+    shutil.copytree(schemas / "forms" / "mini-cex" / "2", schemas / "forms" / "mini-cex" / "3")
+    edit_json(schemas / "forms" / "mini-cex" / "3" / "schema.json", lambda s: s.update({"$id": "urn:bedside:form:mini-cex:3"}))
     republish(schemas)
     catalog = load_catalog(schemas)
-    draft = catalog.get("mini-cex", 2)
-    assert draft is not None and draft.status == "draft" and catalog.latest("mini-cex").version == 1  # type: ignore[union-attr]
-    edit_json(schemas / "catalog.json", lambda c: c["forms"][0]["versions"][1].update(status="published"))
-    assert load_catalog(schemas).latest("mini-cex").version == 2  # type: ignore[union-attr]
+    draft = catalog.get("mini-cex", 3)
+    assert draft is not None and draft.status == "draft" and catalog.latest("mini-cex").version == 2  # type: ignore[union-attr]
+    edit_json(schemas / "catalog.json", lambda c: c["forms"][0]["versions"][2].update(status="published"))
+    assert load_catalog(schemas).latest("mini-cex").version == 3  # type: ignore[union-attr]
 
 
 def test_a_ui_field_missing_in_the_schema_is_refused(schemas: Path) -> None:
@@ -122,6 +122,24 @@ def test_a_schema_property_missing_in_the_ui_is_refused(schemas: Path) -> None:
     republish(schemas)
     message = refusal(schemas)
     assert message.startswith("schemas/forms/mini-cex/1/ui.json has no field") and "/focus" in message
+
+
+def test_a_section_filled_by_someone_who_is_not_an_editor_is_refused(schemas: Path) -> None:
+    # msf-rater is edited by the rater (assessor) only: the trainee cannot be given a section of it
+    edit_json(schemas / "forms" / "msf-rater" / "1" / "ui.json", lambda ui: ui["sections"][0].update(filled_by=["trainee"]))
+    republish(schemas)
+    assert refusal(schemas) == (
+        "schemas/forms/msf-rater/1/ui.json: section 'about' is filled_by trainee, who is not among the workflow's "
+        "editors (assessor); name editors only, or add them to editors in workflow.json.")
+
+
+def test_filled_by_names_participant_roles_only(schemas: Path) -> None:
+    edit_json(schemas / "forms" / "mini-cex" / "2" / "ui.json",
+              lambda ui: ui["sections"][1].update(filled_by=["main_supervisor"]))
+    republish(schemas)
+    message = refusal(schemas)
+    assert message.startswith("schemas/forms/mini-cex/2/ui.json at /sections/1/filled_by/0")
+    assert "ui-meta.schema.json" in message
 
 
 def test_a_field_shown_twice_is_refused(schemas: Path) -> None:

@@ -28,7 +28,7 @@ async def test_48_concurrent_creates_and_edits_all_succeed(client: AsyncTestClie
 
     async def edit(doc: dict) -> int:
         response = await client.patch(f"/api/assessments/{doc['doc_id']}", headers=headers,
-                                      json={"base_version": doc["version"], "data": {"minutes_observed": 15}})
+                                      json={"base_version": doc["version"], "data": {"complexity": "medel"}})
         return response.status_code
 
     assert await asyncio.gather(*(edit(d) for d in docs)) == [200] * CONCURRENT

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.helpers import MINI_CEX_COMPLETE, count_rows, create_mini_cex
+from tests.helpers import MINI_CEX_COMPLETE, MINI_CEX_CONTEXT, count_rows, create_mini_cex, fill_assessors_part
 from tests.world import World, login
 
 
@@ -26,15 +26,18 @@ async def test_mini_cex_from_draft_to_acknowledged(client: AsyncTestClient, worl
     assert set(doc["permissions"]) >= {"edit", "submit", "delete"}
 
     edited = await client.patch(f"/api/assessments/{doc['doc_id']}", headers=trainee,
-                                json={"base_version": 1, "data": MINI_CEX_COMPLETE})
+                                json={"base_version": 1, "data": MINI_CEX_CONTEXT})
     assert edited.status_code == 200, edited.text
     assert edited.json()["version"] == 2 and edited.json()["data"]["focus"] == "Bröstsmärta"
+    rated = await fill_assessors_part(client, await login(client, world, "assessor"), edited.json())
+    assert rated["version"] == 3 and rated["data"] == MINI_CEX_COMPLETE
 
+    trainee = await login(client, world, "trainee")
     submitted = await _step(client, trainee, doc, "submit", 200)
     assert submitted["status"] == "submitted" and submitted["submitted_at"]
 
     refused = await client.patch(f"/api/assessments/{doc['doc_id']}", headers=trainee,
-                                 json={"base_version": 3, "data": {"focus": "Annat"}})
+                                 json={"base_version": 4, "data": {"focus": "Annat"}})
     assert refused.status_code == 409 and refused.json()["reason"] == "not_editable"
     assert (await _step(client, trainee, doc, "sign", 403))["reason"] == "forbidden"
 
@@ -64,7 +67,8 @@ async def test_mini_cex_from_draft_to_acknowledged(client: AsyncTestClient, worl
     assert (await _step(client, trainee, doc, "acknowledge", 409))["reason"] == "invalid_transition"
 
     audit = (await client.get(f"/api/assessments/{doc['doc_id']}/audit")).json()
-    assert [e["action"] for e in audit] == ["create", "edit", "submit", "return", "edit", "submit", "sign", "acknowledge"]
+    assert [e["action"] for e in audit] == ["create", "edit", "edit", "submit", "return", "edit", "submit", "sign",
+                                         "acknowledge"]
     assert {e["actor"] for e in audit} == {f"user:{world.id('trainee')}", f"user:{world.id('assessor')}"}
 
 
@@ -78,9 +82,10 @@ async def test_submission_needs_a_complete_valid_document(client: AsyncTestClien
 
 async def test_a_signed_assessment_is_corrected_by_an_amendment(client: AsyncTestClient, world: World) -> None:
     trainee = await login(client, world, "trainee")
-    doc = await create_mini_cex(client, trainee, assessor_id=world.id("assessor"), data=MINI_CEX_COMPLETE)
-    await _step(client, trainee, doc, "submit", 200)
+    doc = await create_mini_cex(client, trainee, assessor_id=world.id("assessor"), data=MINI_CEX_CONTEXT)
     assessor = await login(client, world, "assessor")
+    await fill_assessors_part(client, assessor, doc)
+    await _step(client, assessor, doc, "submit", 200)
     signed = await _step(client, assessor, doc, "sign", 200)
     response = await client.post(f"/api/assessments/{doc['doc_id']}/amend", json={}, headers=assessor)
     assert response.status_code == 201, response.text

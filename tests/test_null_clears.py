@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from litestar.testing import AsyncTestClient
 
-from tests.helpers import MINI_CEX_COMPLETE, create_mini_cex
+from tests.helpers import MINI_CEX_CONTEXT, create_mini_cex, fill_assessors_part
 from tests.world import World, login
 from server.privacy.ids import new_id
 
@@ -29,7 +29,9 @@ async def test_null_clears_through_sync_and_http_and_a_create_may_carry_one(clie
 
 async def test_a_cleared_required_field_is_missing_at_submission(client: AsyncTestClient, world: World) -> None:
     tove = await login(client, world, "trainee")
-    doc = await create_mini_cex(client, tove, assessor_id=world.id("assessor"), data=MINI_CEX_COMPLETE)
+    doc = await create_mini_cex(client, tove, assessor_id=world.id("assessor"), data=MINI_CEX_CONTEXT)
+    doc = await fill_assessors_part(client, await login(client, world, "assessor"), doc)
+    tove = await login(client, world, "trainee")
     cleared = await client.patch(f"/api/assessments/{doc['doc_id']}", headers=tove,
                                  json={"base_version": doc["version"], "data": {"focus": None}})
     assert cleared.status_code == 200

@@ -4,13 +4,12 @@ import * as outbox from "./outbox.js";
 import { clientId, kvGet, kvSet, clearAll } from "./storage.js";
 import { t, setLang, getLang } from "./i18n.js";
 import { afterPaint, h } from "./render/dom.js";
-import * as listView from "./views/list.js";
 import * as assessmentView from "./views/assessment.js";
 
-// The views used at almost every start load with the app; the others when first needed.
+// The assessment view loads with the app (a request link opens it); the others when first needed.
 const VIEWS = {
   login: () => import("./views/login.js"),
-  list: () => listView,
+  list: () => import("./views/list.js"),
   new: () => import("./views/new.js"),
   assessment: () => assessmentView,
   answer: () => import("./views/answer.js"),
@@ -90,7 +89,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["answer", "receipt", "requests", "new", "overview", "trainee"]);
+const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;

@@ -147,16 +147,26 @@ export async function dismissRejection(docId, index) {
 
 export { getDoc, get as valueAt };
 
+/** The participant roles `user` holds on `doc` that the form's workflow speaks of when editing:
+ * trainee and assessor (a request link's holder is the assessor of its one assessment). */
+export function rolesOn(doc, user) {
+  if (user.link_doc) return new Set(doc.doc_id === user.link_doc ? ["assessor"] : []);
+  const roles = new Set();
+  if (doc.trainee_id === user.user_id) roles.add("trainee");
+  if (doc.assessor_id != null && doc.assessor_id === user.user_id) roles.add("assessor");
+  return roles;
+}
+
+/** Who fills in a ui section: its `filled_by`, else every editor of the form (as the server decides). */
+export const sectionOwners = (section, form) => section.filled_by || form?.workflow?.editors || [];
+
 /** The steps open to `user` on `doc`: the server's list when nothing is pending, else the same rule locally. */
 export function actions(doc, form, user) {
   if (!doc || doc.deleted) return [];
   // A request link answers its one assessment as the assessor and never deletes the trainee's draft.
-  if (user.link_doc) return doc.doc_id === user.link_doc ? localActions(doc, form, new Set(["assessor"])).filter((a) => a !== "delete") : [];
+  if (user.link_doc) return doc.doc_id === user.link_doc ? localActions(doc, form, rolesOn(doc, user)).filter((a) => a !== "delete") : [];
   if (doc.permissions && !doc.pending) return doc.permissions;
-  const roles = new Set();
-  if (doc.trainee_id === user.user_id) roles.add("trainee");
-  if (doc.assessor_id != null && doc.assessor_id === user.user_id) roles.add("assessor");
-  return localActions(doc, form, roles);
+  return localActions(doc, form, rolesOn(doc, user));
 }
 
 function localActions(doc, form, roles) {

@@ -48,7 +48,7 @@ from ..privacy.ids import new_id
 HTTP_DEVICE = "api"
 _REFUSALS: dict[str, type[DomainError]] = {
     "forbidden": Forbidden, "not_found": NotFound, "invalid": InvalidInput, "identity_number": IdentityNumberFound,
-    "own_assessment": Forbidden, "anonymous_by_email": InvalidInput,
+    "own_assessment": Forbidden, "anonymous_by_email": InvalidInput, "not_your_field": Forbidden,
 }
 
 

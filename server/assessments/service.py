@@ -2,7 +2,8 @@
 the sync endpoint a device's outbox. For each mutation, in order:
 
 1. the caller must be a participant the form's workflow allows for that step (else ``forbidden``,
-   or ``not_found`` when they may not even see the assessment);
+   or ``not_found`` when they may not even see the assessment), and a field they fill in or change
+   must be theirs to fill (its ui section's ``filled_by``, else ``not_your_field``, naming the fields);
 2. no personnummer in any text it carries (``identity_number``, naming the field);
 3. the pure sync engine applies it (merge, conflicts, locks, tombstones);
 4. the result must match the form's JSON Schema for its status (``invalid``, naming the fields).
@@ -23,11 +24,14 @@ import msgspec
 
 from sync import engine
 from sync.audit import AuditNote
-from sync.document import LOCKED_STATUSES, Document
+from sync.document import LOCKED_STATUSES, Document, same_value
+from sync.pointer import PointerError, flatten, lookup, parse
 from sync.protocol import (
     Create,
+    Edit,
     Mutation,
     MutationResult,
+    Resolve,
     SetMeta,
     kind_of,
 )
@@ -178,8 +182,9 @@ def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
     if isinstance(m, Create):
         if doc is not None:
             raise Refused("exists", f"Assessment {m.doc_id} already exists.")
-        m = _authorize_create(batch, m)
+        m, roles = _authorize_create(batch, m)
         form = _form(batch, m.form_id, m.form_version)
+        _refuse_others_fields(form, roles, _created_fields(batch, m))
     else:
         if doc is None:
             raise Refused("not_found", f"Assessment {m.doc_id} does not exist or is not yours to see.")
@@ -191,6 +196,8 @@ def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
             raise Refused("invalid_transition", f"A {form.form_id} assessment has no {kind_of(m)} step.")
         if not may(kind_of(m), form.workflow, roles):
             raise Refused("forbidden", _forbidden_message(kind_of(m), form))
+        if isinstance(m, Edit | Resolve):
+            _refuse_others_fields(form, roles, _edited_fields(doc, m))
         if isinstance(m, SetMeta):
             m = _checked_set_meta(batch, m, doc, form, roles)
         if kind_of(m) == "sign" and batch.actor.missing_for_signature:
@@ -222,9 +229,51 @@ def _forbidden_message(kind: str, form: FormVersion) -> str:
     return f"Only the {str(who).replace('_', ' ')} of this assessment may {kind} it."
 
 
-def _authorize_create(batch: _Batch, m: Create) -> Create:
+def _refuse_others_fields(form: FormVersion, roles: frozenset[str], pointers: list[str]) -> None:
+    """Refuse (``not_your_field``) a change of a field that none of ``roles`` fills in on this form
+    (a section ``filled_by`` others, e.g. a trainee rating herself on a Mini-CEX version 2)."""
+    theirs = form.not_fillable_by(roles, pointers)
+    if not theirs:
+        return
+    by_owners: dict[tuple[str, ...], list[str]] = {}
+    for pointer in theirs:
+        by_owners.setdefault(form.owners_of(pointer), []).append(pointer)
+    parts = [f"only the {' or '.join(r.replace('_', ' ') for r in owners) or 'owners of its parts, one by one,'} "
+             f"fills in {', '.join(fields)}" for owners, fields in by_owners.items()]
+    text = "; ".join(parts)
+    raise Refused("not_your_field", f"{text[0].upper()}{text[1:]} on a {form.form_id} (version {form.version}); "
+                  "nothing of this change was stored.")
+
+
+def _created_fields(batch: _Batch, m: Create) -> list[str]:
+    """The fields a create fills in: its values that are not empty; for an amendment, what differs from
+    the assessment it corrects (the rest is a copy)."""
+    amends = m.meta.get("amends")
+    original = batch.docs.get(amends) if isinstance(amends, str) else None
+    before = flatten(original.data) if original is not None else {}
+    after = flatten(m.data)
+    return [p for p in sorted(set(before) | set(after)) if not same_value(before.get(p), after.get(p))]
+
+
+def _edited_fields(doc: Document, m: Edit | Resolve) -> list[str]:
+    """The fields an edit changes (a value that is already there changes nothing), or a resolve decides."""
+    if isinstance(m, Resolve):
+        return list(m.fields)
+    changed = []
+    for pointer, value in m.fields.items():
+        try:
+            found, current = lookup(doc.data, parse(pointer))
+        except PointerError:  # the engine refuses it (invalid); it is no one's field
+            continue
+        if pointer in doc.conflicts or not same_value(current if found else None, value):
+            changed.append(pointer)
+    return changed
+
+
+def _authorize_create(batch: _Batch, m: Create) -> tuple[Create, frozenset[str]]:
     """Check who may start this form for whom, fill in what follows from it, and return the mutation
-    with its meta normalised (trainee_id, assessor, placement, amends)."""
+    with its meta normalised (trainee_id, assessor, placement, amends) and the caller's participant
+    roles on the new assessment."""
     p = batch.actor.principal
     if p is None:
         raise Refused("forbidden", "A request link is for answering one assessment; it cannot start another.")
@@ -283,7 +332,7 @@ def _authorize_create(batch: _Batch, m: Create) -> Create:
     elif not meta.get("assessor_name") and form.workflow.sign == "assessor":
         raise Refused("invalid", "Name the assessor: meta.assessor_id, or meta.assessor_name (and assessor_email).")
     meta.update(trainee_id=trainee_id, assessor_id=assessor_id, placement_id=placement_id, observed_on=observed_on)
-    return msgspec.structs.replace(m, meta={k: v for k, v in meta.items() if v is not None})
+    return msgspec.structs.replace(m, meta={k: v for k, v in meta.items() if v is not None}), roles
 
 
 def _day_of(at_ms: int) -> str:
@@ -331,7 +380,7 @@ def _refuse_self_assessment(batch: _Batch, trainee_id: int, assessor_id: int | N
         raise Refused("own_assessment", "A trainee cannot be the assessor of her own assessment: name a colleague.")
 
 
-def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> Create:
+def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> tuple[Create, frozenset[str]]:
     original = batch.docs.get(str(meta["amends"]))
     if original is None:
         raise Refused("not_found", f"Assessment {meta['amends']} (to amend) does not exist or is not yours to see.")
@@ -347,7 +396,7 @@ def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> Crea
         raise Refused("invalid", "An amendment uses the same form and version as the assessment it corrects.")
     new_meta = {k: original.meta[k] for k in (*repository.META_COLUMNS, "delmal") if original.meta.get(k) is not None}
     new_meta["amends"] = original.id
-    return msgspec.structs.replace(m, meta=new_meta, data=m.data or dict(original.data))
+    return msgspec.structs.replace(m, meta=new_meta, data=m.data or dict(original.data)), roles
 
 
 def _record(batch: _Batch, m: Mutation, before: Document | None, doc: Document, form: FormVersion,

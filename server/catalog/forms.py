@@ -17,9 +17,9 @@ from .examples import check_examples
 from .files import parse_json, read_bytes, sha256_hex, shown
 from .hashing import FORM_FILES, form_content_hash
 from .meta import MetaSchemas
-from .model import FormVersion, Vocabulary, Workflow
+from .model import FormVersion, Vocabulary, Workflow, field_owners
 from .refs import referenced_vocabularies
-from .ui_check import check_ui
+from .ui_check import check_filled_by, check_ui
 
 META_KIND = {"schema.json": "form", "ui.json": "ui", "workflow.json": "workflow"}
 
@@ -47,9 +47,11 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
     summary_field = entry.get("summary_field")
     if summary_field is not None:
         check_summary_field(root, form_id, version, schema, summary_field, used)
+    workflow = Workflow.from_json(docs["workflow.json"])
+    check_filled_by(root, folder, ui, workflow.editors)
     loaded = FormVersion(
         form_id=form_id, version=version, instrument=form["instrument"], status=status, title=ui["title"],
-        schema=schema, ui=ui, workflow=Workflow.from_json(docs["workflow.json"]),
+        schema=schema, ui=ui, workflow=workflow, field_owners=field_owners(ui, workflow),
         content_hash=form_content_hash(hashes), vocabularies=used,
         complete_validator=make_validator(schema, registry), draft_validator=make_validator(draft_schema(schema), registry),
         complete_check=FastCheck(schema, used), draft_check=FastCheck(draft_schema(schema), used),

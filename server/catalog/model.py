@@ -63,6 +63,12 @@ class Vocabulary:
         return [term["value"] for term in self.content["terms"]]
 
 
+def field_owners(ui: dict[str, Any], workflow: Workflow) -> dict[str, tuple[str, ...]]:
+    """Each ui field's pointer -> who fills it in: its section's ``filled_by``, or every editor."""
+    return {f["field"]: tuple(section.get("filled_by") or workflow.editors)
+            for section in ui["sections"] for f in section["fields"]}
+
+
 def vocabulary_urn(vocab_id: str, version: int) -> str:
     """The URI form schemas use to refer to a vocabulary: ``urn:bedside:vocabulary:<id>:<version>``."""
     return f"urn:bedside:vocabulary:{vocab_id}:{version}"
@@ -90,6 +96,23 @@ class FormVersion:
     #: JSON Pointer to the top-level string field that is an assessment's one-line summary in lists
     #: (catalog.json's ``summary_field``; None: the form has none)
     summary_field: str | None = None
+    #: ui field pointer -> the participant roles who fill it in (its section's ``filled_by``, else
+    #: the workflow's editors); see ``owners_of``
+    field_owners: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def owners_of(self, pointer: str) -> tuple[str, ...]:
+        """Who may fill in the data at ``pointer``: whoever owns every ui field it lies in or holds. A
+        pointer no ui field covers is left to the editors (the schema refuses an unknown field)."""
+        covering = [roles for ui_field, roles in self.field_owners.items()
+                    if pointer == ui_field or pointer.startswith(ui_field + "/") or ui_field.startswith(pointer + "/")]
+        if not covering:
+            return self.workflow.editors
+        common = set(covering[0]).intersection(*covering[1:])
+        return tuple(r for r in self.workflow.editors if r in common)
+
+    def not_fillable_by(self, roles: frozenset[str], pointers: list[str]) -> list[str]:
+        """The pointers among ``pointers`` that none of ``roles`` may fill in, in the order given."""
+        return [p for p in pointers if not roles.intersection(self.owners_of(p))]
 
     def validate_draft(self, data: object) -> list[FieldError]:
         """Errors that make ``data`` unstorable even as a draft: missing or empty fields are fine,

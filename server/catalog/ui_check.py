@@ -69,6 +69,18 @@ def check_ui(root: Path, folder: Path, schema: dict[str, Any], ui: dict[str, Any
                            f"{', '.join(missing)}; every property must appear exactly once in the UI.")
 
 
+def check_filled_by(root: Path, folder: Path, ui: dict[str, Any], editors: tuple[str, ...]) -> None:
+    """Raise CatalogError (naming ui.json) when a section is filled in by someone who may not edit
+    the form at all (``filled_by`` must name workflow editors only)."""
+    for section in ui["sections"]:
+        strangers = [r for r in section.get("filled_by", ()) if r not in editors]
+        if strangers:
+            raise CatalogError(
+                f"{shown(root, folder / 'ui.json')}: section {section['id']!r} is filled_by {', '.join(strangers)}, "
+                f"who {'is' if len(strangers) == 1 else 'are'} not among the workflow's editors "
+                f"({', '.join(editors)}); name editors only, or add them to editors in workflow.json.")
+
+
 def _check_each_once(where: str, pointers: list[str]) -> None:
     for i, pointer in enumerate(pointers):
         if pointer in pointers[:i]:

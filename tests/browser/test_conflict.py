@@ -27,10 +27,10 @@ def test_two_devices_merge_and_resolve_a_conflict(server: Server, devices: Any) 
     assert assessor.value("/focus") == "Bröstsmärta"
 
     server.stop()
-    trainee.type("/focus", "Bröstsmärta, handläggning")     # only the trainee
-    trainee.type("/strengths", "Trygg i mötet")              # both
-    assessor.type("/development_areas", "Tidsdisposition")   # only the assessor
-    assessor.type("/strengths", "Strukturerad anamnes")      # both
+    trainee.choose("/complexity", "hog")                     # only the trainee
+    trainee.type("/focus", "Trygg i mötet")                  # both (the context is filled in by both)
+    assessor.type("/development_areas", "Tidsdisposition")   # only the assessor (hers alone to fill in)
+    assessor.type("/focus", "Strukturerad anamnes")          # both
     for d in (trainee, assessor):
         d.page.wait_for_function("() => document.querySelector('#pending')?.textContent.includes('osynkad')")
 
@@ -40,25 +40,25 @@ def test_two_devices_merge_and_resolve_a_conflict(server: Server, devices: Any) 
     trainee.sync_now()
 
     for d in (trainee, assessor):
-        d.page.wait_for_selector("[data-pointer='/strengths'] .conflict")
-        assert d.value("/focus") == "Bröstsmärta, handläggning"
+        d.page.wait_for_selector("[data-pointer='/focus'] .conflict")
+        assert d.value("/complexity") == "hog"
         assert d.value("/development_areas") == "Tidsdisposition"
-        sides = d.page.locator("[data-pointer='/strengths'] .conflict .side .value").all_inner_texts()
+        sides = d.page.locator("[data-pointer='/focus'] .conflict .side .value").all_inner_texts()
         assert sorted(sides) == ["Strukturerad anamnes", "Trygg i mötet"]
-        assert d.page.locator("[data-pointer='/strengths'] textarea").is_disabled()
+        assert d.page.locator("[data-pointer='/focus'] input").is_disabled()
 
     # the assessor keeps the trainee's wording
-    assessor.page.locator("[data-pointer='/strengths'] .side", has_text="Trygg i mötet").locator("button.pick").click()
+    assessor.page.locator("[data-pointer='/focus'] .side", has_text="Trygg i mötet").locator("button.pick").click()
     assessor.sync_now()
     trainee.sync_now()
     for d in (trainee, assessor):
-        d.page.wait_for_function("() => !document.querySelector(\"[data-pointer='/strengths'] .conflict\")")
-        assert d.value("/strengths") == "Trygg i mötet"
-        assert not d.page.locator("[data-pointer='/strengths'] textarea").is_disabled()
+        d.page.wait_for_function("() => !document.querySelector(\"[data-pointer='/focus'] .conflict\")")
+        assert d.value("/focus") == "Trygg i mötet"
+        assert not d.page.locator("[data-pointer='/focus'] input").is_disabled()
         assert d.stored(doc_id)["conflicts"] == {}
     view = server.api(TRAINEE, f"/api/assessments/{doc_id}")
     assert view["conflicts"] == {}
-    assert view["data"]["strengths"] == "Trygg i mötet"
+    assert view["data"]["focus"] == "Trygg i mötet"
     assert view["data"]["development_areas"] == "Tidsdisposition"
-    assert view["data"]["focus"] == "Bröstsmärta, handläggning"
+    assert view["data"]["complexity"] == "hog"
     assert trainee.stored(doc_id)["data"] == assessor.stored(doc_id)["data"] == view["data"]

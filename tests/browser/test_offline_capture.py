@@ -1,5 +1,6 @@
-"""Proof 1: capture a whole Mini-CEX with the server really gone, survive a reload and a browser
-restart, and sync by itself, exactly once, when the server is back."""
+"""Proof 1: capture a Mini-CEX with the server really gone, survive a reload and a browser restart,
+and sync by itself, exactly once, when the server is back. The trainee fills in the context; the
+assessor's sections (ratings, time, feedback) are read-only to her, and say so."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ MINI_CEX: dict[str, Any] = {
 }
 CHOICES = ("setting", "encounter", "complexity", "patient_age_band", "anamnes", "status", "kommunikation",
            "klinisk_bedomning", "professionalism", "organisation", "helhetsbedomning")
+#: what the trainee fills in herself (from Mini-CEX version 2 the rest is the assessor's: filled_by)
+CONTEXT = {k: MINI_CEX[k] for k in ("setting", "setting_other", "encounter", "focus", "complexity", "patient_age_band")}
 
 
 def fill(device: Device, data: dict[str, Any]) -> None:
@@ -32,8 +35,8 @@ def fill(device: Device, data: dict[str, Any]) -> None:
             device.type(f"/{key}", str(value))
 
 
-def shown(device: Device) -> dict[str, Any]:
-    values = {key: device.value(f"/{key}") for key in MINI_CEX}
+def shown(device: Device, data: dict[str, Any] = MINI_CEX) -> dict[str, Any]:
+    values = {key: device.value(f"/{key}") for key in data}
     return {k: (int(v) if k.startswith("minutes") and v not in (None, "") else v) for k, v in values.items()}
 
 
@@ -57,20 +60,27 @@ def test_offline_capture_survives_reload_and_restart_then_syncs_once(server: Ser
     phone.type("/focus", "Pat 19121212-1212 med andnöd")
     assert page.locator("[data-pointer='/focus'] .error").is_visible()
     assert "personnummer" in page.locator("[data-pointer='/focus'] .error").inner_text()
-    fill(phone, MINI_CEX)
+    fill(phone, CONTEXT)
     assert not page.locator("[data-pointer='/focus'] .error").is_visible()
+    # the assessor rates and gives feedback: read-only to the trainee, with a note in each header
+    for section in ("ratings", "time", "feedback"):
+        assert page.locator(f"#sec-{section}-by").inner_text() == "Fylls i av bedömaren"
+    assert page.locator("[data-section='context'] .filled-by").count() == 0
+    assert page.locator("[data-pointer='/anamnes'] input").first.is_disabled()
+    assert page.locator("[data-pointer='/strengths'] textarea").is_disabled()
+    assert not page.locator("[data-pointer='/focus'] input").is_disabled()
     page.wait_for_function("() => document.querySelector('#pending')?.textContent.includes('osynkad')")
     assert "19121212" not in repr(phone.outbox()) + repr(phone.stored(doc_id))
 
     page.reload()
     page.wait_for_selector("form[data-ready]")
-    assert shown(phone) == MINI_CEX
+    assert shown(phone, CONTEXT) == CONTEXT
 
     phone.close()  # the phone restarts
     phone.open(f"/#/a/{doc_id}")
     phone.page.wait_for_selector("form[data-ready]")
-    assert shown(phone) == MINI_CEX
-    assert phone.stored(doc_id)["data"] == MINI_CEX
+    assert shown(phone, CONTEXT) == CONTEXT
+    assert phone.stored(doc_id)["data"] == CONTEXT
 
     server.start()
     phone.synced(timeout=60000)  # by itself: no button pressed
@@ -78,7 +88,7 @@ def test_offline_capture_survives_reload_and_restart_then_syncs_once(server: Ser
     assert len(rows) == 1
     assert server.rows("SELECT count(*) AS n FROM assessments")[0]["n"] == before + 1
     view = server.api(TRAINEE, f"/api/assessments/{doc_id}")
-    assert view["data"] == MINI_CEX
+    assert view["data"] == CONTEXT and view["form_version"] == 2
     assert view["status"] == "draft"
     assert phone.outbox() == []
     assert not phone.errors

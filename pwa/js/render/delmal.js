@@ -4,11 +4,7 @@
 import { h } from "./dom.js";
 import { tr, t } from "../i18n.js";
 import { frame } from "./field.js";
-
-export function goals(form) {
-  const vocab = Object.values(form.vocabularies || {}).find((v) => v.id === "bt-delmal");
-  return vocab ? vocab.terms : Array.from({ length: 18 }, (_, i) => ({ value: `BT${i + 1}`, label: { sv: `BT${i + 1}`, en: `BT${i + 1}` } }));
-}
+import { goals } from "./form.js";
 
 /** Sub-fields per goal, each with a container to render into; the goals in ``relevant`` (those the
  * placement's assessments showed) first, marked. */

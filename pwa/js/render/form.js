@@ -6,12 +6,11 @@ import * as scale from "./scale.js";
 import * as choice from "./choice.js";
 import * as text from "./text.js";
 import * as checkbox from "./checkbox.js";
-import * as delmal from "./delmal.js";
 import * as conflictView from "./conflict.js";
 
 const WIDGETS = {
   scale: scale.render, choice: choice.render, text: text.render, textarea: text.render, number: text.render,
-  date: text.render, checkbox: checkbox.render, evidence: delmal.renderEvidence,
+  date: text.render, checkbox: checkbox.render,
 };
 
 const DELMAL_LABELS = {
@@ -19,6 +18,12 @@ const DELMAL_LABELS = {
   how_checked: { sv: "Hur har det kontrollerats?", en: "How was it checked?" },
   evidence: { sv: "Bedömningar som visar det", en: "Assessments that show it" },
 };
+
+/** The 18 BT delmål, from the form's vocabulary (the header's ticks, Slutbedömning's rows). */
+export function goals(form) {
+  const vocab = Object.values(form.vocabularies || {}).find((v) => v.id === "bt-delmal");
+  return vocab ? vocab.terms : Array.from({ length: 18 }, (_, i) => ({ value: `BT${i + 1}`, label: { sv: `BT${i + 1}`, en: `BT${i + 1}` } }));
+}
 
 /** The schema node at a data pointer, with `$ref`s into the form's vocabularies or $defs resolved. */
 export function schemaAt(form, pointer) {
@@ -44,7 +49,9 @@ function vocabOf(form, node) {
 /**
  * The first section is built at once (the first screen); the others follow one per task after the
  * first paint (`opts.onComplete` when all are there). Anything that needs every field (validate, a
- * server error) builds the rest first.
+ * server error) builds the rest first. `opts.section(s)` says whether this user fills section `s` in
+ * (`fill`: else its fields stay read-only) and a `note` for its header. `opts.delmal`: the delmål
+ * renderer (./delmal.js, loaded by forms that have one).
  */
 export function renderForm(form, doc, opts) {
   const handles = new Map(); // pointer -> {widget, field, ctx}
@@ -53,10 +60,10 @@ export function renderForm(form, doc, opts) {
   let last = doc;
   const root = h("div.form");
 
-  const build = (field, into) => {
+  const build = (field, into, mine) => {
     const { prop, required, vocab } = schemaAt(form, field.field);
     const ctx = {
-      prop: deref(form, prop), vocab, required, editable, evidenceOptions: opts.evidenceOptions,
+      prop: deref(form, prop), vocab, required, editable: editable && mine, evidenceOptions: opts.evidenceOptions,
       onInput: (value) => {
         data = structuredClone(data);
         setLocal(data, field.field, value);
@@ -65,25 +72,28 @@ export function renderForm(form, doc, opts) {
         opts.onInput(field.field, value);
       },
     };
-    const widget = (WIDGETS[field.widget] || text.render)(field, ctx);
+    const widget = (field.widget === "evidence" ? opts.delmal.renderEvidence : WIDGETS[field.widget] || text.render)(field, ctx);
     widget.el.dataset.pointer = field.field;
-    const handle = { widget, field, ctx, vocab, prop: ctx.prop };
+    const handle = { widget, field, ctx, vocab, prop: ctx.prop, mine };
     handles.set(field.field, handle);
     into.append(widget.el);
     return handle;
   };
 
   const section = (s) => {
-    const sec = h("section.form-section", { "aria-labelledby": `sec-${s.id}` }, h("h2", { id: `sec-${s.id}` }, tr(s.title)));
+    const { fill: mine = true, note = null } = opts.section?.(s) || {};
+    const sec = h(`section.form-section${note ? ".not-mine" : ""}`, { "aria-labelledby": `sec-${s.id}`, "data-section": s.id },
+      h("h2", { id: `sec-${s.id}` }, tr(s.title)));
+    if (note) sec.append(h("p.filled-by", { id: `sec-${s.id}-by` }, note));
     if (s.description) sec.append(h("p.help", {}, tr(s.description)));
     const built = [];
     for (const field of s.fields) {
       if (field.widget === "delmal") {
-        for (const g of delmal.expand(field, form, DELMAL_LABELS, opts.relevantGoals)) {
-          g.fields.forEach((sub) => built.push(build(sub, g.container)));
+        for (const g of opts.delmal.expand(field, form, DELMAL_LABELS, opts.relevantGoals)) {
+          g.fields.forEach((sub) => built.push(build(sub, g.container, mine)));
           sec.append(g.container);
         }
-      } else built.push(build(field, sec));
+      } else built.push(build(field, sec, mine));
     }
     for (const handle of built) show(handle, last, true);
     root.append(sec);
@@ -135,12 +145,12 @@ export function renderForm(form, doc, opts) {
     if (widget.frame.conflict.firstChild) widget.frame.conflict.replaceChildren();
     if (conflict) {
       widget.frame.conflict.append(conflictView.render(conflict, {
-        format: (v) => format(handle, v), who: opts.who, editable, legend: tr(handle.field.label),
+        format: (v) => format(handle, v), who: opts.who, editable: editable && handle.mine, legend: tr(handle.field.label),
         onPick: (value) => opts.onResolve(pointer, value),
       }));
     }
     if (changedEditable || conflict || widget.conflicted) {
-      for (const i of widget.inputs) i.disabled = !editable || !!conflict;
+      for (const i of widget.inputs) i.disabled = !editable || !handle.mine || !!conflict;
     }
     widget.conflicted = !!conflict;
   }
@@ -157,7 +167,7 @@ export function renderForm(form, doc, opts) {
   /** Required fields that are empty (visible ones only): shown where they are; returns the count. */
   function validate() {
     complete();
-    let first = null, count = 0;
+    let first = null, firstMine = null, count = 0;
     const conditional = conditionallyRequired(form.schema, data);
     for (const handle of handles.values()) {
       const v = get(data, handle.field.field);
@@ -168,8 +178,9 @@ export function renderForm(form, doc, opts) {
       const missing = required && empty && !handle.widget.el.hidden && !handle.widget.el.closest("[hidden]");
       const identity = handle.widget.inputs.some((i) => i.dataset.identity);
       if (missing) handle.widget.frame.setError(t("required"), handle.widget.inputs);
-      if (missing || identity) { count++; first ||= handle; }
+      if (missing || identity) { count++; first ||= handle; if (handle.mine) firstMine ||= handle; }
     }
+    first = firstMine || first; // focus what this user can fill in, before what someone else fills in
     if (first) {
       const d = first.widget.el.closest("details");
       if (d) d.open = true;

@@ -6,7 +6,7 @@ import { renderForm } from "../render/form.js";
 import { identityMessage } from "../render/text.js";
 import { containsIdentityNumber } from "../personnummer.js";
 import { allDocs, getDoc } from "../storage.js";
-import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, setMeta, step } from "../docs.js";
+import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, rolesOn, sectionOwners, setMeta, step } from "../docs.js";
 import { flush, inflight, nudge, state as syncState } from "../outbox.js";
 import * as api from "../api.js";
 
@@ -47,6 +47,13 @@ export async function show(main, app, docId) {
     : side.actor === `user:${doc.assessor_id}` ? doc.assessor_name : t("colleague");
 
   const hasDelmal = form.ui.sections.some((s) => s.fields.some((f) => f.widget === "delmal"));
+  // Slutbedömning's delmål rows: a module of their own, kept for offline use once loaded.
+  if (hasDelmal) app.keepLater?.();
+  const delmal = hasDelmal ? await import("../render/delmal.js").catch(() => null) : null;
+  if (hasDelmal && !delmal) {
+    main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, tr(form.title)), h("p.warn", {}, t("catalog_missing")));
+    return { onCatalog: () => app.route() };
+  }
   // The evidence a Slutbedömning may cite: that placement's signed assessments, newest first, each
   // with its day, form, one-line summary and assessor; the delmål they showed come first in the form.
   const evidence = !hasDelmal ? [] : (await allDocs())
@@ -77,8 +84,17 @@ export async function show(main, app, docId) {
   const bar = h("div.actions");
   const closed = () => doc.displaced || (user.link_doc && syncState.linkClosed && !LOCKED.has(doc.status));
   const canEdit = () => !closed() && actions(doc, form, user).includes("edit");
+  // Who fills in what (a section's filled_by): an editor's other sections stay read-only, with a note.
+  const roles = rolesOn(doc, user);
+  const editor = (form.workflow?.editors || []).some((r) => roles.has(r));
+  const section = (s) => {
+    const owners = sectionOwners(s, form);
+    const fill = owners.some((r) => roles.has(r));
+    const note = editor && !fill ? t("filled_by", owners.map((r) => t(`filled_by_${r}`)).join(t("filled_by_or"))) : null;
+    return { fill, note };
+  };
   const rendered = renderForm(form, doc, {
-    editable: canEdit(), who, evidenceOptions, relevantGoals,
+    editable: canEdit(), who, evidenceOptions, section, delmal, relevantGoals,
     // Every section is there: what tests and scripts wait for.
     onComplete: () => { formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now(); },
     onInput: async (pointer, value) => {
@@ -154,7 +170,7 @@ export async function show(main, app, docId) {
       r.message ? h("p.muted", { lang: "en" }, r.message) : null,
       kept.length ? h("div", {}, h("p", {}, t("kept")), h("ul", {}, kept)) : null,
       h("div.row", {},
-        m.fields && canEdit() ? h("button", { type: "button", onclick: async () => {
+        m.fields && canEdit() && r.reason !== "not_your_field" ? h("button", { type: "button", onclick: async () => {
           for (const [p, v] of Object.entries(m.fields)) {
             if (typeof v === "string" && containsIdentityNumber(v)) continue;
             doc = await editField(docId, p, v, inflight);

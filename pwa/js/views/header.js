@@ -4,7 +4,7 @@
 // Loaded with the assessment view only when there is something to show.
 import { addStrings, t, tr } from "../i18n.js";
 import { h } from "../render/dom.js";
-import { goals } from "../render/delmal.js";
+import { goals } from "../render/form.js";
 import { kvGet } from "../storage.js";
 
 addStrings({

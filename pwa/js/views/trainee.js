@@ -3,7 +3,7 @@
 import * as api from "../api.js";
 import { addStrings, t, tr, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
-import { goals } from "../render/delmal.js";
+import { goals } from "../render/form.js";
 import {
   fetchKept, finalLine, flagList, formTitle, keptNote, placementNumbers, placementTitle, progressBar, startFinal, timeline, wide,
 } from "./progress.js";
