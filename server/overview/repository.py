@@ -58,14 +58,17 @@ async def formative_counts(db: Database, trainees_sql: str, params: list[Any], f
 
 
 async def finals_of(db: Database, trainees_sql: str, params: list[Any], forms: Sequence[str]) -> list[Row]:
-    """Every Slutbedömning of the given trainees (few: one per placement), newest last."""
+    """Every Slutbedömning of the given trainees (few: one per placement), newest last; its answers
+    only once signed (what it concluded)."""
+    signed = _marks(SIGNED_STATES)
     return await db.fetch(
-        f"""SELECT id, trainee_id, placement_id, status, data, assessor_id, signed_at, acknowledged_at,
+        f"""SELECT id, trainee_id, placement_id, status, CASE WHEN status IN ({signed}) THEN data END AS data,
+                   assessor_id, signed_at, acknowledged_at,
                    countersigned_at, observed_on, form_id, form_version
             FROM assessments
             WHERE deleted = 0 AND form_id IN ({_marks(forms)}) AND trainee_id IN ({trainees_sql})
             ORDER BY created_at""",
-        [*forms, *params],
+        [*SIGNED_STATES, *forms, *params],
     )
 
 

@@ -3,6 +3,7 @@ cut to what each role's home shows."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -78,16 +79,20 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     rows = await repository.placements_of(db, visible, params)
     if not rows:
         return []
-    counts = {(r["trainee_id"], r["placement_id"]): r
-              for r in await repository.formative_counts(db, visible, params, kinds.formative)}
+    # independent reads, at once (the reader pool and PostgreSQL's pool serve them in parallel)
+    count_rows, final_rows, request_rows = await asyncio.gather(
+        repository.formative_counts(db, visible, params, kinds.formative),
+        repository.finals_of(db, visible, params, kinds.finals),
+        repository.open_requests_of(db, visible, params, kinds.hidden))
+    counts = {(r["trainee_id"], r["placement_id"]): r for r in count_rows}
     finals: dict[tuple[int, int | None], list[FinalState]] = defaultdict(list)
-    for r in await repository.finals_of(db, visible, params, kinds.finals):
+    for r in final_rows:
         form = catalog.get(r["form_id"], int(r["form_version"]))
         acknowledges = bool(form and form.workflow.acknowledge)
         countersigns = bool(form and form.workflow.countersign)
         finals[(r["trainee_id"], r["placement_id"])].append(final_state(r, acknowledges, countersigns))
     requests: dict[int, list[str]] = defaultdict(list)
-    for r in await repository.open_requests_of(db, visible, params, kinds.hidden):
+    for r in request_rows:
         requests[r["trainee_id"]].append(r["created_at"])
     unit_ids = sorted({r["unit_id"] for r in rows if r["unit_id"] is not None} | {r["programme_unit_id"] for r in rows})
     settings = await repository.unit_settings(db, unit_ids)

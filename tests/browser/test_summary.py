@@ -152,36 +152,36 @@ def test_cards_show_day_summary_and_placement_and_filters_narrow_the_list(server
     phone.login(TRAINEE)
     phone.synced()
     page.wait_for_selector(f"a[href='#/a/{dops}']")
-    cards = page.locator(".card-link")
+    cards = page.locator("#device-list .card-link")
     total = cards.count()
-    assert total == 5  # the demo's four Mini-CEX and this DOPS
+    assert total == 6  # the demo's four Mini-CEX and bedside request (a DOPS), and this DOPS
     today = dt.date.today().isoformat()
     card = page.locator(f"a[href='#/a/{dops}'] .card-meta").inner_text()
     assert card.startswith(today) and f" · {procedure[:59]}… · " in card  # the one-line summary, cut at 60
     assert f"{second['specialty']} – {second['unit']}" in card and "Maja Sjöberg" in card and "Utkast" in card
-    buksmarta = page.locator(".card-link", has_text="Buksmärta").locator(".card-meta").inner_text()
+    buksmarta = page.locator("#device-list .card-link", has_text="Buksmärta").locator(".card-meta").inner_text()
     assert f"{first['specialty']} – {first['unit']}" in buksmarta and "Signerad" in buksmarta
 
     page.select_option("#filter-placement", label=f"{second['specialty']} – {second['unit']}")
-    page.wait_for_function("() => document.querySelectorAll('.card-link').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#device-list .card-link').length === 1")
     page.select_option("#filter-placement", value="")
     page.select_option("#filter-form", label="Mini-CEX")
-    page.wait_for_function("() => document.querySelectorAll('.card-link').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#device-list .card-link').length === 4")
     page.select_option("#filter-state", value="signed")
-    page.wait_for_function("() => document.querySelectorAll('.card-link').length === 1")
-    assert "Buksmärta" in page.locator(".card-link").inner_text()
+    page.wait_for_function("() => document.querySelectorAll('#device-list .card-link').length === 1")
+    assert "Buksmärta" in page.locator("#device-list .card-link").inner_text()
     # the choice survives navigation
-    page.click(".card-link")
+    page.click("#device-list .card-link")
     page.wait_for_selector("#summary")
     page.click("a.back")
     page.wait_for_selector("#filter-state")
-    assert page.locator("#filter-state").input_value() == "signed" and page.locator(".card-link").count() == 1
+    assert page.locator("#filter-state").input_value() == "signed" and page.locator("#device-list .card-link").count() == 1
     # nothing left: it says so
     page.select_option("#filter-placement", label=f"{second['specialty']} – {second['unit']}")
     page.wait_for_selector("#no-match")
-    assert page.locator(".card-link").count() == 0
+    assert page.locator("#device-list .card-link").count() == 0
     assert page.locator("#no-match").inner_text() == "Inga bedömningar matchar filtret."
     for key in ("placement", "form", "state"):
         page.select_option(f"#filter-{key}", value="")
-    page.wait_for_function(f"() => document.querySelectorAll('.card-link').length === {total}")
+    page.wait_for_function(f"() => document.querySelectorAll('#device-list .card-link').length === {total}")
     assert phone.errors == []

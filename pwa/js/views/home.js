@@ -75,10 +75,11 @@ function waiting(app, home) {
       const placement = trainee?.placements.find((p) => p.placement_id === w.placement_id);
       return h("li.waiting-item", { "data-kind": w.kind },
         h("button.card-link.as-button", { type: "button", onclick: () => placement && startFinal(app, trainee, placement) },
-          h("span.card-title", {}, `${label}: ${t("final_label")}`), h("span.card-meta", {}, meta)));
+          h("span.card-title", {}, label), h("span.card-meta", {}, meta)));
     }
     return h("li.waiting-item", { "data-kind": w.kind },
-      h("a.card-link", { href: `#/a/${w.doc_id}` }, h("span.card-title", {}, `${label}: ${what}`), h("span.card-meta", {}, meta)));
+      h("a.card-link", { href: `#/a/${w.doc_id}` },
+        h("span.card-title", {}, w.kind === "continue_final" ? label : `${label}: ${what}`), h("span.card-meta", {}, meta)));
   });
   return h("section.group.home-waiting", { "aria-labelledby": "h-waiting", id: "home-waiting" },
     h("h2", { id: "h-waiting" }, t("home_waiting"), " ", h("span.count-badge", {}, String(items.length))),

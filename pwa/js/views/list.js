@@ -11,7 +11,7 @@ import { placements as loadPlacements } from "../api.js";
 const STATES = ["draft", "submitted", "signed", "acknowledged", "countersigned"];
 
 export async function show(main, app) {
-  const body = h("div");
+  const body = h("div", { id: "device-list" });
   const bar = h("div.filters");
   // What waits for me and my people (views/home.js), loaded after the list is on screen.
   const homeSlot = h("div.home", { id: "home" });

@@ -5,8 +5,7 @@
 // Loaded when first needed.
 import { addStrings, getLang, t, tr } from "../i18n.js";
 import { h } from "../render/dom.js";
-import { schemaAt } from "../render/form.js";
-import { goals } from "../render/delmal.js";
+import { goals, schemaAt } from "../render/form.js";
 import * as choice from "../render/choice.js";
 import { get } from "../pointer.js";
 import { allDocs, kvGet } from "../storage.js";
