@@ -80,4 +80,15 @@ def test_bedside_request_by_qr_answered_offline_without_an_account(server: Serve
     trainee.page.wait_for_selector("#request-status[data-status='completed']")
     view = server.api(TRAINEE, f"/api/assessments/{doc_id}")
     assert view["status"] == "signed" and view["data"] == MINI_CEX
-    assert not assessor.errors and not trainee.errors
+
+    # it counts for the placement it was made in: her clinical supervisor's home shows 3 signed (2 before)
+    (bea,) = server.rows("SELECT id FROM users WHERE email = ?", (TRAINEE,))
+    (row,) = server.rows("SELECT placement_id FROM assessments WHERE id = ?", (doc_id,))
+    assert row["placement_id"] is not None
+    karin = devices("karin", laptop=True)
+    karin.open()
+    karin.login("handledare@demo.bedside.se")
+    karin.page.wait_for_selector("#home[data-ready]")
+    card = karin.page.locator(f"#home-clinical_supervisor li.person[data-trainee='{bea['id']}']")
+    assert "3 av 2 signerade" in card.inner_text()
+    assert not assessor.errors and not trainee.errors and not karin.errors

@@ -192,7 +192,12 @@ export async function show(main, app, docId) {
     const can = new Set(actions(doc, form, user));
     const out = [];
     const signer = form.workflow?.sign && ((form.workflow.sign === "assessor" && (doc.assessor_id === user.user_id || doc.doc_id === user.link_doc)) || can.has("sign"));
-    if (can.has("submit")) {
+    // The other side's required fields still empty (e.g. the assessor's ratings): they submit, not me.
+    const theirs = (form.ui.sections || []).filter((sec) => !sectionOwners(sec, form).some((r) => roles.has(r)))
+      .flatMap((sec) => sec.fields.map((f) => f.field)).filter((p) => (form.schema.required || []).includes(p.slice(1)));
+    const waitsForThem = theirs.some((p) => doc.data?.[p.slice(1)] == null || doc.data[p.slice(1)] === "");
+    if (can.has("submit") && waitsForThem) out.push(h("p.info", { id: "their-part" }, t("their_part")));
+    else if (can.has("submit")) {
       out.push(h("button.primary", { type: "button", id: "submit", onclick: () => run(signer ? ["submit", "sign"] : ["submit"]) }, signer ? t("submit_sign") : t("submit")));
     }
     if (can.has("sign")) out.push(h("button.primary", { type: "button", id: "sign", onclick: () => run(["sign"]) }, t("sign")));
