@@ -286,6 +286,12 @@ class MailOutbox(Table, tablename="mail_outbox"):
     #: what ``{link}`` in the body becomes when sent: a capability link of this purpose and nonce
     link_purpose = Varchar(length=20, null=True)
     link_nonce = Varchar(length=64, null=True)
+    #: the message's own ``Message-ID`` (made when queued: a retry sends the same message); the thread
+    #: it belongs to (e.g. ``request:<id>``) and the first message of that thread to the same address,
+    #: which it answers (``In-Reply-To``, ``References``)
+    message_id = Varchar(length=200, null=True)
+    thread_key = Varchar(length=100, null=True)
+    in_reply_to = Varchar(length=200, null=True)
 
 
 class UnitSetting(Table, tablename="unit_settings"):

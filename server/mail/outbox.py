@@ -8,30 +8,39 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
+import uuid
 
 from ..auth.capability import Purpose, link_url, make_token
 from ..db import Database, Row, Tx
 from ..db import iso_utc as iso
 from ..settings import Settings
-from .smtp import send_smtp
+from .smtp import Envelope, send_smtp
 
 log = logging.getLogger("bedside.mail")
 LINK = "{link}"
 CLAIM_SECONDS = 120
 BATCH = 20
-Sender = Callable[[Settings, str, str, str], Awaitable[None]]
+Sender = Callable[[Settings, Envelope], Awaitable[None]]
 
 
 async def queue_mail(tx: Tx, *, to: str, subject: str, body: str, kind: str, now: dt.datetime,
-                     request_id: str | None = None, link: tuple[Purpose, str] | None = None) -> None:
+                     request_id: str | None = None, link: tuple[Purpose, str] | None = None,
+                     thread: str | None = None) -> None:
     """Queue one message. ``{link}`` in ``body`` becomes the capability link ``link`` (purpose, nonce)
-    when it is sent: the token itself is never stored."""
+    when it is sent: the token itself is never stored. ``thread`` (e.g. ``request:<id>``): a later
+    message of the same thread to the same address answers the first one, so mail clients show one
+    conversation."""
     purpose, nonce = link if link else (None, None)
+    first = await tx.fetchone(
+        "SELECT message_id FROM mail_outbox WHERE thread_key = ? AND to_address = ? AND message_id IS NOT NULL "
+        "ORDER BY id LIMIT 1", (thread, to)) if thread else None
     await tx.execute(
         """INSERT INTO mail_outbox (request_id, kind, to_address, subject, body, status, attempts,
-                                    next_attempt_at, created_at, link_purpose, link_nonce)
-           VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)""",
-        (request_id, kind, to, subject, body, iso(now), iso(now), purpose, nonce))
+                                    next_attempt_at, created_at, link_purpose, link_nonce, message_id, thread_key,
+                                    in_reply_to)
+           VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)""",
+        (request_id, kind, to, subject, body, iso(now), iso(now), purpose, nonce, uuid.uuid4().hex,
+         thread, first["message_id"] if first else None))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -53,7 +62,8 @@ async def claim_due(db: Database, now: dt.datetime, limit: int = BATCH) -> list[
                              WHERE status = 'queued' AND next_attempt_at <= ?
                                AND (claimed_until IS NULL OR claimed_until < ?)
                              ORDER BY id LIMIT {int(limit)}{tx.for_update}{skip})
-                RETURNING id, request_id, kind, to_address, subject, body, attempts, link_purpose, link_nonce""",
+                RETURNING id, request_id, kind, to_address, subject, body, attempts, link_purpose, link_nonce,
+                          message_id, in_reply_to""",
             (until, stamp, stamp, stamp, stamp))
 
     return await db.transaction(claim)
@@ -87,7 +97,9 @@ async def deliver_due(db: Database, settings: Settings, now: dt.datetime, send: 
                 log.info("Demo mail (not sent) to %s\nSubject: %s\n\n%s", row["to_address"], row["subject"],
                          render_body(row, links))
             else:
-                await (send or send_smtp)(settings, row["to_address"], row["subject"], render_body(row, links))
+                await (send or send_smtp)(settings, Envelope(
+                    to=row["to_address"], subject=row["subject"], body=render_body(row, links), sent_at=now,
+                    message_id=row["message_id"], in_reply_to=row["in_reply_to"]))
             sent.append(int(row["id"]))
         except Exception as exc:  # noqa: BLE001 - any SMTP or network failure: keep it queued
             log.warning("mail %s to %s not delivered (attempt %s): %s", row["id"], row["to_address"],

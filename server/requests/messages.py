@@ -68,3 +68,8 @@ def disputed_mail(*, supervisor: str, trainee: str, form_title: str, assessor: s
               f"(English: the person named as the signer of this assessment says it was not them; it is "
               f"marked as disputed.)\n"),
     )
+
+
+def mail_thread(request_id: str) -> str:
+    """Every mail about one request belongs to one thread (a reminder answers the first message)."""
+    return f"request:{request_id}"

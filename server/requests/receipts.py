@@ -24,7 +24,7 @@ from ..errors import NotFound
 from ..mail.outbox import queue_mail
 from . import clock
 from .links import REQUEST_SELECT
-from .messages import disputed_mail, receipt_mail
+from .messages import disputed_mail, receipt_mail, mail_thread
 from .service import form_title
 
 
@@ -55,7 +55,7 @@ async def after_link_push(tx: Tx, catalog: Catalog, actor: Actor, applied: list[
                         form_title=form_title(catalog, row), signed_at=clock.iso(now))
     for to in sorted(recipients):
         await queue_mail(tx, to=to, subject=mail.subject, body=mail.body, kind="receipt", now=now,
-                         request_id=row["id"], link=("receipt", nonce))
+                         request_id=row["id"], thread=mail_thread(row["id"]), link=("receipt", nonce))
 
 
 async def _receipt_row(db: Database | Tx, secret_key: str, token: str) -> Row:
@@ -97,7 +97,7 @@ async def dispute(db: Database, catalog: Catalog, secret_key: str, token: str, n
                                  form_title=form_title(catalog, row), assessor=row["claimed_name"] or row["assessor_name"],
                                  email=row["claimed_email"])
             await queue_mail(tx, to=supervisor["email"], subject=mail.subject, body=mail.body, kind="disputed",
-                             now=now, request_id=row["id"])
+                             now=now, request_id=row["id"], thread=mail_thread(row["id"]))
         refreshed = await tx.fetchone(f"{REQUEST_SELECT} WHERE r.id = ?", (row["id"],))
         assert refreshed is not None
         return refreshed

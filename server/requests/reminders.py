@@ -17,7 +17,7 @@ from ..mail.outbox import queue_mail
 from ..settings import Settings
 from . import clock
 from .links import REQUEST_SELECT
-from .messages import outcome_mail, reminder_mail
+from .messages import outcome_mail, reminder_mail, mail_thread
 from .service import form_title, is_anonymous
 from .status import LOCKED, request_status
 
@@ -55,7 +55,7 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
                     mail = outcome_mail(trainee=r["trainee_name"], assessor=r["claimed_name"] or r["assessor_name"],
                                         form_title=form_title(catalog, r), declined=False, reason=None)
                     await queue_mail(tx, to=r["trainee_email"], subject=mail.subject, body=mail.body,
-                                     kind="completed", now=now, request_id=r["id"])
+                                     kind="completed", now=now, request_id=r["id"], thread=mail_thread(r["id"]))
                     queued += 1
                 continue
             claimed = await tx.fetchone(
@@ -66,7 +66,7 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
                 mail = reminder_mail(trainee=r["trainee_name"], assessor=r["assessor_name"],
                                      form_title=form_title(catalog, r), expires=r["expires_at"])
                 await queue_mail(tx, to=r["assessor_email"], subject=mail.subject, body=mail.body, kind="reminder",
-                                 now=now, request_id=r["id"], link=("request-link", r["token_nonce"]))
+                                 now=now, request_id=r["id"], thread=mail_thread(r["id"]), link=("request-link", r["token_nonce"]))
                 queued += 1
         return queued
 
@@ -86,6 +86,6 @@ async def remind_now(db: Database, catalog: Catalog, row: Row, now: dt.datetime)
         mail = reminder_mail(trainee=row["trainee_name"], assessor=row["assessor_name"],
                              form_title=form_title(catalog, row), expires=row["expires_at"])
         await queue_mail(tx, to=row["assessor_email"], subject=mail.subject, body=mail.body, kind="reminder",
-                         now=now, request_id=row["id"], link=("request-link", row["token_nonce"]))
+                         now=now, request_id=row["id"], thread=mail_thread(row["id"]), link=("request-link", row["token_nonce"]))
 
     await db.transaction(run)

@@ -28,7 +28,7 @@ from ..mail.outbox import queue_mail
 from ..settings import Settings
 from . import clock
 from .links import BEDSIDE_NAME, REQUEST_SELECT
-from .messages import outcome_mail, request_mail
+from .messages import outcome_mail, request_mail, mail_thread
 from .qr import qr_svg
 from .status import OPEN, request_status
 from ..privacy.ids import new_id
@@ -194,7 +194,7 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
             mail = request_mail(trainee=principal.name, assessor=name, form_title=form_title(catalog, row),
                                 message=message, expires=clock.iso(expires))
             await queue_mail(tx, to=email, subject=mail.subject, body=mail.body, kind="request", now=now,
-                             request_id=request_id, link=("request-link", nonce))
+                             request_id=request_id, thread=mail_thread(request_id), link=("request-link", nonce))
         return row
 
     row = await db.transaction(run)
@@ -271,6 +271,6 @@ async def decline(db: Database, catalog: Catalog, row: Row, reason: str | None, 
         mail = outcome_mail(trainee=row["trainee_name"], assessor=row["claimed_name"] or row["assessor_name"],
                             form_title=form_title(catalog, row), declined=True, reason=reason)
         await queue_mail(tx, to=row["trainee_email"], subject=mail.subject, body=mail.body, kind="declined",
-                         now=now, request_id=row["id"])
+                         now=now, request_id=row["id"], thread=mail_thread(row["id"]))
 
     await db.transaction(run)
