@@ -39,3 +39,26 @@ def test_main_views_have_no_serious_accessibility_violations(server: Server, dev
     found["form_en"] = serious(page)
     assert doc_id
     assert all(not v for v in found.values()), found
+
+
+@pytest.mark.parametrize("laptop", [False, True], ids=["phone", "laptop"])
+def test_the_supervisors_screens_have_no_serious_accessibility_violations(server: Server, devices: Any,
+                                                                          laptop: bool) -> None:
+    found: dict[str, list[str]] = {}
+    karin = devices("karin", laptop)
+    page = karin.open()
+    karin.login("handledare@demo.bedside.se")
+    page.wait_for_selector("#home[data-ready]")
+    found["home (clinical supervisor)"] = serious(page)
+    page.locator("#home-clinical_supervisor a.person-name").first.click()
+    page.wait_for_selector("#delmal-matrix")
+    found["trainee page"] = serious(page)
+    stefan = devices("stefan", laptop)
+    page = stefan.open()
+    stefan.login("studierektor@demo.bedside.se")
+    page.wait_for_selector("#home[data-ready]")
+    found["home (studierektor)"] = serious(page)
+    page.click("#home-studierektor a.card-link")
+    page.wait_for_selector("#overview-table")
+    found["unit overview"] = serious(page)
+    assert all(not v for v in found.values()), found
