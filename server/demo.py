@@ -128,7 +128,7 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     await as_user("trainee", [Acknowledge(id=1, doc_id=done, at=now_ms(),
                                           reflection="Bra återkoppling; jag tränar på att prioritera tidigare.")])
     await _who_is_behind(db, settings, catalog, ids, as_user, today)
-    print_logins()
+    print_logins(settings)
     return True
 
 
@@ -210,11 +210,11 @@ async def _people(db: Database) -> dict[str, int]:
     return ids
 
 
-def print_logins() -> None:
-    print("Demo data loaded. Log in at http://127.0.0.1:8000 with any of these (password: "
+def print_logins(settings: Settings) -> None:
+    print(f"Demo data loaded. Log in at {settings.base_url} with any of these (password: "
           f"{DEMO_PASSWORD}):")
     for email, name, roles, _title in DEMO_PEOPLE.values():
         print(f"  {email:<32} {name:<16} {', '.join(roles)}")
     print(DEMO_SUPERVISION)
-    print("In demo mode e-mail is not sent: it is shown at http://127.0.0.1:8000/dev/mail to the admin (log in as "
+    print(f"In demo mode e-mail is not sent: it is shown at {settings.base_url}/dev/mail to the admin (log in as "
           f"the admin, {DEMO_PEOPLE['admin'][0]}, first) and on this console.")

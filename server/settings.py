@@ -25,7 +25,8 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
      "every server process of one deployment must share it."),
     ("BEDSIDE_ENV", "development", "`development` or `production` (production refuses to start without a secret key "
      "and sets Secure cookies)."),
-    ("BEDSIDE_BASE_URL", "http://127.0.0.1:8000", "Public address of the app, used in links in e-mail and QR codes."),
+    ("BEDSIDE_BASE_URL", "http://127.0.0.1:8000", "Public address of the app, used in links in e-mail and QR codes "
+     "and in the demo banner; unset, it follows BEDSIDE_HOST and BEDSIDE_PORT."),
     ("BEDSIDE_HOST", "127.0.0.1", "Address `bedside serve` listens on."),
     ("BEDSIDE_PORT", "8000", "Port `bedside serve` listens on."),
     ("BEDSIDE_MAX_BODY_BYTES", "1048576", "Largest request body accepted by any endpoint (bytes); larger is a 413."),
@@ -50,6 +51,12 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
     ("BEDSIDE_JOB_INTERVAL_SECONDS", "60", "How often the server retries queued mail and sends due reminders; 0 turns "
      "the in-server job off (then run `bedside remind` from cron)."),
 )
+
+
+def _local_url(host: str, port: int) -> str:
+    """The address ``bedside serve`` answers on when no BEDSIDE_BASE_URL is set (all interfaces: this machine)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 def _env(name: str, default: str) -> str:
@@ -120,7 +127,8 @@ class Settings:
             database_url=_env("BEDSIDE_DATABASE_URL", cls.database_url),
             secret_key=_env("BEDSIDE_SECRET_KEY", ""),
             env=env,
-            base_url=_env("BEDSIDE_BASE_URL", cls.base_url).rstrip("/"),
+            base_url=_env("BEDSIDE_BASE_URL", _local_url(_env("BEDSIDE_HOST", cls.host),
+                                                          _int("BEDSIDE_PORT", cls.port))).rstrip("/"),
             host=_env("BEDSIDE_HOST", cls.host),
             port=_int("BEDSIDE_PORT", cls.port),
             max_body_bytes=_int("BEDSIDE_MAX_BODY_BYTES", cls.max_body_bytes),

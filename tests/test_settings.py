@@ -44,3 +44,22 @@ def test_trusted_proxies_are_networks_and_a_bad_one_is_refused(monkeypatch: pyte
     monkeypatch.setenv("BEDSIDE_TRUSTED_PROXIES", "proxy.example")
     with pytest.raises(SettingsError, match="BEDSIDE_TRUSTED_PROXIES"):
         Settings.from_env()
+
+
+def test_the_demo_banner_names_the_address_the_server_answers_on(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from server.demo import print_logins
+
+    for name in ("BEDSIDE_BASE_URL", "BEDSIDE_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BEDSIDE_PORT", "8123")
+    assert Settings.from_env().base_url == "http://127.0.0.1:8123"  # links in mail and QR codes too
+    print_logins(Settings.from_env())
+    banner = capsys.readouterr().out
+    assert "http://127.0.0.1:8123 " in banner and "http://127.0.0.1:8123/dev/mail" in banner
+    assert "8000" not in banner
+    monkeypatch.setenv("BEDSIDE_BASE_URL", "https://bedside.example.se/")
+    print_logins(Settings.from_env())
+    banner = capsys.readouterr().out
+    assert "https://bedside.example.se " in banner and "https://bedside.example.se/dev/mail" in banner
+    assert "127.0.0.1" not in banner

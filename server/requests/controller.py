@@ -15,7 +15,7 @@ from litestar.params import FromPath, JSONBody
 from ..auth.dependencies import optional_principal
 from ..auth.principal import Principal
 from ..catalog import Catalog
-from ..db import Database, Tx
+from ..db import Database, Row, Tx
 from ..errors import Conflict
 from ..ratelimit import enforce
 from ..settings import Settings
@@ -30,6 +30,7 @@ from .service import (
     change_request,
     create_request,
     decline,
+    is_anonymous,
     own_request,
     shown_link,
     to_view,
@@ -128,7 +129,10 @@ class RequestController(Controller):
 
 
 class LinkInfo(msgspec.Struct, kw_only=True):
-    """What the assessor's phone needs to open the form: whose, which form, which context. ``claimed``:
+    """What the assessor's phone needs to open the form: whose, which form (``form_title``, Swedish and
+    English), which context (``placement``: specialty and unit; ``specialty`` and ``unit`` apart), the trainee's message
+    and until when the link works (``expires_at``); ``anonymous``: a 360 rater's answer, never shown to
+    the trainee with the rater's name. Nothing else of the trainee (no e-mail, no id). ``claimed``:
     a device (or account) holds the request; ``held_here``: the caller is that device, and then also
     what it said about the assessor, what a signature still needs, and whether another device tried
     to claim it (``claim_refusals``, ``last_claim_refused_at``)."""
@@ -137,10 +141,14 @@ class LinkInfo(msgspec.Struct, kw_only=True):
     doc_id: str
     form_id: str
     form_version: int
+    form_title: dict[str, str]
+    anonymous: bool
     status: str
     trainee_name: str
     message: str | None
     placement: str | None
+    specialty: str | None
+    unit: str | None
     expires_at: str
     claimed: bool
     held_here: bool
@@ -166,14 +174,26 @@ async def _link(request: Request[Any, Any, Any], db: Database, *, allow_complete
     return await resolve_link(db, request, token, allow_completed=allow_completed, allow_closed=allow_closed)
 
 
-def _link_info(link: Link, placement: str | None) -> LinkInfo:
+def _form_title(catalog: Catalog, row: Row) -> dict[str, str]:
+    form = catalog.get(row["form_id"], row["form_version"])
+    title = form.title if form else None
+    if isinstance(title, dict):
+        return {k: str(v) for k, v in title.items() if k in ("sv", "en")}
+    return {"sv": str(title or row["form_id"])}
+
+
+def _link_info(link: Link, catalog: Catalog, place: Row | None) -> LinkInfo:
     row = link.row
     here = link.kind == "device"
     status = request_status(row, clock.iso(clock.now()))
     info = LinkInfo(
         request_id=row["id"], doc_id=row["assessment_id"], form_id=row["form_id"], form_version=row["form_version"],
+        form_title=_form_title(catalog, row), anonymous=is_anonymous(catalog, row),
         status="opened" if status == "sent" else status, trainee_name=row["trainee_name"], message=row["message"],
-        placement=placement, expires_at=row["expires_at"], claimed=row["claimed_at"] is not None, held_here=here)
+        placement=f"{place['specialty']}, {place['unit']}" if place else None,
+        specialty=str(place["specialty"]) if place else None, unit=str(place["unit"]) if place else None,
+        expires_at=row["expires_at"], claimed=row["claimed_at"] is not None,
+        held_here=here)
     if here:
         info.assessor_name, info.assessor_title = row["claimed_name"], row["assessor_title"]
         info.assessor_workplace, info.assessor_email = row["assessor_workplace"], row["claimed_email"]
@@ -190,8 +210,10 @@ class LinkController(Controller):
     tags = ["requests"]
 
     @get("/", operation_id="openLink")
-    async def open_link(self, request: Request[Any, Any, Any], db: NamedDependency[Database]) -> LinkInfo:
-        """What is asked, by whom. Marks the request opened. After signing it answers ``status: completed``."""
+    async def open_link(self, request: Request[Any, Any, Any], db: NamedDependency[Database],
+                        catalog: NamedDependency[Catalog]) -> LinkInfo:
+        """What is asked (the form, the placement and unit, the trainee's message), by whom, until when.
+        Marks the request opened. After signing it answers ``status: completed``."""
         link = await _link(request, db, allow_completed=True)
         row = link.row
         if row["opened_at"] is None:
@@ -200,12 +222,11 @@ class LinkController(Controller):
                                  (clock.iso(clock.now()), row["id"]))
 
             await db.transaction(mark)
-        placement = None
+        place = None
         if row["placement_id"] is not None:
-            p = await db.fetchone("SELECT pl.specialty, un.name AS unit FROM placements pl JOIN units un ON "
-                                  "un.id = pl.unit_id WHERE pl.id = ?", (row["placement_id"],))
-            placement = f"{p['specialty']}, {p['unit']}" if p else None
-        return _link_info(link, placement)
+            place = await db.fetchone("SELECT pl.specialty, un.name AS unit FROM placements pl JOIN units un ON "
+                                      "un.id = pl.unit_id WHERE pl.id = ?", (row["placement_id"],))
+        return _link_info(link, catalog, place)
 
     @post("/claim", operation_id="claimLink", status_code=200)
     async def claim_link(self, request: Request[Any, Any, Any], db: NamedDependency[Database],

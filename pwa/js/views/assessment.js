@@ -126,8 +126,14 @@ export async function show(main, app, docId) {
   let barError = null;
   const showError = (msg) => { barError = msg; drawChrome(); };
 
+  // A link's assessor, once signed: thanks, and what happens next (answer.js, loaded then).
+  let thanks = null;
+  const thank = () => user.link_doc && LOCKED.has(doc.status) && (thanks ||= import("./answer.js")
+    .then((m) => m.thanksCard(app, docId)).then((el) => { main.querySelector("h1").after(el); scrollTo(0, 0); el.firstChild.focus({ preventScroll: true }); }, () => {}));
+
   let drawn = 0;
   function drawChrome() {
+    thank();
     const status = doc.status;
     const sum = summary && LOCKED.has(status);
     if (!sum) loadSummary().then(() => summary && LOCKED.has(doc.status) && drawChrome());
@@ -164,10 +170,10 @@ export async function show(main, app, docId) {
     const kept = Object.entries(m.fields || m.data || {}).map(([p, v]) => h("li", {}, `${label(p)}: ${typeof v === "object" ? JSON.stringify(v) : v}`));
     if (m.reflection) kept.push(h("li", {}, `${t("reflection")}: ${m.reflection}`));
     // The server names fields as JSON Pointers ("/focus: ..."): show the refusal at each of them.
-    for (const [, pointer] of (r.message || "").matchAll(/(\/[A-Za-z0-9_~/]+)/g)) rendered.showServerError(pointer, reasonText(r.reason));
+    const named = [...(r.message || "").matchAll(/(\/[A-Za-z0-9_~/]+)/g)].map(([, p]) => (rendered.showServerError(p, reasonText(r.reason)), label(p)));
     return h("div.rejection", { role: "alert" },
       h("p", {}, h("strong", {}, t("rejected")), ": ", reasonText(r.reason)),
-      r.message ? h("p.muted", { lang: "en" }, r.message) : null,
+      named.length ? h("p.muted", {}, `${t("field")}: ${named.join(", ")}`) : null,
       kept.length ? h("div", {}, h("p", {}, t("kept")), h("ul", {}, kept)) : null,
       h("div.row", {},
         m.fields && canEdit() && r.reason !== "not_your_field" ? h("button", { type: "button", onclick: async () => {

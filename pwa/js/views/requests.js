@@ -1,10 +1,13 @@
 // Requests: the trainee asks (e-mail or bedside QR, kept on the device for offline use) and follows
 // them up. The e-mailed link goes to the assessor only; a bedside request's QR code is shown until the
-// assessor's phone claims it (the assessor's side is views/answer.js).
+// assessor's phone claims it (the assessor's side is views/answer.js). A new request starts on the form
+// asked for last (Mini-CEX the first time); a completed one leads to its assessment.
 import * as api from "../api.js";
 import { addStrings, t, tr, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
 import { kvGet, kvSet } from "../storage.js";
+import { identityMessage } from "../render/text.js";
+import { containsIdentityNumber } from "../personnummer.js";
 
 addStrings({
   sv: {
@@ -21,6 +24,7 @@ addStrings({
     rq_withdrawn: "Återkallad", rq_expired: "Utgången",
     rq_scan_once: "Koden fungerar på en telefon: den som skannar först fyller i.",
     rq_claimed: "Öppnad på bedömarens telefon.", rq_mailed: (a) => `Länken har skickats till ${a}.`,
+    rq_open_doc: "Öppna bedömningen",
   },
   en: {
     reasons: {
@@ -36,6 +40,7 @@ addStrings({
     rq_withdrawn: "Withdrawn", rq_expired: "Expired",
     rq_scan_once: "The code works on one phone: whoever scans it first fills it in.",
     rq_claimed: "Opened on the assessor's phone.", rq_mailed: (a) => `The link was sent to ${a}.`,
+    rq_open_doc: "Open the assessment",
   },
 });
 
@@ -54,6 +59,8 @@ export async function show(main, app, arg) {
   return { onSync: draw };
 }
 
+const formTitle = (app, r) => tr(app.form(r.form_id, r.form_version)?.title) || r.form_id;
+
 async function list(body, app) {
   const all = await load();
   const forms = app.latestForms().filter((f) => f.workflow?.sign === "assessor" && f.workflow.start?.includes("trainee"));
@@ -63,18 +70,34 @@ async function list(body, app) {
     ["name", t("assessor_name"), h("input", { type: "text" })], ["email", t("assessor_email"), h("input", { type: "email" })],
     ["message", t("rq_message"), h("textarea", { rows: 2 })]];
   const val = Object.fromEntries(fields.map(([k, , el]) => [k, () => el.value.trim() || null]));
+  // the form asked for last, else Mini-CEX (not the catalog's first)
+  const last = await kvGet("last_request_form");
+  fields[0][2].value = [last, "mini-cex"].find((id) => forms.some((f) => f.id === id)) || forms[0]?.id || "";
   const error = h("p.error", { role: "alert", hidden: true });
+  // a personnummer is flagged as it is typed, and never sent
+  const flagged = fields.filter(([k]) => k !== "form" && k !== "channel").map(([k, , el]) => {
+    const warn = h("p.error", { id: `rq-${k}-pn`, role: "alert", hidden: true });
+    el.setAttribute("aria-describedby", warn.id);
+    const check = () => { const bad = containsIdentityNumber(el.value); warn.hidden = !bad; warn.textContent = bad ? identityMessage() : ""; el.setAttribute("aria-invalid", bad ? "true" : "false"); return bad; };
+    el.addEventListener("input", check);
+    return { k, el, warn, check };
+  });
+  const warnOf = (k) => flagged.find((f) => f.k === k)?.warn;
   body.replaceChildren(h("h1", {}, t("rq_title")), h("form.card", { onsubmit: async (e) => {
     e.preventDefault();
+    const bad = flagged.filter((f) => f.check());
+    if (bad.length) { bad[0].el.focus(); return; }
     try {
       const made = await api.requests("", { form_id: val.form(), channel: val.channel(), assessor_name: val.name(), assessor_email: val.email(), message: val.message() });
       await keep(made);
+      await kvSet("last_request_form", made.form_id);
       app.navigate(`#/forfragan/${made.id}`);
     } catch (err) { error.textContent = err.offline ? t("rq_network") : reasonText(err.reason); error.hidden = false; }
-  } }, fields.map(([k, label, el]) => [h("label", { htmlFor: `rq-${k}` }, label), Object.assign(el, { id: `rq-${k}` })]), error,
+  } }, fields.map(([k, label, el]) => [h("label", { htmlFor: `rq-${k}` }, label), Object.assign(el, { id: `rq-${k}` }), warnOf(k)]), error,
   h("button.primary", { type: "submit", id: "rq-create" }, t("rq_create"))),
-  h("ul.cards", {}, all.map((r) => h("li", {}, h("a.card-link", { href: `#/forfragan/${r.id}` },
-    h("span.card-title", {}, r.assessor_name), h("span.card-meta", {}, `${t(`rq_${r.status}`)} · ${r.created_at.slice(0, 10)}`))))));
+  h("ul.cards", {}, all.map((r) => h("li", { "data-request": r.id }, h("a.card-link", { href: r.status === "completed" ? `#/a/${r.assessment_id}` : `#/forfragan/${r.id}` },
+    h("span.card-title", {}, formTitle(app, r), " · ", r.assessor_name),
+    h("span.card-meta", {}, `${t(`rq_${r.status}`)} · ${r.created_at.slice(0, 10)}`))))));
 }
 
 async function detail(body, app, id) {
@@ -85,11 +108,13 @@ async function detail(body, app, id) {
     try { await keep(await api.requests(`/${r.id}/${s}`, {})); detail(body, app, id); } catch (err) { app.toast(err.offline ? t("rq_network") : reasonText(err.reason)); }
   } }, t(`rq_do_${s}`));
   const qr = h("div.qr", { id: "qr", role: "img", "aria-label": t("rq_link") });
-  qr.innerHTML = r.qr_svg || ""; // segno
-  body.replaceChildren(h("div", {}, h("h1", {}, tr(app.form(r.form_id, r.form_version)?.title)),
+  qr.innerHTML = (r.channel === "bedside" && r.qr_svg) || ""; // segno
+  const bedside = r.channel === "bedside"; // an e-mailed link is never shown as a QR code
+  body.replaceChildren(h("div", {}, h("h1", {}, formTitle(app, r)),
     h("p.meta", {}, `${t("assessor")}: ${r.assessor_name} · `, h("span.status", { id: "request-status", "data-status": r.status }, t(`rq_${r.status}`))),
     r.decline_reason ? h("p.warn", {}, r.decline_reason) : null,
-    open && r.qr_svg ? [h("p", {}, t("rq_scan")), qr, h("p.muted", {}, t("rq_scan_once"))] : null,
+    open && bedside && r.qr_svg ? [h("p", {}, t("rq_scan")), qr, h("p.muted", {}, t("rq_scan_once"))] : null,
+    r.status === "completed" ? h("p", {}, h("a.button", { href: `#/a/${r.assessment_id}`, id: "rq-open-doc" }, t("rq_open_doc"))) : null,
     open && r.claimed ? h("p.info", { id: "rq-claimed" }, t("rq_claimed")) : null,
     open && r.channel === "email" ? h("p.muted", { id: "rq-mailed" }, t("rq_mailed", r.assessor_email)) : null,
     h("div.actions", {}, step("remind", open && r.assessor_email), step("renew", !["completed", "withdrawn"].includes(r.status)), step("withdraw", open))));
