@@ -6,9 +6,10 @@ from typing import Any
 
 import msgspec
 
-from sync.document import Conflict
+from sync.document import LOCKED_STATUSES, Conflict, Document
 
-from ..catalog import Catalog
+from ..catalog import Catalog, FormVersion
+from ..catalog.feedback import feedback_hints
 from ..db import Row
 from .actor import Actor
 from .participants import Reader, TraineeContext, load_trainee_contexts
@@ -45,6 +46,14 @@ class OtherAnswer(msgspec.Struct, kw_only=True):
     assessor_email: str | None
     data: dict[str, Any]
     steps: list[str]
+
+
+class FeedbackHintView(msgspec.Struct, kw_only=True):
+    """Advice on the feedback written so far (the form version's feedback rules): a rule ``code`` and
+    the ``field`` (JSON Pointer) it is about. Never stops saving or signing."""
+
+    code: str
+    field: str
 
 
 class AssessmentView(msgspec.Struct, kw_only=True):
@@ -90,6 +99,8 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     signature: SignatureView | None = None
     #: the trainee's supervisors only: answers from a second device for the same request link
     other_answers: list[OtherAnswer] = []
+    #: for whoever writes the feedback, until it is signed: what the form's feedback rules advise
+    feedback_hints: list[FeedbackHintView] = []
 
 
 def signature_of(row: Row) -> SignatureView | None:
@@ -129,8 +140,18 @@ def build_views(rows: list[Row], actor: Actor, catalog: Catalog, contexts: dict[
             permissions=available_actions(doc, form.workflow, roles) if form else [],
             signature=signature_of(row),
             other_answers=(other_answers or {}).get(doc.id, []) if roles & SUPERVISING_ROLES else [],
+            feedback_hints=hints_for(form, doc, roles),
         ))
     return views
+
+
+def hints_for(form: FormVersion | None, doc: Document, roles: frozenset[str]) -> list[FeedbackHintView]:
+    """The feedback hints for a reader who fills in the field a hint is about, while the document is
+    not signed yet (the same rules the PWA shows as the assessor types)."""
+    if form is None or form.feedback_rules is None or doc.status in LOCKED_STATUSES or doc.deleted:
+        return []
+    return [FeedbackHintView(code=h.code, field=h.field) for h in feedback_hints(form.feedback_rules.content, doc.data)
+            if roles.intersection(form.owners_of(h.field))]
 
 
 async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog) -> list[AssessmentView]:

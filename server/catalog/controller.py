@@ -35,6 +35,7 @@ def definition(form: FormVersion) -> dict[str, Any]:
     return summary(form, latest=False) | {
         "schema": form.schema, "ui": form.ui,
         "vocabularies": {f"urn:bedside:vocabulary:{v.id}:{v.version}": v.content for v in form.vocabularies},
+        "feedback_rules": form.feedback_rules.content if form.feedback_rules else None,
     }
 
 
@@ -55,7 +56,8 @@ class CatalogController(Controller):
 
     @get("/forms/{form_id:str}/{version:int}", operation_id="getForm", sync_to_thread=False)
     def get_form(self, catalog: NamedDependency[Catalog], form_id: FromPath[str], version: FromPath[int]) -> dict[str, Any]:
-        """One form version: JSON Schema, UI description, workflow and the vocabularies it refers to."""
+        """One form version: JSON Schema, UI description, workflow, the vocabularies it refers to and its
+        ``feedback_rules`` (prompts and hints for its feedback fields, or null)."""
         form = catalog.get(form_id, version)
         if form is None:
             raise NotFound(f"There is no form {form_id!r} version {version}; GET /api/forms lists them.")

@@ -14,10 +14,11 @@ from referencing import Registry
 from .draft import draft_schema
 from .errors import CatalogError
 from .examples import check_examples
+from .feedback import form_feedback_rules
 from .files import parse_json, read_bytes, sha256_hex, shown
 from .hashing import FORM_FILES, form_content_hash
 from .meta import MetaSchemas
-from .model import FormVersion, Vocabulary, Workflow, field_owners
+from .model import FeedbackRules, FormVersion, Vocabulary, Workflow, field_owners
 from .refs import referenced_vocabularies
 from .ui_check import check_filled_by, check_ui
 
@@ -29,7 +30,8 @@ def form_folder(root: Path, form_id: str, version: int) -> Path:
 
 
 def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry: dict[str, Any],
-                      vocabularies: dict[tuple[str, int], Vocabulary], registry: Registry) -> FormVersion:
+                      vocabularies: dict[tuple[str, int], Vocabulary], registry: Registry,
+                      feedback: dict[tuple[str, int], FeedbackRules] | None = None) -> FormVersion:
     """Read and check one form version listed in catalog.json; CatalogError names the file at fault."""
     form_id, version, status = form["id"], entry["version"], entry["status"]
     folder = form_folder(root, form_id, version)
@@ -47,6 +49,7 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
     summary_field = entry.get("summary_field")
     if summary_field is not None:
         check_summary_field(root, form_id, version, schema, summary_field, used)
+    rules = form_feedback_rules(root, form_id, version, status, entry.get("feedback_rules"), schema, ui, feedback or {})
     workflow = Workflow.from_json(docs["workflow.json"])
     check_filled_by(root, folder, ui, workflow.editors)
     loaded = FormVersion(
@@ -55,7 +58,7 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
         content_hash=form_content_hash(hashes), vocabularies=used,
         complete_validator=make_validator(schema, registry), draft_validator=make_validator(draft_schema(schema), registry),
         complete_check=FastCheck(schema, used), draft_check=FastCheck(draft_schema(schema), used),
-        summary_field=summary_field,
+        summary_field=summary_field, feedback_rules=rules,
     )
     check_examples(root, folder, loaded)
     return loaded

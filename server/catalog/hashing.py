@@ -30,7 +30,12 @@ def compute_hashes(root: Path) -> dict[str, Any]:
     listed = _read_listing(root)
     forms = [_form_with_hashes(root, form) for form in _with_unlisted_forms(root, listed.get("forms", []))]
     vocabularies = [_vocabulary_with_hashes(root, v) for v in _with_unlisted_vocabularies(root, listed.get("vocabularies", []))]
-    return {"forms": forms, "vocabularies": vocabularies}
+    out = {"forms": forms, "vocabularies": vocabularies}
+    feedback = [_vocabulary_with_hashes(root, v, "feedback")
+                for v in _with_unlisted_vocabularies(root, listed.get("feedback", []), "feedback")]
+    if feedback or "feedback" in listed:
+        out["feedback"] = feedback
+    return out
 
 
 def _read_listing(root: Path) -> dict[str, Any]:
@@ -46,10 +51,11 @@ def _form_with_hashes(root: Path, form: dict[str, Any]) -> dict[str, Any]:
     return {**form, "versions": versions}
 
 
-def _vocabulary_with_hashes(root: Path, vocab: dict[str, Any]) -> dict[str, Any]:
+def _vocabulary_with_hashes(root: Path, vocab: dict[str, Any], folder: str = "vocabularies") -> dict[str, Any]:
+    """A vocabulary's (or feedback rules') listing with each version's file hash."""
     versions = []
     for entry in vocab["versions"]:
-        path = root / "vocabularies" / vocab["id"] / f"{entry['version']}.json"
+        path = root / folder / vocab["id"] / f"{entry['version']}.json"
         versions.append({**entry, "sha256": sha256_hex(path.read_bytes()) if path.is_file() else None})
     return {**vocab, "versions": versions}
 
@@ -65,9 +71,10 @@ def _with_unlisted_forms(root: Path, forms: list[dict[str, Any]]) -> list[dict[s
     return list(by_id.values())
 
 
-def _with_unlisted_vocabularies(root: Path, vocabularies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_unlisted_vocabularies(root: Path, vocabularies: list[dict[str, Any]],
+                                folder: str = "vocabularies") -> list[dict[str, Any]]:
     by_id = {v["id"]: {**v, "versions": list(v["versions"])} for v in vocabularies}
-    for path in sorted((root / "vocabularies").glob("*/*.json")):
+    for path in sorted((root / folder).glob("*/*.json")):
         if not path.stem.isdigit():
             continue
         vocab = by_id.setdefault(path.parent.name, {"id": path.parent.name, "versions": []})

@@ -16,6 +16,7 @@ from .files import read_json, shown
 META_FILES = {
     "catalog": "catalog-meta.schema.json", "form": "form-meta.schema.json", "ui": "ui-meta.schema.json",
     "workflow": "workflow-meta.schema.json", "vocabulary": "vocabulary-meta.schema.json",
+    "feedback": "feedback-meta.schema.json",
 }
 
 

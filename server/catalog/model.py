@@ -44,14 +44,19 @@ class Workflow:
 
 
 @dataclass(frozen=True)
-class Vocabulary:
-    """A shared, versioned scale or list of terms (``vocabularies/<id>/<version>.json``)."""
+class VersionedFile:
+    """One version of a catalog item that is one JSON file (``<folder>/<id>/<version>.json``)."""
 
     id: str
     version: int
     content: dict[str, Any]
     content_hash: str  # "sha256:<hex>" of the file's bytes
     status: str = "published"
+
+
+@dataclass(frozen=True)
+class Vocabulary(VersionedFile):
+    """A shared, versioned scale or list of terms (``vocabularies/<id>/<version>.json``)."""
 
     @property
     def urn(self) -> str:
@@ -61,6 +66,23 @@ class Vocabulary:
     def values(self) -> list[Any]:
         """Every term's value, in the file's order."""
         return [term["value"] for term in self.content["terms"]]
+
+
+@dataclass(frozen=True)
+class FeedbackRules(VersionedFile):
+    """Prompts and gentle hints for a form's feedback fields (``feedback/<id>/<version>.json``), named by
+    a form version's catalog entry (``feedback_rules``); evaluated by ``feedback.feedback_hints``."""
+
+    @property
+    def ref(self) -> str:
+        """How catalog.json names it: ``<id>:<version>``."""
+        return f"{self.id}:{self.version}"
+
+    @property
+    def pointers(self) -> list[str]:
+        """Every field the rules and prompts name, in order, once each."""
+        named = [p for r in self.content["rules"] for p in (r["field"], r.get("corrective")) if p]
+        return list(dict.fromkeys([*named, *self.content["prompts"]]))
 
 
 def field_owners(ui: dict[str, Any], workflow: Workflow) -> dict[str, tuple[str, ...]]:
@@ -99,6 +121,8 @@ class FormVersion:
     #: ui field pointer -> the participant roles who fill it in (its section's ``filled_by``, else
     #: the workflow's editors); see ``owners_of``
     field_owners: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    #: the prompts and hints of its feedback fields (catalog.json's ``feedback_rules``; None: none)
+    feedback_rules: FeedbackRules | None = None
 
     def owners_of(self, pointer: str) -> tuple[str, ...]:
         """Who may fill in the data at ``pointer``: whoever owns every ui field it lies in or holds. A

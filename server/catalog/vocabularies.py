@@ -22,26 +22,32 @@ def vocabulary_path(root: Path, vocab_id: str, version: int) -> Path:
 
 def load_vocabulary(root: Path, meta: MetaSchemas, vocab_id: str, entry: dict[str, Any]) -> Vocabulary:
     """Read, hash-check (when published) and check one vocabulary version listed in catalog.json."""
-    version = entry["version"]
-    path = vocabulary_path(root, vocab_id, version)
-    raw = read_bytes(root, path)
-    digest = sha256_hex(raw)
-    if entry["status"] == "published" and digest != entry.get("sha256"):
-        raise CatalogError(
-            f"{shown(root, path)} has changed but version {version} of vocabulary {vocab_id} is published; "
-            "published versions are immutable: publish the change as a new version")
-    content = parse_json(root, path, raw)
-    meta.check("vocabulary", content, root, path)
-    _check_identity(root, path, content, vocab_id, version)
+    path = vocabulary_path(root, vocab_id, entry["version"])
+    content, content_hash = read_versioned_file(root, meta, "vocabulary", path, vocab_id, entry)
     _check_terms(root, path, content)
-    return Vocabulary(id=vocab_id, version=version, content=content, content_hash=f"sha256:{digest}",
+    return Vocabulary(id=vocab_id, version=entry["version"], content=content, content_hash=content_hash,
                       status=entry["status"])
 
 
-def _check_identity(root: Path, path: Path, content: dict[str, Any], vocab_id: str, version: int) -> None:
-    if content["id"] != vocab_id or content["version"] != version:
+def read_versioned_file(root: Path, meta: MetaSchemas, kind: str, path: Path, item_id: str,
+                        entry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """One version of a one-file catalog item (a vocabulary, feedback rules): its bytes match the hash
+    catalog.json recorded when it is published, it fits its meta-schema and says which it is. Returns
+    the content and ``sha256:<hex>`` of the bytes."""
+    version = entry["version"]
+    raw = read_bytes(root, path)
+    digest = sha256_hex(raw)
+    if entry["status"] == "published" and digest != entry.get("sha256"):
+        what = "feedback rules" if kind == "feedback" else kind
+        raise CatalogError(
+            f"{shown(root, path)} has changed but version {version} of {what} {item_id} is published; "
+            "published versions are immutable: publish the change as a new version")
+    content = parse_json(root, path, raw)
+    meta.check(kind, content, root, path)
+    if content["id"] != item_id or content["version"] != version:
         raise CatalogError(f"{shown(root, path)} says it is {content['id']} version {content['version']}, "
-                           f"but its place in the catalog is {vocab_id} version {version}.")
+                           f"but its place in the catalog is {item_id} version {version}.")
+    return content, f"sha256:{digest}"
 
 
 def _check_terms(root: Path, path: Path, content: dict[str, Any]) -> None:

@@ -93,10 +93,16 @@ export async function show(main, app, docId) {
     const note = editor && !fill ? t("filled_by", owners.map((r) => t(`filled_by_${r}`)).join(t("filled_by_or"))) : null;
     return { fill, note };
   };
+  // Prompts and gentle hints on the feedback fields (the form version's feedback_rules): own module.
+  let feedback = null, asking = null;
+  const feedbackModule = form.feedback_rules && import("../feedback.js").catch(() => null); // kept once fetched
   const rendered = renderForm(form, doc, {
     editable: canEdit(), who, evidenceOptions, section, delmal, relevantGoals,
     // Every section is there: what tests and scripts wait for.
-    onComplete: () => { formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now(); },
+    onComplete: () => {
+      formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now();
+      feedbackModule?.then((m) => { feedback ||= m?.attach(form.feedback_rules, rendered, docId) ?? null; });
+    },
     onInput: async (pointer, value) => {
       doc = await editField(docId, pointer, value, inflight);
       nudge();
@@ -116,6 +122,7 @@ export async function show(main, app, docId) {
   async function run(kinds, extra = {}) {
     if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
     if (Object.keys(doc.conflicts || {}).length && (kinds.includes("submit") || kinds.includes("sign"))) { showError(t("conflict_open")); return; }
+    if (kinds.includes("sign") && feedback && !(await feedback.beforeSign((card) => { asking = card; drawChrome(); }))) return;
     for (const kind of kinds) doc = await step(docId, kind, kind === "acknowledge" || kind === "return" ? extra : {});
     nudge();
     flush();
@@ -161,6 +168,7 @@ export async function show(main, app, docId) {
     if (doc.reflection && LOCKED.has(status) && !sum) n.push(h("div.card", {}, h("h2", {}, t("reflection_saved")), h("p.reflection", { id: "reflection-text" }, doc.reflection)));
     notices.replaceChildren(...n);
     bar.replaceChildren(...buttons());
+    if (asking) bar.prepend(asking);
     if (barError) bar.prepend(h("p.error", { role: "alert" }, barError));
     barError = null;
   }
@@ -254,6 +262,7 @@ export async function show(main, app, docId) {
       if (!next) { app.navigate("#/"); return; }
       doc = next;
       rendered.update(doc, { editable: canEdit() });
+      feedback?.refresh();
       drawChrome();
       drawHeader();
       loadEvidence();
