@@ -20,7 +20,7 @@ const LATER = [
   "/js/link.js", "/js/views/list.js", "/js/views/login.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
   "/js/views/new.js", "/js/install.js", "/js/views/summary.js", "/js/render/delmal.js", "/js/views/home.js",
   "/js/views/progress.js", "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css", "/css/answer.css",
-  "/js/feedback.js",
+  "/js/feedback.js", "/js/i18n-en.js",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;

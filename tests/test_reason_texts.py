@@ -32,6 +32,12 @@ def pwa_reasons() -> dict[str, set[str]]:
     texts: dict[str, set[str]] = {"sv": set(), "en": set()}
     for path in PWA_JS.rglob("*.js"):
         blocks = re.findall(r"reasons: \{(.*?)\n\s*\}", path.read_text(encoding="utf-8"), re.S)
+        if path.name.endswith("-en.js"):  # a file of one language (the shell's English, i18n-en.js)
+            texts["en"] |= {k for block in blocks for k in re.findall(r"(\w+): [\"`]", block)}
+            continue
+        if path.name == "i18n.js":  # the shell's Swedish; its English is in i18n-en.js
+            texts["sv"] |= {k for block in blocks[:1] for k in re.findall(r"(\w+): [\"`]", block)}
+            continue
         assert len(blocks) % 2 == 0, f"{path}: a reasons block needs both languages"
         for i, block in enumerate(blocks):
             texts["sv" if i % 2 == 0 else "en"] |= set(re.findall(r"(\w+): [\"`]", block))

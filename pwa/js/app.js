@@ -2,7 +2,7 @@
 import * as api from "./api.js";
 import * as outbox from "./outbox.js";
 import { clientId, kvGet, kvSet, clearAll } from "./storage.js";
-import { t, setLang, getLang } from "./i18n.js";
+import { t, setLang, getLang, loadEnglish } from "./i18n.js";
 import { afterPaint, h } from "./render/dom.js";
 import * as assessmentView from "./views/assessment.js";
 
@@ -79,7 +79,7 @@ function renderHeader() {
   ];
   const buttons = h("span.header-buttons", {},
     app.user ? h("button.small", { type: "button", id: "sync-now", onclick: () => outbox.flush() }, t("sync_now")) : null,
-    h("button.small", { type: "button", id: "lang", lang: getLang() === "sv" ? "en" : "sv", onclick: () => { setLang(getLang() === "sv" ? "en" : "sv"); renderHeader(); route(); } }, t("lang_switch")),
+    h("button.small", { type: "button", id: "lang", lang: getLang() === "sv" ? "en" : "sv", onclick: async () => { await setLang(getLang() === "sv" ? "en" : "sv"); renderHeader(); route(); } }, t("lang_switch")),
     app.user && !app.user.link_doc ? h("button.small", { type: "button", id: "logout", onclick: () => app.logout() }, t("logout")) : null,
   );
   statusEl.replaceChildren(h("span.state", { role: "status", "aria-live": "polite" }, parts), buttons);
@@ -184,6 +184,7 @@ async function boot() {
   app.catalog = catalog || null;
   app.firstDoc = early.doc || null;
   api.setCsrf(session?.csrf_token);
+  if (getLang() === "en") await loadEnglish().catch(() => {}); // offline and never kept: Swedish
   renderHeader();
   outbox.subscribe((state, changed) => {
     renderHeader();

@@ -1,4 +1,4 @@
-// Swedish first, English on request. UI strings live here; catalog labels come as {sv, en}.
+// Swedish first, English on request (js/i18n-en.js). UI strings live here; catalog labels come as {sv, en}.
 const STRINGS = {
   sv: {
     app: "Bedside", online: "Online", offline: "Offline", syncing: "Synkar…",
@@ -50,64 +50,24 @@ const STRINGS = {
     rq_displaced: "En annan enhet hann öppna förfrågan först. Det du skrev har sparats och visas för BT-läkarens handledare bredvid det andra svaret.",
     rq_claim_attempts: (at, who) => `Någon försökte öppna förfrågan på en annan enhet${at ? ` kl. ${at} (UTC)` : ""}. Var det inte du? Säg till ${who}.`,
   },
-  en: {
-    app: "Bedside", online: "Online", offline: "Offline", syncing: "Syncing…",
-    unsynced: (n) => (n === 1 ? "1 unsynced change" : `${n} unsynced changes`),
-    synced: "All synced", sync_now: "Sync now", lang_switch: "Svenska", logout: "Log out",
-    login_title: "Log in", email: "E-mail", password: "Password", login: "Log in",
-    login_failed: "Wrong e-mail or password.", login_offline: "You need a network connection to log in the first time.",
-    login_limited: "Too many attempts. Wait a while and try again.",
-    session_expired: "Your login has expired. Log in again – nothing you typed is lost.",
-    list_title: "My assessments", on_this_device: "Assessments on this device", to_me: "Requests to me", drafts: "Drafts", waiting: "Waiting for signature", signed: "Signed",
-    none: "None yet.", new_assessment: "New assessment", trainee: "Trainee", assessor: "Assessor", form: "Form",
-    placement: "Placement", state: "State", all: "All", no_match: "No assessments match the filter.",
-    assessor_name: "Assessor's name", assessor_email: "Assessor's e-mail", back: "Back",
-    status_draft: "Draft", status_submitted: "Waiting for signature", status_signed: "Signed",
-    status_acknowledged: "Acknowledged", status_countersigned: "Countersigned",
-    not_synced: "Not synced yet", required: "Required", required_mark: "required",
-    chars: (n, max) => (max ? `${n} of ${max} characters` : `${n} characters`),
-    submit: "Send for signature", sign: "Sign", submit_sign: "Sign now",
-    acknowledge: "Acknowledge", reflection: "Your reflection", return: "Send back",
-    return_reason: "Why is it sent back?", delete: "Delete draft", confirm_delete: "Delete the draft?",
-    read_only: "Signed – cannot be changed.", fix_errors: "Correct the marked fields first.",
-    conflict_title: "Two different answers", conflict_help: "Someone else changed the same field. Choose the answer that applies.",
-    conflict_pick: "Choose this", conflict_by: (who) => `From ${who}`, conflict_open: "Resolve the conflicts before sending.",
-    empty_value: "(empty)", rejected: "The server did not accept a change", retry: "Try again", discard: "Discard",
-    kept: "What you typed is kept here:", returned: "Sent back", ready_offline: "The app now works without network.",
-    new_version: "New version, reload", reload: "Reload", not_found: "This assessment is not on this device.",
-    catalog_missing: "The form catalog has not been fetched yet – connect once.",
-    reasons: {
-      gap: "Changes arrived out of order; they are sent again.", locked: "The assessment is already signed and cannot change.",
-      not_editable: "The assessment is waiting for signature and cannot change now.", deleted: "The assessment was deleted.",
-      not_found: "The assessment does not exist (or you may not see it).", exists: "The assessment already exists.",
-      open_conflicts: "There are unresolved conflicts.", no_conflict: "The conflict was already resolved.",
-      invalid_transition: "That step is not possible in the assessment's current state.", invalid: "A field has an invalid value.",
-      identity_number: "The text contains a personal identity number, which must never be stored.", forbidden: "You may not take this step.",
-      network: "No contact with the server.", server: "Server error – trying again later.", server_error: "Server error – try again in a while.",
-      own_assessment: "You cannot assess yourself: name a colleague (and the colleague's own e-mail).",
-      too_deep: "The content nests too deeply.", too_large: "What was sent is too large; send less at a time.",
-      rate_limited: "Too many attempts; wait a while and try again.", not_logged_in: "Log in first.",
-      method_not_allowed: "This cannot be done here.",
-      not_your_field: "That field is not yours to fill in (the assessor fills in ratings and feedback). The change was not saved.",
-    },
-    filled_by: (who) => `Filled in by ${who}`, filled_by_trainee: "the trainee", filled_by_assessor: "the assessor",
-    filled_by_or: " or ",
-    their_part: "The assessor fills in their part and signs; you see it here when it is done.",
-    field: "Field", this_device: "this device", you_elsewhere: "you on another device", colleague: "a colleague",
-    reflection_saved: "Reflection", countersign: "Countersign", returned_reason: "Reason",
-    rq_title: "Ask for an assessment",
-    rq_network: "No contact with the server.",
-    rq_displaced: "Another device opened the request first. What you wrote is kept and shown to the trainee's supervisors beside the other answer.",
-    rq_claim_attempts: (at, who) => `Someone tried to open this request on another device${at ? ` at ${at} (UTC)` : ""}. Not you? Tell ${who}.`,
-  },
+  en: { reasons: {} }, // js/i18n-en.js, loaded when chosen; the views add their own
 };
 let lang = (typeof localStorage !== "undefined" && localStorage.getItem("bedside.lang")) || "sv";
 document.documentElement.lang = lang;
 export const getLang = () => lang;
-export function setLang(next) {
+export async function setLang(next) {
   lang = next === "en" ? "en" : "sv";
   localStorage.setItem("bedside.lang", lang);
   document.documentElement.lang = lang;
+  if (lang === "en") await loadEnglish();
+}
+let english = null;
+/** The shell's English texts (the views' own are added by addStrings either way). */
+export function loadEnglish() {
+  english ||= import("./i18n-en.js").then(({ EN }) => {
+    Object.assign(STRINGS.en, { ...EN, ...STRINGS.en, reasons: { ...EN.reasons, ...STRINGS.en.reasons } });
+  });
+  return english;
 }
 /** A view's own texts ({sv: {...}, en: {...}}), added when the view is first loaded: what only one
  * screen needs does not weigh on everyone's first visit. */
@@ -123,7 +83,8 @@ export function t(key, ...args) {
   const v = STRINGS[lang][key] ?? STRINGS.sv[key] ?? key;
   return typeof v === "function" ? v(...args) : v;
 }
-export const reasonText = (reason) => STRINGS[lang].reasons[reason] || STRINGS[lang].reasons.invalid;
+export const reasonText = (reason) => STRINGS[lang].reasons[reason] || STRINGS[lang].reasons.invalid
+  || STRINGS.sv.reasons[reason] || STRINGS.sv.reasons.invalid;
 /** A catalog label {sv, en} in the current language (falls back to Swedish). */
 export function tr(label) {
   if (label == null) return "";
