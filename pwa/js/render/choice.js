@@ -1,4 +1,4 @@
-// One of a few options: radio buttons as large tap targets.
+// One of a few options: radio buttons as segmented tap targets (wrapping when they do not fit).
 import { h } from "./dom.js";
 import { tr } from "../i18n.js";
 import { frame } from "./field.js";
@@ -17,14 +17,16 @@ const coerce = (value, prop) => {
 export function render(field, ctx) {
   const f = frame(field, { group: true, required: ctx.required });
   const opts = options(field, ctx.prop, ctx.vocab);
+  const row = h("div.taps.seg");
   const inputs = opts.map((o, i) => {
     const input = h("input", {
       type: "radio", name: f.id, id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,
       onchange: () => ctx.onInput(o.value),
     });
-    f.body.append(h("div.option", {}, input, h("label", { htmlFor: input.id, "data-value": JSON.stringify(o.value), className: "tap wide" }, tr(o.label))));
+    row.append(input, h("label", { htmlFor: input.id, "data-value": JSON.stringify(o.value), className: "tap" }, tr(o.label)));
     return [input, o.value];
   });
+  f.body.append(row);
   return {
     el: f.el, frame: f, inputs: inputs.map(([i]) => i),
     set(value) { for (const [input, v] of inputs) input.checked = v === value; },

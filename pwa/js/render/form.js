@@ -80,24 +80,73 @@ export function renderForm(form, doc, opts) {
     return handle;
   };
 
+  const format = (handle, value) => {
+    if (handle.field.widget === "scale") return scale.label(value, handle.vocab);
+    if (handle.field.widget === "choice") return choice.label(value, handle.field, handle.prop, handle.vocab);
+    if (Array.isArray(value)) return value.join(", ");
+    if (typeof value === "boolean") return value ? "✓" : "–";
+    return value == null ? "" : String(value);
+  };
+
+  // A section whose required fields are all answered folds to its heading and a one-line summary
+  // once focus moves to another section (no extra tap); one with an error or conflict stays open.
+  const sections = [];
+  let current = null;
   const section = (s) => {
     const { fill: mine = true, note = null } = opts.section?.(s) || {};
+    const body = h("div", { id: `sec-${s.id}-body` });
+    const open = h("button.sec-open", { type: "button", hidden: true, "aria-expanded": "false", "aria-controls": body.id,
+      onclick: () => { current = x; fold(x, false); built.find(shown)?.widget.focus(); } });
     const sec = h(`section.form-section${note ? ".not-mine" : ""}`, { "aria-labelledby": `sec-${s.id}`, "data-section": s.id },
-      h("h2", { id: `sec-${s.id}` }, tr(s.title)));
-    if (note) sec.append(h("p.filled-by", { id: `sec-${s.id}-by` }, note));
-    if (s.description) sec.append(h("p.help", {}, tr(s.description)));
+      h("h2", { id: `sec-${s.id}` }, tr(s.title)), open, body);
+    if (note) body.append(h("p.filled-by", { id: `sec-${s.id}-by` }, note));
+    if (s.description) body.append(h("p.help", {}, tr(s.description)));
     const built = [];
+    const x = { sec, body, open, built };
     for (const field of s.fields) {
       if (field.widget === "delmal") {
         for (const g of opts.delmal.expand(field, form, DELMAL_LABELS, opts.relevantGoals)) {
           g.fields.forEach((sub) => built.push(build(sub, g.container, mine)));
-          sec.append(g.container);
+          body.append(g.container);
         }
-      } else built.push(build(field, sec, mine));
+      } else built.push(build(field, body, mine));
     }
     for (const handle of built) show(handle, last, true);
     root.append(sec);
+    sections.push(x);
+    applyShowIf();
+    tidy();
   };
+  root.addEventListener("focusin", (e) => { current = sections.find((x) => x.sec.contains(e.target)); tidy(); });
+
+  const shown = (b) => !b.widget.el.closest("[hidden]:not(.form-section>div)");
+  const missing = (b, conditional) => {
+    const p = b.field.field, v = get(data, p);
+    // `required` inside an object holds only once the object is there (a delmål row nobody began)
+    const parent = p.slice(0, p.lastIndexOf("/"));
+    return ((b.ctx.required && (!parent || get(data, parent) != null)) || conditional.has(p))
+      && (v == null || v === "" || (Array.isArray(v) && !v.length)) && shown(b);
+  };
+  const done = (x, c) => x.built.every((b) => !missing(b, c) && !b.widget.conflicted && !b.widget.el.matches(".has-error"))
+    && x.built.some((b) => get(data, b.field.field) != null);
+  function fold(x, closed) {
+    x.body.hidden = closed;
+    x.open.hidden = !closed;
+    x.open.textContent = x.built.filter(shown).map((b) => {
+      const v = get(data, b.field.field), w = b.field.widget;
+      return v == null || v === "" ? "" : w === "scale" || w === "number" ? `${tr(b.field.label)} ${typeof v === "number" ? v : format(b, v)}` : format(b, v);
+    }).filter(Boolean).join(" · ");
+  }
+  /** Fold the complete sections she is not in, open the others; the focused field stays where it was on screen. */
+  function tidy() {
+    const c = conditionallyRequired(form.schema, data);
+    const a = root.contains(document.activeElement) && document.activeElement, y = a && a.getBoundingClientRect().top;
+    for (const x of sections) {
+      const d = done(x, c);
+      if (x.body.hidden ? !d : d && x !== current) fold(x, d);
+    }
+    if (a) scrollBy(0, a.getBoundingClientRect().top - y);
+  }
 
   const waiting = [...(form.ui.sections || [])];
   if (waiting.length) section(waiting.shift());
@@ -128,14 +177,6 @@ export function renderForm(form, doc, opts) {
     }
   }
 
-  const format = (handle, value) => {
-    if (handle.field.widget === "scale") return scale.label(value, handle.vocab);
-    if (handle.field.widget === "choice") return choice.label(value, handle.field, handle.prop, handle.vocab);
-    if (Array.isArray(value)) return value.join(", ");
-    if (typeof value === "boolean") return value ? "✓" : "–";
-    return value == null ? "" : String(value);
-  };
-
   /** One field shows `next`: its value, a conflict if there is one, enabled or not. */
   function show(handle, next, changedEditable) {
     const pointer = handle.field.field;
@@ -162,6 +203,7 @@ export function renderForm(form, doc, opts) {
     editable = e;
     for (const handle of handles.values()) show(handle, next, changedEditable);
     applyShowIf();
+    tidy();
   }
 
   /** Required fields that are empty (visible ones only): shown where they are; returns the count. */
@@ -170,16 +212,12 @@ export function renderForm(form, doc, opts) {
     let first = null, firstMine = null, count = 0;
     const conditional = conditionallyRequired(form.schema, data);
     for (const handle of handles.values()) {
-      const v = get(data, handle.field.field);
-      const empty = v == null || v === "" || (Array.isArray(v) && !v.length);
-      // `required` inside an object holds only once the object is there (a delmål row nobody began)
-      const parent = handle.field.field.slice(0, handle.field.field.lastIndexOf("/"));
-      const required = (handle.ctx.required && (!parent || get(data, parent) != null)) || conditional.has(handle.field.field);
-      const missing = required && empty && !handle.widget.el.hidden && !handle.widget.el.closest("[hidden]");
+      const gap = missing(handle, conditional);
       const identity = handle.widget.inputs.some((i) => i.dataset.identity);
-      if (missing) handle.widget.frame.setError(t("required"), handle.widget.inputs);
-      if (missing || identity) { count++; first ||= handle; if (handle.mine) firstMine ||= handle; }
+      if (gap) handle.widget.frame.setError(t("required"), handle.widget.inputs);
+      if (gap || identity) { count++; first ||= handle; if (handle.mine) firstMine ||= handle; }
     }
+    tidy();
     first = firstMine || first; // focus what this user can fill in, before what someone else fills in
     if (first) {
       const d = first.widget.el.closest("details");
@@ -194,6 +232,7 @@ export function renderForm(form, doc, opts) {
     complete();
     const handle = handles.get(pointer);
     if (handle) handle.widget.frame.setError(message, handle.widget.inputs);
+    tidy();
     return !!handle;
   }
 
