@@ -1,14 +1,14 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.8";
+const VERSION = "2026-12-01.9";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg",
   "/vendor/idb.js", "/js/early.js",
   "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
-  "/js/personnummer.js",
+  "/js/personnummer.js", "/js/paint.js", "/js/snapshot.js",
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
   "/js/render/text.js", "/js/render/checkbox.js", "/js/render/conflict.js",
   "/js/views/assessment.js", "/js/views/header.js",

@@ -4,6 +4,7 @@ import * as outbox from "./outbox.js";
 import { clientId, kvGet, kvSet, clearAll } from "./storage.js";
 import { t, setLang, getLang } from "./i18n.js";
 import { afterPaint, h } from "./render/dom.js";
+import * as snapshot from "./snapshot.js";
 import * as assessmentView from "./views/assessment.js";
 
 // The assessment view loads with the app (a request link opens it); the others when first needed.
@@ -54,6 +55,7 @@ export const app = {
     try { await api.logout(); } catch { /* offline: forget locally anyway */ }
     if (navigator.serviceWorker?.controller) navigator.serviceWorker.controller.postMessage({ type: "FORGET_API" });
     await clearAll();
+    snapshot.forget();
     this.user = null;
     api.setCsrf("");
     renderHeader();
@@ -119,9 +121,11 @@ async function route() {
   if (token !== routing) return;
   current?.dispose?.();
   current = null;
+  const typed = snapshot.typed(main); // a painted copy (js/paint.js) gives way; what was typed stays
   main.replaceChildren();
   const handle = await mod.show(main, app, decodeURIComponent(arg || ""));
   if (token === routing) current = handle || null;
+  if (typed.length) snapshot.replay(main, typed);
   const heading = main.querySelector("h1");
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }
