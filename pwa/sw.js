@@ -1,17 +1,17 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.10";
+const VERSION = "2026-12-01.11";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg",
   "/vendor/idb.js", "/js/early.js",
   "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
-  "/js/personnummer.js",
+  "/js/personnummer.js", "/js/paint.js",
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
   "/js/render/text.js", "/js/render/checkbox.js", "/js/render/conflict.js",
-  "/js/views/assessment.js", "/js/views/header.js",
+  "/js/views/assessment.js",
 ];
 // Loaded when first used (the trainee's requests, the assessor's answer page, the receipt, signature
 // notes, a signed assessment's summary, Slutbedömning's delmål, the supervisors' screens) and kept from
@@ -20,7 +20,7 @@ const LATER = [
   "/js/link.js", "/js/views/list.js", "/js/views/login.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
   "/js/views/new.js", "/js/install.js", "/js/views/summary.js", "/js/render/delmal.js", "/js/views/home.js",
   "/js/views/progress.js", "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css", "/css/answer.css",
-  "/js/feedback.js", "/js/i18n-en.js",
+  "/js/feedback.js", "/js/i18n-en.js", "/js/snapshot.js", "/js/views/header.js",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;

@@ -54,6 +54,7 @@ export const app = {
     try { await api.logout(); } catch { /* offline: forget locally anyway */ }
     if (navigator.serviceWorker?.controller) navigator.serviceWorker.controller.postMessage({ type: "FORGET_API" });
     await clearAll();
+    for (const key of Object.keys(localStorage)) if (key.startsWith("bedside-first:")) localStorage.removeItem(key);
     this.user = null;
     api.setCsrf("");
     renderHeader();
@@ -119,9 +120,13 @@ async function route() {
   if (token !== routing) return;
   current?.dispose?.();
   current = null;
+  // a painted copy of the first screen (js/paint.js) gives way; what was typed into it stays
+  const painted = main.dataset.snapshot ? await import("./snapshot.js").catch(() => null) : null;
+  const typed = painted ? painted.typed(main) : [];
   main.replaceChildren();
   const handle = await mod.show(main, app, decodeURIComponent(arg || ""));
   if (token === routing) current = handle || null;
+  if (typed.length) painted.replay(main, typed);
   const heading = main.querySelector("h1");
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }

@@ -29,9 +29,12 @@ def test_service_worker_keeps_every_shipped_file() -> None:
     assert (precached | later) - shipped() == set() and not precached & later
 
 
-def test_index_preloads_modules_that_exist() -> None:
+def test_the_start_preloads_modules_that_exist() -> None:
+    """index.html runs js/paint.js, which starts the app and preloads the modules of the first screen."""
     html = (PWA / "index.html").read_text(encoding="utf-8")
-    preloaded = set(re.findall(r'rel="modulepreload" href="([^"]+)"', html))
+    assert '<script src="/js/paint.js"></script>' in html and "modulepreload" not in html
+    paint = (PWA / "js" / "paint.js").read_text(encoding="utf-8")
+    preloaded = set(re.findall(r'"(/(?:js|vendor)/[^"]+\.js)"', paint))
     assert preloaded <= shipped()
     assert {"/js/app.js", "/js/storage.js", "/vendor/idb.js", "/js/views/assessment.js"} <= preloaded
 

@@ -1,7 +1,7 @@
 // One assessment: fill it in (every keystroke kept on the device), resolve conflicts, submit,
 // sign, acknowledge with a reflection; once signed, a readable summary (views/summary.js).
 import { t, tr, reasonText } from "../i18n.js";
-import { h } from "../render/dom.js";
+import { afterPaint, h } from "../render/dom.js";
 import { renderForm } from "../render/form.js";
 import { identityMessage } from "../render/text.js";
 import { containsIdentityNumber } from "../personnummer.js";
@@ -254,8 +254,14 @@ export async function show(main, app, docId) {
   import("./header.js").then((m) => { header = m; drawHeader(); }, () => {});
   if (link?.secret && !link.closed) api.link("", undefined, link.secret).then((i) => { claimInfo = i; drawChrome(); }, () => {});
   window.__bedsideReady = performance.now(); // the first screen is there, filled in and live
+  // the next offline start paints this screen at once (js/paint.js); kept again when it is left
+  let snapshot = null;
+  const keepScreen = () => snapshot?.keep(main, docId);
+  afterPaint(() => import("../snapshot.js").then((m) => { snapshot = m; keepScreen(); }, () => {}));
+  addEventListener("pagehide", keepScreen);
 
   return {
+    dispose() { keepScreen(); removeEventListener("pagehide", keepScreen); },
     async onSync(changed) {
       if (!changed.includes(docId)) return;
       const next = await getDoc(docId);
