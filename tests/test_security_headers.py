@@ -119,9 +119,10 @@ def test_index_has_no_inline_script_or_style() -> None:
         assert "src=" in attrs and not content.strip(), attrs
     assert not re.search(r"\sstyle\s*=", html, re.I) and "<style" not in html.lower()
     assert not re.search(r"\son[a-z]+\s*=", html, re.I)  # no inline event handlers
-    # the early read of IndexedDB is a classic script that runs before the module app
+    # the early read of IndexedDB is a classic script that runs before js/paint.js starts the module app
     early = html.index('<script src="/js/early.js"></script>')
-    assert early < html.index('<script type="module" src="/js/app.js"></script>')
+    assert early < html.index('<script src="/js/paint.js"></script>')
+    assert '"/js/app.js"' in (PWA / "js" / "paint.js").read_text(encoding="utf-8")
     assert "window.__early" in (PWA / "js" / "early.js").read_text(encoding="utf-8")
     assert '"/js/early.js"' in (PWA / "sw.js").read_text(encoding="utf-8")
 

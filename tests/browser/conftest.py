@@ -88,11 +88,14 @@ class Device:
         self.page: Any = None
         self.errors: list[str] = []
 
-    def open(self, path: str = "/") -> Any:
+    def open(self, path: str = "/", script: str | None = None) -> Any:
+        """Start the browser on ``path``; ``script`` runs in every page before the page's own scripts."""
         self.context = self.playwright.chromium.launch_persistent_context(
             str(self.profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 800} if self.laptop else {"width": 390, "height": 844},
             is_mobile=not self.laptop, has_touch=not self.laptop, locale="sv-SE")
+        if script:
+            self.context.add_init_script(script)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.set_default_timeout(15000)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))

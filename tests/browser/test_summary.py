@@ -111,8 +111,8 @@ def test_a_signed_mini_cex_opens_as_a_summary_that_prints_on_a4(server: Server, 
     assert page.locator("#acknowledge").count() == 0
 
     # English on request
-    page.click("#lang")
-    page.wait_for_selector("#summary")
+    page.click("#lang")  # English loads when first chosen (js/i18n-en.js), then the page is drawn again
+    page.wait_for_function("() => document.querySelector('#summary')?.innerText.includes('Signatures')")
     assert "6 – Satisfactory" in page.locator("#summary").inner_text()
     page.click("#lang")
     page.wait_for_selector("#print")
