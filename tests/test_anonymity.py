@@ -50,6 +50,8 @@ async def test_a_360_rater_is_anonymous_towards_the_trainee_through_every_channe
     declining = await ask(client, headers, form_id="msf-rater", assessor_name="Dora Dekl",
                           assessor_email="dora@sjukhus.test")
     doc = made["assessment_id"]
+    what_she_sees = ["/api/home", f"/api/trainees/{world.id('trainee')}", "/api/trainees"]
+    before = [(await client.get(path, headers=headers)).json() for path in what_she_sees]
 
     # the rater answers by the e-mailed link, without an account; another rater declines with a reason
     client.cookies.clear()
@@ -63,6 +65,8 @@ async def test_a_360_rater_is_anonymous_towards_the_trainee_through_every_channe
     assert declined.status_code == 200
 
     headers = await login(client, world, "trainee")
+    # her home, her page and her placements' numbers are exactly as before: no count moves with a rater
+    assert [(await client.get(path, headers=headers)).json() for path in what_she_sees] == before
     seen = {r["id"]: r for r in (await client.get("/api/requests", headers=headers)).json()}
     for request in (made, declining):
         view = seen[request["id"]]

@@ -143,3 +143,26 @@ async def test_a_failed_slutbedomning_asks_for_a_handlingsplan(client: AsyncTest
     assert table[0]["trainee_id"] == world.id("trainee") and table[0]["weight"] == 3
     text = (await client.get("/api/overview.csv")).text
     assert text.startswith("\ufeffBT/ST/AT-läkare;") and "delmål ej uppnått (BT3, BT15) – handlingsplan behövs" in text
+
+
+async def test_a_trainee_in_two_programmes_is_seen_through_both(client: AsyncTestClient, world: World,
+                                                                on_day: Any) -> None:
+    """A BT at one unit and then an ST at another: both units' studierektorer and both HHLs follow her."""
+    from server.people import repository as people
+    from tests.helpers import in_app
+
+    on_day("2026-04-15")
+    st = await in_app(client, lambda: people.create_programme(
+        client.app.state.db, trainee_id=world.id("trainee"), kind="ST", unit_id=world.units["other"],
+        main_supervisor_id=world.id("other_main_supervisor"), start_date="2026-07-01"))
+    assert st
+    for studierektor, unit in (("studierektor", "own"), ("other_studierektor", "other")):
+        await login(client, world, studierektor)
+        table = (await client.get("/api/overview")).json()
+        assert world.id("trainee") in {t["trainee_id"] for t in table}, studierektor
+        home = (await client.get("/api/home")).json()
+        assert home["studierektor"][0]["trainees"] >= 1 and home["studierektor"][0]["unit_id"] == world.units[unit]
+    for hhl in ("main_supervisor", "other_main_supervisor"):
+        await login(client, world, hhl)
+        home = (await client.get("/api/home")).json()
+        assert world.id("trainee") in {t["trainee_id"] for t in home["main_supervisor"]}, hhl

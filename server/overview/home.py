@@ -133,8 +133,11 @@ async def home(db: Database, catalog: Catalog, principal: Principal, today: dt.d
     result = Home(roles=sorted(principal.roles), today=today.isoformat(), waiting=await waiting_for(db, catalog, principal))
     if principal.has("trainee"):
         own = next((t for t in trainees if t.trainee_id == me), None)
+        # her own drafts: never a 360 rater's answer, whose state would tell her when a rater answered
+        hidden = FormKinds.of(catalog).hidden
         drafts = await db.fetchone(
-            "SELECT count(*) AS n FROM assessments WHERE trainee_id = ? AND status = 'draft' AND deleted = 0", (me,))
+            f"""SELECT count(*) AS n FROM assessments WHERE trainee_id = ? AND status = 'draft' AND deleted = 0
+                AND form_id NOT IN ({", ".join("?" for _ in hidden) or "NULL"})""", (me, *hidden))
         result.trainee = TraineeHome(status=own, current_placement_id=None, open_requests=own.open_requests if own else 0,
                                      drafts=int(drafts["n"]) if drafts else 0, missing=[])
         current = current_placement(own) if own else None
@@ -151,14 +154,14 @@ async def home(db: Database, catalog: Catalog, principal: Principal, today: dt.d
         result.clinical_supervisor = by_flag([t for t in mine if t.placements])
         result.waiting.extend(finals_due(trainees, me, today))
     if principal.has("main_supervisor"):
-        result.main_supervisor = by_flag([t for t in trainees if t.main_supervisor_id == me])
+        result.main_supervisor = by_flag([t for t in trainees if me in t.main_supervisor_ids])
     if principal.has("studierektor"):
         units = unit_table_rows(trainees, set(principal.studierektor_units))
         names = await db.fetch(
             f"SELECT id, name FROM units WHERE id IN ({', '.join('?' for _ in principal.studierektor_units) or 'NULL'})",
             sorted(principal.studierektor_units))
         result.studierektor = [
-            UnitSummary(int(u["id"]), u["name"], sum(1 for t in units if t.programme_unit_id == u["id"]),
-                        sum(1 for t in units if t.programme_unit_id == u["id"] and t.flags))
+            UnitSummary(int(u["id"]), u["name"], sum(1 for t in units if u["id"] in t.programme_unit_ids),
+                        sum(1 for t in units if u["id"] in t.programme_unit_ids and t.flags))
             for u in names]
     return result

@@ -20,7 +20,7 @@ def _marks(values: Sequence[Any]) -> str:
 
 async def placements_of(db: Database, trainees_sql: str, params: list[Any]) -> list[Row]:
     """Every programme of the given trainees with its placements (a programme without any gives one
-    row with ``placement_id`` NULL), names joined in."""
+    row with ``placement_id`` NULL), names joined in; a trainee's newest programme first."""
     return await db.fetch(
         f"""SELECT pr.trainee_id, t.name AS trainee_name, t.title AS trainee_title, pr.id AS programme_id,
                    pr.kind AS programme, pr.unit_id AS programme_unit_id, pu.name AS programme_unit,
@@ -35,7 +35,7 @@ async def placements_of(db: Database, trainees_sql: str, params: list[Any]) -> l
             LEFT JOIN units un ON un.id = pl.unit_id
             LEFT JOIN users ks ON ks.id = pl.clinical_supervisor_id
             WHERE pr.trainee_id IN ({trainees_sql})
-            ORDER BY t.name, pr.trainee_id, pl.start_date""",
+            ORDER BY t.name, pr.trainee_id, pr.start_date DESC, pr.id DESC, pl.start_date, pl.id""",
         params,
     )
 

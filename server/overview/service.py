@@ -61,6 +61,9 @@ class TraineeStatus(msgspec.Struct, kw_only=True):
     programme_unit: str
     main_supervisor_id: int | None
     main_supervisor: str | None
+    #: every programme's unit and HHL (a BT, then an ST): who oversees her through any of them
+    programme_unit_ids: list[int]
+    main_supervisor_ids: list[int]
     placements: list[PlacementStatus]
     #: trainee-wide flags (unanswered requests) and every placement's flags, most serious first
     flags: list[Flag]
@@ -106,11 +109,15 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
                 trainee_id=r["trainee_id"], name=r["trainee_name"], title=r["trainee_title"], programme=r["programme"],
                 programme_id=r["programme_id"], programme_unit_id=r["programme_unit_id"],
                 programme_unit=r["programme_unit"], main_supervisor_id=r["main_supervisor_id"],
-                main_supervisor=r["main_supervisor_name"], placements=[], flags=[],
-                open_requests=len(requests.get(r["trainee_id"], [])))
+                main_supervisor=r["main_supervisor_name"], programme_unit_ids=[], main_supervisor_ids=[],
+                placements=[], flags=[], open_requests=len(requests.get(r["trainee_id"], [])))
             flag = request_flag(requests.get(r["trainee_id"], []), rules[r["programme_unit_id"]], today)
             if flag is not None:
                 t.flags.append(flag)
+        if r["programme_unit_id"] not in t.programme_unit_ids:
+            t.programme_unit_ids.append(r["programme_unit_id"])
+        if r["main_supervisor_id"] is not None and r["main_supervisor_id"] not in t.main_supervisor_ids:
+            t.main_supervisor_ids.append(r["main_supervisor_id"])
         if r["placement_id"] is None:
             continue
         key = (r["trainee_id"], r["placement_id"])
@@ -118,6 +125,7 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
         t.placements.append(status)
         t.flags.extend(status.flags)
     for t in trainees.values():
+        t.placements.sort(key=lambda p: (p.start_date, p.placement_id))
         t.flags.sort(key=lambda f: -flag_weight([f]))
         t.weight = flag_weight(t.flags)
     return list(trainees.values())
@@ -159,7 +167,7 @@ def by_flag(trainees: list[TraineeStatus]) -> list[TraineeStatus]:
 
 def unit_table_rows(trainees: list[TraineeStatus], unit_ids: set[int] | None) -> list[TraineeStatus]:
     """The studierektor's table: trainees whose programme belongs to one of ``unit_ids`` (all when None)."""
-    kept = [t for t in trainees if unit_ids is None or t.programme_unit_id in unit_ids]
+    kept = [t for t in trainees if unit_ids is None or unit_ids.intersection(t.programme_unit_ids)]
     return by_flag(kept)
 
 

@@ -22,6 +22,8 @@ new MutationObserver((changes, observer) => {
   window.__seen = { h1: main.querySelector("h1")?.textContent, focus: focus?.value,
                     sections: main.querySelectorAll(".form-section").length, app_ready: window.__bedsideReady ?? null };
   if (focus) focus.value = focus.value + ", fall";
+  const high = [...main.querySelectorAll("[data-pointer='/complexity'] input")].pop();  // the last choice, Hög
+  if (high) high.checked = true;
   observer.disconnect();
 }).observe(document, { childList: true, subtree: true, attributes: true });
 """
@@ -52,10 +54,12 @@ def test_the_first_screen_paints_before_the_app_and_what_is_typed_there_is_kept(
     page.wait_for_function("() => !document.querySelector('#main').dataset.snapshot")
     field = page.locator("[data-pointer='/focus'] input, [data-pointer='/focus'] textarea")
     assert field.input_value() == "Yrsel hos äldre, fall"  # what she typed into the copy stays
+    assert phone.value("/complexity") == "hog"  # and what she chose there
     server.start()
     phone.synced(timeout=60000)
     view = server.api(TRAINEE, f"/api/assessments/{doc_id}")
     assert view["data"]["focus"] == "Yrsel hos äldre, fall"  # typed into the copy, stored and synced
+    assert view["data"]["complexity"] == "hog"
 
 
 def test_a_flagged_personnummer_is_never_kept_and_logout_forgets_every_copy(server: Server, devices: Any) -> None:
@@ -69,6 +73,7 @@ def test_a_flagged_personnummer_is_never_kept_and_logout_forgets_every_copy(serv
     page.wait_for_selector("#new-assessment")
     kept = page.evaluate(f"() => localStorage.getItem('bedside-first:{doc_id}')")
     assert kept and "Mini-CEX" in kept and "19121212" not in kept and "1212" not in kept
+    phone.open_doc(doc_id)  # logging out from the assessment itself leaves no copy behind either
     page.once("dialog", lambda d: d.accept())
     page.click("#logout")
     page.wait_for_selector("#email")

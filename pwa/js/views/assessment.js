@@ -256,7 +256,7 @@ export async function show(main, app, docId) {
   window.__bedsideReady = performance.now(); // the first screen is there, filled in and live
   // the next offline start paints this screen at once (js/paint.js); kept again when it is left
   let snapshot = null;
-  const keepScreen = () => snapshot?.keep(main, docId);
+  const keepScreen = () => app.user && snapshot?.keep(main, docId); // never after logout
   afterPaint(() => import("../snapshot.js").then((m) => { snapshot = m; keepScreen(); }, () => {}));
   addEventListener("pagehide", keepScreen);
 
