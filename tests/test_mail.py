@@ -217,3 +217,19 @@ async def test_the_demo_mail_page_is_for_the_admin_only(settings: Settings) -> N
 
 async def test_without_demo_mode_there_is_no_development_page(client: AsyncTestClient) -> None:
     assert (await client.get("/dev/mail")).status_code == 404
+
+
+async def test_a_subject_with_a_line_break_is_sent_on_one_line(client: AsyncTestClient, smtp: MailServer) -> None:
+    """A name someone typed with a line break (or U+2028) never makes a mail unsendable, retried forever."""
+    from server.mail.outbox import queue_mail
+
+    async def queue() -> None:
+        async def run(tx: Any) -> None:
+            await queue_mail(tx, to="kollega@sjukhus.test", subject="Maja\r\nSjöberg\u2028har signerat", body="Hej",
+                             kind="receipt", now=clock.now(), thread="request:x")
+        await client.app.state.db.transaction(run)
+
+    await in_app(client, queue)
+    assert await deliver_at(client, clock.now() + dt.timedelta(minutes=1)) >= 1
+    (mail,) = [m for m in smtp.messages if m["To"] == "kollega@sjukhus.test"]
+    assert mail["Subject"] == "Maja Sjöberg har signerat"

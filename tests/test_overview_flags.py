@@ -87,6 +87,12 @@ async def test_the_unit_sets_its_own_target(client: AsyncTestClient, world: Worl
     assert unknown.status_code == 400 and unknown.json()["reason"] == "unknown_setting"
     back = await client.put(f"/api/units/{world.units['own']}/rules", headers=sara, json={"min_signed_by_midpoint": None})
     assert back.json()["rules"]["min_signed_by_midpoint"] == 2
+    # someone else's unit, or none at all: the same 403, so nobody learns which unit ids exist
+    for unit in (world.units["other"], 99999):
+        refused = await client.get(f"/api/units/{unit}/rules")
+        assert refused.status_code == 403 and refused.json()["reason"] == "not_your_unit"
+    await login(client, world, "admin")
+    assert (await client.get("/api/units/99999/rules")).status_code == 404
 
 
 async def test_no_assessment_for_30_days_during_a_placement(client: AsyncTestClient, world: World, on_day: Any) -> None:

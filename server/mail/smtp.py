@@ -5,6 +5,7 @@ for a later message of a thread, ``In-Reply-To`` and ``References``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 import uuid
@@ -36,6 +37,14 @@ def sender_domain(mail_from: str) -> str:
     return address.rpartition("@")[2] or "bedside.invalid"
 
 
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: a name someone typed with a line break never makes a mail unsendable."""
+    return _LINE_BREAKS.sub(" ", text).strip()
+
+
 def message_id(local: str, mail_from: str) -> str:
     return f"<{local}@{sender_domain(mail_from)}>"
 
@@ -44,7 +53,7 @@ def build_message(settings: Settings, envelope: Envelope) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = envelope.to
-    message["Subject"] = envelope.subject
+    message["Subject"] = one_line(envelope.subject)
     message["Date"] = format_datetime(envelope.sent_at.astimezone(dt.UTC))
     message["Message-ID"] = message_id(envelope.message_id or uuid.uuid4().hex, settings.mail_from)
     message["Auto-Submitted"] = "auto-generated"

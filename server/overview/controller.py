@@ -49,11 +49,12 @@ def _overseen_units(principal: Principal, unit_id: int | None) -> set[int]:
 
 
 async def _may_see_unit_rules(db: Database, principal: Principal, unit_id: int) -> None:
-    if not await db.fetchone("SELECT id FROM units WHERE id = ?", (unit_id,)):
-        raise NotFound(f"Unit {unit_id} does not exist.")
+    # who may ask first: anyone else learns nothing, not even whether the unit exists
     if not (principal.is_admin or unit_id in principal.studierektor_units):
         raise Forbidden("Only an administrator or the unit's studierektor may see or change its rules.",
                         reason="not_your_unit")
+    if not await db.fetchone("SELECT id FROM units WHERE id = ?", (unit_id,)):
+        raise NotFound(f"Unit {unit_id} does not exist.")
 
 
 async def _unit_rules(db: Database, unit_id: int) -> UnitRules:

@@ -10,4 +10,8 @@ def steps(dialect: str) -> list[str]:
         "ALTER TABLE mail_outbox ADD COLUMN thread_key VARCHAR(100)",
         "ALTER TABLE mail_outbox ADD COLUMN in_reply_to VARCHAR(200)",
         "CREATE INDEX mail_outbox_thread ON mail_outbox(thread_key, to_address)",
+        # mail queued before: an id of its own now, so that a retry is the same message
+        "UPDATE mail_outbox SET message_id = "
+        + ("md5(random()::text || id::text)" if dialect == "postgres" else "lower(hex(randomblob(16)))")
+        + " WHERE message_id IS NULL",
     ]
