@@ -82,3 +82,17 @@ class LiveServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def empty_postgres(dsn: str) -> None:
+    """Drop everything in the benchmark's PostgreSQL database (a run starts from nothing)."""
+    import asyncio
+
+    import asyncpg
+
+    async def reset() -> None:
+        conn = await asyncpg.connect(dsn)
+        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+        await conn.close()
+
+    asyncio.run(reset())

@@ -31,7 +31,7 @@ from typing import Any
 
 import msgspec
 
-from .live_server import REPO, LiveServer
+from .live_server import REPO, LiveServer, empty_postgres
 from server import clock
 from server.assessments.repository import COLUMNS
 from server.catalog import load_catalog
@@ -313,16 +313,6 @@ def measure_engine(url: str, sqlite_path: Path | None, workdir: Path, *, trainee
     return {"data": data, "floor_group_by": floor, "http": figures, "ratios": ratios}
 
 
-def _reset_postgres(dsn: str) -> None:
-    import asyncpg
-
-    async def reset() -> None:
-        conn = await asyncpg.connect(dsn)
-        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
-        await conn.close()
-
-    asyncio.run(reset())
-
 
 def main(argv: list[str]) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench overview")
@@ -349,6 +339,6 @@ def main(argv: list[str]) -> dict[str, Any]:
         path = work / "overview.sqlite3"
         out["sqlite"] = measure_engine(f"sqlite:///{path}", path, work, **sizes, runs=args.runs, warmups=args.warmups)
         if args.postgres:
-            _reset_postgres(args.postgres)
+            empty_postgres(args.postgres)
             out["postgres"] = measure_engine(args.postgres, None, work, **sizes, runs=args.runs, warmups=args.warmups)
     return out

@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .live_server import LiveServer
+from .live_server import LiveServer, empty_postgres
 from .loadgen import run_load
 from .reference import measure_floor
 from server.privacy.ids import new_id
@@ -135,16 +135,6 @@ def measure_engine(database_url: str, workdir: Path, *, seconds: float, clients:
         server.stop()
 
 
-def _reset_postgres(dsn: str) -> None:
-    import asyncpg
-
-    async def reset() -> None:
-        conn = await asyncpg.connect(dsn)
-        await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
-        await conn.close()
-
-    asyncio.run(reset())
-
 
 def _ratios(figures: dict[str, Any], floor: dict[str, float] | None) -> dict[str, Any]:
     single, echo = figures["single_push"], figures["echo"]
@@ -182,7 +172,7 @@ def main(argv: list[str]) -> dict[str, Any]:
                                 batch=args.batch)
         out["sqlite"] = sqlite | {"ratios": _ratios(sqlite, floor)}
         if args.postgres:
-            _reset_postgres(args.postgres)
+            empty_postgres(args.postgres)
             pg = measure_engine(args.postgres, work, seconds=args.seconds, clients=args.clients, batch=args.batch)
             out["postgres"] = pg | {"ratios": _ratios(pg, None)}
     return out

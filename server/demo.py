@@ -149,24 +149,19 @@ async def _who_is_behind(db: Database, settings: Settings, catalog: Catalog, ids
     await create_request(db, catalog, settings, bea, RequestCreate(form_id="dops", channel="bedside",
                                                                    assessor_name="Sjuksköterska på akuten"),
                          dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
-    linnea = await people.create_programme(
-        db, trainee_id=ids["trainee3"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
-        start_date=day(-150))
-    psychiatry = await people.create_placement(
-        db, programme_id=linnea, unit_id=ids["unit"], specialty="Psykiatri", start_date=day(-150), end_date=day(-30),
-        clinical_supervisor_id=ids["clinical_supervisor"])
-    await people.create_placement(
-        db, programme_id=linnea, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)", start_date=day(-29),
-        end_date=day(10), clinical_supervisor_id=ids["clinical_supervisor"])
-    omar = await people.create_programme(
-        db, trainee_id=ids["trainee4"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
-        start_date=day(-200))
-    surgery = await people.create_placement(
-        db, programme_id=omar, unit_id=ids["unit"], specialty="Kirurgi", start_date=day(-200), end_date=day(-20),
-        clinical_supervisor_id=ids["clinical_supervisor"])
-    await people.create_placement(
-        db, programme_id=omar, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)", start_date=day(-19),
-        end_date=day(160), clinical_supervisor_id=ids["clinical_supervisor"])
+    async def bt_at_medicinkliniken(trainee: str, periods: list[tuple[str, int, int]]) -> list[int]:
+        """A BT at Medicinkliniken with Helena as HHL, and its placements with Karin as clinical supervisor:
+        (specialty, first day, last day), the days counted from today."""
+        programme = await people.create_programme(
+            db, trainee_id=ids[trainee], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
+            start_date=day(periods[0][1]))
+        return [await people.create_placement(
+            db, programme_id=programme, unit_id=ids["unit"], specialty=specialty, start_date=day(first),
+            end_date=day(last), clinical_supervisor_id=ids["clinical_supervisor"]) for specialty, first, last in periods]
+
+    psychiatry, _ = await bt_at_medicinkliniken("trainee3", [("Psykiatri", -150, -30),
+                                                             ("Akut sjukvård (internmedicin)", -29, 10)])
+    surgery, _ = await bt_at_medicinkliniken("trainee4", [("Kirurgi", -200, -20), ("Akut sjukvård (internmedicin)", -19, 160)])
 
     def by_karin(doc_id: str, trainee: str, placement: int, on: str, data: dict[str, Any], delmal: list[str]) -> list[Mutation]:
         return [Create(id=1, doc_id=doc_id, at=now_ms(), form_id="mini-cex", form_version=MINI_CEX_VERSION, data=data,

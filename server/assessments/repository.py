@@ -120,5 +120,6 @@ VIEW_SELECT = """SELECT a.*, t.name AS trainee_name, COALESCE(u.name, a.assessor
                          WHERE pr.trainee_id = a.trainee_id ORDER BY pr.start_date DESC LIMIT 1) AS main_supervisor_name,
                         cs.name AS countersigner_name
                  FROM assessments a JOIN users t ON t.id = a.trainee_id LEFT JOIN users u ON u.id = a.assessor_id
-                 LEFT JOIN users cs ON 'user:' || cs.id = a.countersigned_by
+                 LEFT JOIN users cs ON cs.id = CASE WHEN a.countersigned_by LIKE 'user:%'
+                                              THEN CAST(substr(a.countersigned_by, 6) AS INTEGER) END
                  LEFT JOIN assessment_requests rq ON rq.assessment_id = a.id"""

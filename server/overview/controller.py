@@ -120,9 +120,9 @@ class OverviewController(Controller):
         await _may_see_unit_rules(db, principal, unit_id)
         if not data:
             raise InvalidInput("Nothing to change: name a rule and its value.")
-        values = {name: None if value is None else checked_value(name, value) for name, value in data.items()}
-        if any(name not in rule_names() for name in values):
-            raise InvalidInput(f"Unknown rule; the rules are: {', '.join(rule_names())}.", reason="unknown_setting")
+        # null goes back to the default; anything else must be a known rule's value in range
+        values = {name: checked_value(name, value) if value is not None or name not in rule_names() else None
+                  for name, value in data.items()}
 
         async def write(tx: Tx) -> None:
             for name, value in values.items():

@@ -42,13 +42,18 @@ def rule_names() -> list[str]:
     return [f.name for f in dataclasses.fields(FlagRules)]
 
 
+def in_range(name: str, value: Any) -> bool:
+    low, high = LIMITS[name]
+    return not isinstance(value, bool) and isinstance(value, int) and low <= value <= high
+
+
 def checked_value(name: str, value: Any) -> int:
     """``value`` for rule ``name``, or a 400 that says what is accepted."""
     if name not in LIMITS:
         raise InvalidInput(f"Unknown setting {name!r}; the rules are: {', '.join(rule_names())}.",
                            reason="unknown_setting")
     low, high = LIMITS[name]
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not in_range(name, value):
         raise InvalidInput(f"{name} must be a whole number from {low} to {high}.", reason="invalid_setting",
                            extra=[{"field": f"/{name}", "message": f"A whole number from {low} to {high}."}])
     return value
@@ -59,8 +64,6 @@ def rules_from_settings(values: dict[str, Any]) -> FlagRules:
     chosen = {}
     for key, value in values.items():
         name = key.removeprefix(SETTING_PREFIX)
-        if key.startswith(SETTING_PREFIX) and name in LIMITS:
-            low, high = LIMITS[name]
-            if isinstance(value, int) and low <= value <= high:
-                chosen[name] = value
+        if key.startswith(SETTING_PREFIX) and name in LIMITS and in_range(name, value):
+            chosen[name] = value
     return dataclasses.replace(DEFAULT_RULES, **chosen)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
 
@@ -39,6 +39,7 @@ class FormKinds:
     hidden: tuple[str, ...]
 
     @classmethod
+    @functools.lru_cache(maxsize=4)  # a catalog never changes while the server runs
     def of(cls, catalog: Catalog) -> FormKinds:
         formative, finals, hidden = set(), set(), set()
         for form in catalog.forms():
@@ -169,7 +170,3 @@ def unit_table_rows(trainees: list[TraineeStatus], unit_ids: set[int] | None) ->
     """The studierektor's table: trainees whose programme belongs to one of ``unit_ids`` (all when None)."""
     kept = [t for t in trainees if unit_ids is None or unit_ids.intersection(t.programme_unit_ids)]
     return by_flag(kept)
-
-
-def counts_only(placements: list[PlacementStatus]) -> dict[str, Any]:
-    return {k: sum(getattr(p, k) for p in placements) for k in ("signed", "waiting", "drafts")}

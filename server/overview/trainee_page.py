@@ -52,7 +52,7 @@ class TraineePage(msgspec.Struct, kw_only=True):
 def summary_of(catalog: Catalog, form_id: str, version: int, data: dict[str, Any]) -> str | None:
     """The form's one-line summary (the field its catalog entry names), shortened."""
     form = catalog.get(form_id, version)
-    pointer = getattr(form, "summary_field", None) if form else None
+    pointer = form.summary_field if form else None
     if not pointer:
         return None
     value = data.get(pointer.lstrip("/"))

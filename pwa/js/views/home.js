@@ -5,7 +5,7 @@ import { addStrings, t, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
 import {
   finalLine, flagList, fetchKept, formTitle, keptNote, placementNumbers, placementTitle, progressBar, startFinal, styles, timeline, wide,
-} from "./progress.js";
+} from "./supervision.js";
 
 addStrings({
   sv: {

@@ -3,7 +3,7 @@
 import * as api from "../api.js";
 import { addStrings, t, reasonText } from "../i18n.js";
 import { h } from "../render/dom.js";
-import { fetchKept, flagText, keptNote, wide } from "./progress.js";
+import { fetchKept, flagText, keptNote, wide } from "./supervision.js";
 
 addStrings({
   sv: {

@@ -6,7 +6,7 @@ import { h } from "../render/dom.js";
 import { goals } from "../render/form.js";
 import {
   fetchKept, finalLine, flagList, formTitle, keptNote, placementNumbers, placementTitle, progressBar, startFinal, timeline, wide,
-} from "./progress.js";
+} from "./supervision.js";
 
 addStrings({
   sv: {

@@ -1,5 +1,6 @@
-// What the supervisors' screens share: the words for each flag and chain step, a placement's
-// progress, starting a Slutbedömning from a placement, and a server answer kept for offline use.
+// What the supervisors' screens (home, unit overview, trainee page) share: the words for each flag
+// and chain step, a placement's progress, starting a Slutbedömning from a placement, and a server
+// answer kept for offline use.
 import { addStrings, t, tr } from "../i18n.js";
 import { h } from "../render/dom.js";
 import { kvGet, kvSet } from "../storage.js";
@@ -88,7 +89,7 @@ export function progressBar(p) {
 }
 
 export function placementNumbers(p) {
-  const when = p.phase === "upcoming" ? t("starts_in", -p.days_left + daysBetween(p.start_date, p.end_date)) : t("days_left", p.days_left);
+  const when = p.phase === "upcoming" ? t("starts_in", daysBetween(today(), p.start_date)) : t("days_left", p.days_left);
   return h("p.numbers", {},
     h("strong", {}, t("signed_of", p.signed, p.target)), " · ", t("waiting_n", p.waiting), " · ", t("drafts_n", p.drafts),
     " · ", t("last_days", p.days_since_last), " · ", when);
