@@ -110,7 +110,7 @@ function peopleSection(app, role, trainees) {
     ...tr.placements.filter((p) => role === "clinical_supervisor" || p.phase === "current").map((p) => h("div.placement", {},
       h("p.placement-title", {}, placementTitle(p), " ", h("span.muted", {}, t("period", p.start_date, p.end_date))),
       progressBar(p), placementNumbers(p), finalLine(p, { trainee: tr.name, main_supervisor: tr.main_supervisor }))),
-    flagList(tr.flags)));
+    flagList(tr.flags, tr.placements.length > 1 ? tr.placements : [])));
   return h(`section.group.home-${role}`, { id: `home-${role}`, "aria-labelledby": `h-${role}` },
     h("h2", { id: `h-${role}` }, t(`home_${role}`), " ", h("span.count-badge", {}, String(trainees.length))),
     cards.length ? h("ul.people", {}, cards) : h("p.muted", {}, t("home_nobody")));

@@ -72,9 +72,12 @@ export function wide(main) {
 
 export const flagText = (f) => t(`flag_${f.rule}`, f.numbers);
 
-export function flagList(flags) {
+/** The flags as a list; with ``placements`` (a trainee's), each placement's flag names its specialty. */
+export function flagList(flags, placements = []) {
   if (!flags.length) return h("p.ok-note", {}, t("no_flags"));
-  return h("ul.flags", {}, flags.map((f) => h("li.flag", { "data-rule": f.rule }, flagText(f))));
+  const where = new Map(placements.map((p) => [p.placement_id, p.specialty]));
+  return h("ul.flags", {}, flags.map((f) => h("li.flag", { "data-rule": f.rule },
+    where.has(f.placement_id) ? `${where.get(f.placement_id)}: ${flagText(f)}` : flagText(f))));
 }
 
 /** A bar for signed / target (a placement's progress through time as a marker). */
