@@ -1,5 +1,5 @@
-"""Issue 10, compact form: at 390×844 the assessor's whole Mini-CEX v2 and DOPS v2, filled in, fit in
-2,600 px; each rating scale is one row of touch targets (at least 40×44 px)
+"""Issue 10, compact form: at 390×844 the assessor's whole Mini-CEX v2 and DOPS v2 fit in 2,600 px, both
+as first opened (every section open, feedback included) and filled in; each rating scale is one row of touch targets (at least 40×44 px)
 with "Ej observerat" as its own toggle; a complete section folds to a one-line summary once the
 assessor works elsewhere, and opens again; axe finds nothing serious on the filled form."""
 
@@ -82,6 +82,7 @@ def test_the_filled_form_fits_three_screens_with_one_row_scales(server: Server, 
     assert page.viewport_size == {"width": 390, "height": 844}
     page.screenshot(path=f"/tmp/compact-{shot}-empty.png", full_page=True)
     empty = height(page)
+    assert empty <= LIMIT_PX  # the whole form, every section open, as she first sees it
 
     rows = scale_rows(page)
     assert rows

@@ -111,6 +111,10 @@ export function renderForm(form, doc, opts) {
         }
       } else built.push(build(field, body, mine));
     }
+    // two number fields side by side share a row; one alone takes the whole row (its label on one line)
+    for (const el of body.querySelectorAll(":scope > .field-number")) {
+      if (!el.previousElementSibling?.matches(".field-number") && !el.nextElementSibling?.matches(".field-number")) el.classList.add("field-alone");
+    }
     for (const handle of built) show(handle, last, true);
     root.append(sec);
     sections.push(x);
