@@ -1,14 +1,15 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.12";
+const VERSION = "2026-12-01.13";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
+// index.html as the server sends it has app.css, js/early.js and js/paint.js inlined (server/pwa_shell.py).
 const SHELL = [
-  "/", "/index.html", "/app.css", "/manifest.webmanifest", "/icons/icon.svg",
-  "/vendor/idb.js", "/js/early.js",
+  "/", "/index.html", "/manifest.webmanifest", "/icons/icon.svg",
+  "/vendor/idb.js",
   "/js/app.js", "/js/api.js", "/js/storage.js", "/js/outbox.js", "/js/docs.js", "/js/pointer.js", "/js/i18n.js",
-  "/js/personnummer.js", "/js/paint.js",
+  "/js/personnummer.js",
   "/js/render/dom.js", "/js/render/field.js", "/js/render/form.js", "/js/render/scale.js", "/js/render/choice.js",
   "/js/render/text.js", "/js/render/checkbox.js", "/js/render/conflict.js",
   "/js/views/assessment.js",
@@ -77,9 +78,17 @@ async function keepLater() {
 let shellCache = null;
 const openShell = () => (shellCache ||= caches.open(SHELL_CACHE));
 
+// The shell of this version, read from the cache once and answered from memory while the worker
+// lives (a version's cache never changes; a new version is a new worker).
+let shellCopy = null;
+
 async function shell(request) {
-  const cached = await (await openShell()).match("/index.html");
-  return cached || fetch(request);
+  if (!shellCopy) {
+    const cached = await (await openShell()).match("/index.html");
+    if (!cached) return fetch(request);
+    shellCopy = { body: await cached.arrayBuffer(), headers: [...cached.headers] };
+  }
+  return new Response(shellCopy.body, { headers: shellCopy.headers });
 }
 
 /** The shell from the precache; a view first used later (the assessor's answer page, the receipt) is

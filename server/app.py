@@ -25,6 +25,7 @@ from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
 from .people.controller import AdminController, PeopleController
 from .privacy.http import refuse_identity_numbers
+from .pwa_shell import ShellCache, app_shell
 from .requests.controller import LinkController, ReceiptController, RequestController
 from .requests.dependencies import provide_actor
 from .requests.jobs import MailJob
@@ -72,12 +73,13 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
         route_handlers.append(dev_mail)
     if settings.pwa_dir.is_dir():
-        route_handlers.append(
+        route_handlers += [
+            app_shell,  # index.html with its first-paint files inlined
             # no-cache: revalidate (ETag) on every visit, so a new sw.js is noticed at once; offline
             # the service worker answers from its own versioned cache.
-            create_static_files_router(path="/", directories=[settings.pwa_dir], html_mode=True, name="pwa",
-                                       include_in_schema=False, cache_control=CacheControlHeader(no_cache=True))
-        )
+            create_static_files_router(path="/", directories=[settings.pwa_dir], name="pwa",
+                                       include_in_schema=False, cache_control=CacheControlHeader(no_cache=True)),
+        ]
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.asgi_handler = SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
     app.state.settings = settings
     app.state.catalog = catalog
+    app.state.pwa_shell = ShellCache(settings.pwa_dir)
     return app
 
 

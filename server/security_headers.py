@@ -2,7 +2,8 @@
 
 A header the handler already set is left as it is. The Content-Security-Policy allows only this
 origin's own files: no inline script or style, no ``eval``, no framing (the PWA keeps its code in
-files, ``pwa/js/early.js`` included, and sets styles through the CSSOM only). Personal API answers
+files and sets styles through the CSSOM only; the app shell inlines three of them and allows exactly
+those by hash, server/pwa_shell.py). Personal API answers
 get ``Cache-Control: no-store``; the public catalog reads stay cacheable. HSTS only in production,
 where the app is served over HTTPS.
 """
@@ -11,11 +12,21 @@ from __future__ import annotations
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+
+
+def content_security_policy(*, scripts: list[str] | tuple[str, ...] = (), styles: list[str] | tuple[str, ...] = ()) -> str:
+    """The policy; ``scripts`` and ``styles`` are the hashes (``'sha256-…'``) of inline blocks a page may
+    run (only the app shell has any: server/pwa_shell.py)."""
+    script_src = " ".join(["'self'", *scripts])
+    style_src = " ".join(["'self'", *styles])
+    return (
+        f"default-src 'self'; script-src {script_src}; style-src {style_src}; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 HSTS = "max-age=31536000; includeSubDomains"
 HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),

@@ -1,16 +1,21 @@
 """Security headers on every response (app shell, static files, API answers, errors, the router's own
 404/405, /schema); personal API answers are not stored by caches; HSTS in production only; and the
-PWA needs nothing the Content-Security-Policy forbids (no inline script or style, no eval)."""
+PWA needs nothing the Content-Security-Policy forbids (no inline script or style but the app shell's
+own, allowed by hash; no eval)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
+
+import pytest
 
 from litestar import Litestar, Response, get
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
+from server.pwa_shell import INLINED, build_shell, sha256
 from server.requests.qr import qr_svg
 from server.settings import REPO_ROOT, Settings
 from tests.helpers import in_app
@@ -29,9 +34,22 @@ ALWAYS = {
 }
 
 
+def shell_policy() -> str:
+    """The app shell's policy: the general one plus the hashes of exactly its inlined blocks."""
+    shell = build_shell(PWA)
+    html = shell.html.decode()
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(scripts) == 2 and len(styles) == 1
+    return (CSP.replace("script-src 'self'", "script-src 'self' " + " ".join(sha256(b) for b in scripts))
+            .replace("style-src 'self'", "style-src 'self' " + " ".join(sha256(b) for b in styles)))
+
+
 def assert_secured(response: object) -> None:
     headers = response.headers  # type: ignore[attr-defined]
-    for name, value in ALWAYS.items():
+    request = response.request  # type: ignore[attr-defined]
+    shell = request.method == "GET" and request.url.path in ("/", "/index.html")
+    for name, value in (ALWAYS | ({"content-security-policy": shell_policy()} if shell else {})).items():
         assert headers.get(name) == value, (response, name, headers.get(name))
     assert "unsafe-inline" not in headers["content-security-policy"]
     assert "unsafe-eval" not in headers["content-security-policy"]
@@ -39,11 +57,41 @@ def assert_secured(response: object) -> None:
 
 
 async def test_the_app_shell_and_static_files_have_the_headers(client: AsyncTestClient) -> None:
-    for path in ("/", "/js/app.js", "/js/early.js", "/app.css", "/sw.js"):
+    for path in ("/", "/index.html", "/js/app.js", "/js/early.js", "/app.css", "/sw.js"):
         response = await client.get(path)
         assert response.status_code == 200, path
         assert_secured(response)
         assert response.headers["cache-control"] == "no-cache"  # the static files' own, not replaced
+
+
+async def test_the_shell_inlines_its_first_paint_files_and_allows_only_those(client: AsyncTestClient) -> None:
+    """Offline, the first frame needs nothing but the document: app.css, early.js and paint.js are in it,
+    in the order index.html links them; the policy's hashes match them and nothing else runs inline."""
+    response = await client.get("/")
+    assert response.headers["content-type"].startswith("text/html")
+    html = response.text
+    for tag, (kind, name) in INLINED.items():
+        assert tag not in html
+        assert f"<{kind}>{(PWA / name).read_text(encoding='utf-8')}</{kind}>" in html, name
+    assert html.index("window.__early") < html.index('"/js/app.js"')  # early.js runs before paint.js starts the app
+    policy = response.headers["content-security-policy"]
+    assert policy == shell_policy() and "unsafe-inline" not in policy
+    again = await client.get("/", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304 and not again.content  # revalidated, not sent again
+    assert (await client.get("/index.html")).text == html
+
+
+def test_a_file_that_would_end_its_inlined_block_is_refused(tmp_path: Path) -> None:
+    for name in ("index.html", "app.css", "js/early.js", "js/paint.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((PWA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "js/paint.js").write_text("var x = '</script><script>alert(1)';", encoding="utf-8")
+    with pytest.raises(ValueError, match="paint.js"):
+        build_shell(tmp_path)
+    (tmp_path / "js/paint.js").write_text("", encoding="utf-8")
+    (tmp_path / "index.html").write_text("<!doctype html><main></main>", encoding="utf-8")
+    with pytest.raises(ValueError, match="no <link"):
+        build_shell(tmp_path)
 
 
 async def test_public_catalog_reads_stay_cacheable(client: AsyncTestClient) -> None:
@@ -110,7 +158,7 @@ async def test_hsts_only_in_production(settings: Settings) -> None:
         answers.append(response)
     for response in answers:
         assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
-        assert response.headers["content-security-policy"] == CSP
+        assert response.headers["content-security-policy"] in (CSP, shell_policy())
 
 
 def test_index_has_no_inline_script_or_style() -> None:
@@ -120,11 +168,11 @@ def test_index_has_no_inline_script_or_style() -> None:
     assert not re.search(r"\sstyle\s*=", html, re.I) and "<style" not in html.lower()
     assert not re.search(r"\son[a-z]+\s*=", html, re.I)  # no inline event handlers
     # the early read of IndexedDB is a classic script that runs before js/paint.js starts the module app
+    # (the server inlines both, server/pwa_shell.py)
     early = html.index('<script src="/js/early.js"></script>')
     assert early < html.index('<script src="/js/paint.js"></script>')
     assert '"/js/app.js"' in (PWA / "js" / "paint.js").read_text(encoding="utf-8")
     assert "window.__early" in (PWA / "js" / "early.js").read_text(encoding="utf-8")
-    assert '"/js/early.js"' in (PWA / "sw.js").read_text(encoding="utf-8")
 
 
 def test_the_pwa_code_needs_nothing_the_policy_forbids() -> None:

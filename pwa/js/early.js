@@ -1,6 +1,9 @@
 // Start reading the device's copy (session, catalog, device id, the assessment in the address)
-// while the modules load.
+// while the modules load: after the first frame, so IndexedDB's callbacks never delay the painted
+// copy of the first screen (js/paint.js starts the modules after that frame too).
 window.__early = new Promise(function (done) {
+  requestAnimationFrame(function () { setTimeout(read, 0); });
+  function read() {
   try {
     var req = indexedDB.open("bedside"), id = /^#\/a\/([^/]+)$/.exec(location.hash);
     req.onupgradeneeded = function () { req.transaction.abort(); };
@@ -16,4 +19,5 @@ window.__early = new Promise(function (done) {
       } catch (e) { db.close(); done(null); }
     };
   } catch (e) { done(null); }
+  }
 });
