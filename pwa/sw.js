@@ -1,7 +1,7 @@
 // Service worker: a versioned precache of the app shell and the form catalog; old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.13";
+const VERSION = "2026-12-01.14";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 // index.html as the server sends it has app.css, js/early.js and js/paint.js inlined (server/pwa_shell.py).
@@ -21,7 +21,8 @@ const LATER = [
   "/js/link.js", "/js/views/list.js", "/js/views/login.js", "/js/views/requests.js", "/js/views/answer.js", "/js/views/receipt.js", "/js/views/signature.js",
   "/js/views/new.js", "/js/install.js", "/js/views/summary.js", "/js/render/delmal.js", "/js/views/home.js",
   "/js/views/supervision.js", "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css", "/css/answer.css",
-  "/js/feedback.js", "/js/i18n-en.js", "/js/snapshot.js", "/js/views/header.js",
+  "/js/feedback.js", "/js/i18n-en.js", "/js/snapshot.js", "/js/views/header.js", "/js/views/rounds.js",
+  "/js/views/round-report.js",
 ];
 const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;

@@ -29,6 +29,7 @@ from .pwa_shell import ShellCache, app_shell
 from .requests.controller import LinkController, ReceiptController, RequestController
 from .requests.dependencies import provide_actor
 from .requests.jobs import MailJob
+from .rounds.controller import RoundController
 from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
 from .sync_api.controller import refused_changes, sync_echo, sync_endpoint
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     route_handlers: list = [
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
-        sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController,
+        sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from .db.database import TIME_FORMAT, iso_utc
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -17,3 +19,12 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today in Sweden (read through ``now``, so moving the clock moves the day)."""
     return now().astimezone(STOCKHOLM).date()
+
+
+def iso(moment: dt.datetime) -> str:
+    """A moment as the database stores it (ISO-8601 UTC text)."""
+    return iso_utc(moment)
+
+
+def parse(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, TIME_FORMAT).replace(tzinfo=dt.UTC)

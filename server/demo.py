@@ -128,6 +128,9 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     await as_user("trainee", [Acknowledge(id=1, doc_id=done, at=now_ms(),
                                           reflection="Bra återkoppling; jag tränar på att prioritera tidigare.")])
     await _who_is_behind(db, settings, catalog, ids, as_user, today)
+    from .demo_rounds import load_demo_round
+
+    await load_demo_round(db, catalog, settings, ids)
     print_logins(settings)
     return True
 

@@ -113,6 +113,20 @@ REMIND_LIMIT = "more than 3 reminders for one request in a day (`rate_limited`, 
 OWN_EMAIL = "the assessor's e-mail is the trainee's own (`own_assessment`)"
 CLAIMED_HERE = "this device holds the request already (`claimed_here`)"
 DISPLACED_STATE = "nobody holds the request yet (`claim_first`), or this device holds it (`claimed_here`)"
+NO_ROUND = "no such 360 round, or not one the caller has a part in (`not_found`)"
+ROUND_STARTER = ("neither the trainee's main supervisor (`not_main_supervisor`) nor, where her unit allows it, "
+                 "the trainee herself (`round_by_supervisor`)")
+ROUND_SETTINGS = ("a deadline outside 7–180 days (`deadline_out_of_range`), an unknown rater group "
+                  "(`unknown_group`), or group minimums above the total (`minimums_exceed_total`)")
+ROUND_EXISTS = "the trainee has a round under way already (`round_exists`)"
+ROUND_NOMINATOR = "neither the trainee nor her main supervisor (`not_round_nominator`)"
+ROUND_SUPERVISOR = "only the trainee's main supervisor does this (`not_main_supervisor`)"
+BAD_RATER = "not an e-mail address (`invalid_email`), an unknown group (`unknown_group`), the trainee herself (`own_assessment`)"
+ROUND_STATE = ("the round's state does not allow this: `round_closed`, `round_sent`, `round_not_open`, "
+               "`round_not_closed`, `round_not_extendable`, `round_released`, `round_not_released`, "
+               "`round_invalid`, `rater_exists`, `rater_done`, `too_few_raters`, `too_few_in_group`")
+NOT_A_COMMENT = "the field is not a comment (`not_a_comment`)"
+NOT_SELF = "not the trainee (`not_your_round`), or not her own msf-self assessment (`not_a_self_assessment`)"
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,20 @@ OPERATIONS: dict[str, OperationErrors] = {
     # taken whatever the request's state (what someone typed is never lost): no 410
     "keepDisplacedAnswer": _ops("link", {403: OWN_EMAIL, 409: DISPLACED_STATE}),
     "declineLink": _ops("link", {403: CLAIM_FIRST, 409: LINK_CLAIMED, 410: LINK_GONE}),
+    "createRound": _ops("session", {400: ROUND_SETTINGS, 403: ROUND_STARTER, 404: NO_TRAINEE, 409: ROUND_EXISTS}),
+    "listRounds": _ops("session", {403: "the caller follows no such trainee (`not_your_trainee`)", 404: NO_TRAINEE}),
+    "getRound": _ops("session", {404: NO_ROUND}),
+    "nominateRater": _ops("session", {400: BAD_RATER, 403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "removeRater": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "sendRoundRequests": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "remindRater": _ops("session", {403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "closeRound": _ops("session", {403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "extendRound": _ops("session", {400: ROUND_SETTINGS, 403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "hideRoundComment": _ops("session", {400: NOT_A_COMMENT, 403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "releaseRound": _ops("session", {403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "getRoundReport": _ops("session", {404: NO_ROUND, 409: ROUND_STATE}),
+    "setRoundAgreedPoints": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
+    "linkRoundSelfAssessment": _ops("session", {400: NOT_SELF, 403: NOT_SELF, 404: NO_ROUND, 409: ROUND_STATE}),
     "getReceipt": _ops("receipt"),
     "disputeSignature": _ops("receipt"),
 }

@@ -1,6 +1,6 @@
 """Issue 8, item 2: a trainee never receives a token or link for anything she is not the actor of.
-E-mail requests and 360 raters get their links by e-mail only; a 360 rater's answer, and whether a
-given rater answered or declined, reach the trainee through no channel."""
+E-mail requests and 360 raters get their links by e-mail only. Issue 11: a 360 rater is asked through
+the trainee's round, and who answered, what and when reaches the trainee through no channel."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 import tests.requests_support as support
-from server.requests import clock
-from server.requests.reminders import run_reminders
 from server.settings import REPO_ROOT
 from tests.helpers import in_app
-from tests.mail_support import MailServer
-from tests.requests_support import EXTERNAL, ask, bearer, claimed_secret, link_sync, mailed_link, mutation, token_of
+from tests.mail_support import MailServer, body
+from tests.requests_support import EXTERNAL, ask, bearer, mailed_link, token_of
+from tests.rounds_support import RATERS, answer_by_link, rater_answer, rater_links, start_round
 from tests.world import World, login
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode
@@ -37,96 +36,104 @@ async def test_an_email_request_gives_the_trainee_no_link(client: AsyncTestClien
         assert answer.status_code == 200 and answer.json()["link"] is None
 
 
+async def _her_channels(client: AsyncTestClient, world: World, round_id: str) -> dict[str, str]:
+    """Everything the trainee can read about her round and her assessments, as the texts she receives."""
+    await login(client, world, "trainee")
+    texts = {path: (await client.get(path)).text for path in (
+        "/api/home", f"/api/trainees/{world.id('trainee')}", "/api/trainees", "/api/requests", "/api/assessments",
+        "/api/rounds", f"/api/rounds/{round_id}", f"/api/rounds/{round_id}/report")}
+    pulled = await client.post("/api/sync", headers=await login(client, world, "trainee"),
+                               json={"client_id": "tove-phone", "since": 0})
+    texts["sync"] = pulled.text
+    return texts
+
+
 async def test_a_360_rater_is_anonymous_towards_the_trainee_through_every_channel(
     client: AsyncTestClient, world: World, smtp: MailServer
 ) -> None:
+    """Issue 11, acceptance 1: the trainee against every channel she has, before and after ten raters
+    answered (one with a concern), one declined and the report was released."""
     headers = await login(client, world, "trainee")
-    bedside = await client.post("/api/requests", headers=headers, json={"form_id": "msf-rater", "channel": "bedside"})
-    assert bedside.status_code == 400 and bedside.json()["reason"] == "anonymous_by_email"
+    for channel in ("bedside", "email"):  # a rater is asked through a round, never alone
+        alone = await client.post("/api/requests", headers=headers, json={"form_id": "msf-rater", "channel": channel,
+                                                                          **EXTERNAL})
+        assert alone.status_code == 400 and alone.json()["reason"] == "round_only"
     direct = await client.post("/api/assessments", headers=headers, json={"form_id": "msf-rater",
                                                                            "assessor_id": world.id("assessor")})
     assert direct.status_code == 400 and direct.json()["reason"] == "anonymous_by_email"
-    made = await ask(client, headers, form_id="msf-rater")
-    declining = await ask(client, headers, form_id="msf-rater", assessor_name="Dora Dekl",
-                          assessor_email="dora@sjukhus.test")
-    doc = made["assessment_id"]
-    what_she_sees = ["/api/home", f"/api/trainees/{world.id('trainee')}", "/api/trainees"]
-    before = [(await client.get(path, headers=headers)).json() for path in what_she_sees]
-
-    # the rater answers by the e-mailed link, without an account; another rater declines with a reason
-    client.cookies.clear()
-    secret = await claimed_secret(client, token_of(await mailed_link(smtp, EXTERNAL["assessor_email"])))
-    answer = await link_sync(client, secret, [mutation(1, "edit", doc, base_version=1,
-                                                       fields={f"/{k}": v for k, v in RATER.items()}),
-                                              mutation(2, "submit", doc), mutation(3, "sign", doc)])
-    assert [r["status"] for r in answer.json()["results"]] == ["applied"] * 3
-    declined = await client.post("/api/link/decline", headers=bearer(token_of(await mailed_link(smtp, "dora@sjukhus.test"))),
+    view = await start_round(client, world)
+    sent = await client.post(f"/api/rounds/{view['id']}/send", headers=await login(client, world, "trainee"))
+    assert sent.status_code == 200
+    round_id = view["id"]
+    before = await _her_channels(client, world, round_id)
+    links = await rater_links(client, round_id)
+    # the first rater opens the link the real SMTP server delivered; the others the links the server made
+    mailed = await mailed_link(smtp, RATERS[0][1], "360", count=len(RATERS))
+    assert token_of(mailed) == token_of(links[RATERS[0][1]][0])
+    order = [email for _, email, _ in RATERS][:10]
+    for n, email in enumerate(order):
+        await answer_by_link(client, *links[email], rater_answer(3 + n % 3, concern="allvarlig" if n == 4 else "inga",
+                                                                 strengths=f"Styrka nummer {n}."))
+    declined = await client.post("/api/link/decline", headers=bearer(token_of(links[RATERS[11][1]][0])),
                                  json={"reason": "Jag har inte arbetat med Tove."})
     assert declined.status_code == 200
+    during = await _her_channels(client, world, round_id)
+    # nothing but the totals moved: her home, her page, her lists and her sync feed are as before
+    for path in before:
+        if path not in (f"/api/rounds/{round_id}", "/api/rounds"):
+            assert during[path] == before[path], path
+    mine = json.loads(during[f"/api/rounds/{round_id}"])
+    assert mine["answered"] == 10 and mine["raters"] is None and mine["concerns"] is None
 
+    headers = await login(client, world, "main_supervisor")
+    assert (await client.post(f"/api/rounds/{round_id}/close", headers=headers)).status_code == 200
+    assert (await client.post(f"/api/rounds/{round_id}/release", headers=headers)).status_code == 200
+    client.app.state.mail_job.wake()
+    await smtp.wait_for(len(RATERS) + 1 + 10)  # the requests, the release notice, the receipts
+    after = await _her_channels(client, world, round_id)
+
+    rows = await in_app(client, client.app.state.db.fetch,
+                        """SELECT x.name, x.email, r.id AS request_id, r.token_nonce, a.id AS doc_id, a.signed_at,
+                                  a.updated_at FROM msf_round_raters x JOIN assessment_requests r ON r.id = x.request_id
+                           JOIN assessments a ON a.id = r.assessment_id WHERE x.round_id = ?""", (round_id,))
+    secrets_of_raters = {v for r in rows for v in (r["email"], r["request_id"], r["token_nonce"], r["doc_id"],
+                                                   r["signed_at"], r["updated_at"]) if v}
+    secrets_of_raters |= {r["name"] for r in rows} | {"Jag har inte arbetat med Tove."}
+    for state in (during, after):
+        for path, text in state.items():
+            leaked = sorted(v for v in secrets_of_raters if v in text)
+            assert not leaked, (path, leaked)
+    # her mail: only that the report is released, naming nobody
+    hers = smtp.to(world.emails["trainee"])
+    assert [m["Subject"] for m in hers] == ["Din 360-sammanställning är klar"]
+    assert not [v for v in secrets_of_raters if v in body(hers[0])]
+    report = json.loads(after[f"/api/rounds/{round_id}/report"])
+    assert report["answers"] == 10 and report["concerns"]["allvarlig"] == 1
+    assert all(g["answers"] >= 3 for g in report["groups"]) and "specialistlakare" not in {g["group"] for g in report["groups"]}
+    shown = report["comments"]["strengths"]
+    assert sorted(shown) == sorted(f"Styrka nummer {n}." for n in range(10))
+    assert shown != [f"Styrka nummer {n}." for n in range(10)]  # not in the order they answered
+    again = (await client.get(f"/api/rounds/{round_id}/report")).json()
+    assert again["comments"] == report["comments"]  # the same order every time
+
+
+async def test_the_trainee_cannot_touch_a_round_request(client: AsyncTestClient, world: World) -> None:
+    """Her round's requests are the round's: she never lists, renews, reminds or withdraws one."""
+    view = await start_round(client, world)
     headers = await login(client, world, "trainee")
-    # her home, her page and her placements' numbers are exactly as before: no count moves with a rater
-    assert [(await client.get(path, headers=headers)).json() for path in what_she_sees] == before
-    seen = {r["id"]: r for r in (await client.get("/api/requests", headers=headers)).json()}
-    for request in (made, declining):
-        view = seen[request["id"]]
-        assert view["link"] is None and view["status"] == "sent" and view["decline_reason"] is None
-        assert view["opened_at"] is None and view["claimed"] is False
-    pulled = (await client.post("/api/sync", headers=headers, json={"client_id": "tove-phone", "since": 0})).json()
-    assert doc not in {c["doc_id"] for c in pulled["changes"]}
-    for path in (f"/api/assessments/{doc}", f"/api/assessments/{doc}/audit"):
-        assert (await client.get(path)).status_code == 404
-    listed = (await client.get("/api/assessments")).text
-    assert doc not in listed and RATER["strengths"] not in listed
-
-    # nor by mail: no "X has signed" or "X declined" notice names a rater to the trainee
-    for _ in range(2):
-        await in_app(client, run_reminders, client.app.state.db, client.app.state.catalog, client.app.state.settings,
-                     clock.now())
-    queued = await in_app(client, client.app.state.db.fetch, "SELECT to_address, kind FROM mail_outbox")
-    assert [m for m in queued if m["to_address"] == world.emails["trainee"]] == []
-    assert {m["kind"] for m in queued} == {"request", "receipt"}
-
-    # the HHL sees who answered (the round is released by them)
-    await login(client, world, "main_supervisor")
-    view = (await client.get(f"/api/assessments/{doc}")).json()
-    assert view["data"]["strengths"] == RATER["strengths"]
-
-
-async def test_renew_withdraw_remind_and_time_tell_the_trainee_nothing_about_a_rater(
-    client: AsyncTestClient, world: World, smtp: MailServer
-) -> None:
+    assert (await client.post(f"/api/rounds/{view['id']}/send", headers=headers)).status_code == 200
+    links = await rater_links(client, view["id"])
+    requests = await in_app(client, client.app.state.db.fetch, "SELECT id FROM assessment_requests WHERE round_id = ?",
+                            (view["id"],))
+    assert len(requests) == len(links) == len(RATERS)
     headers = await login(client, world, "trainee")
-    answered = await ask(client, headers, form_id="msf-rater")
-    silent = await ask(client, headers, form_id="msf-rater", assessor_name="Sam Tyst", assessor_email="sam@sjukhus.test")
-    client.cookies.clear()
-    secret = await claimed_secret(client, token_of(await mailed_link(smtp, EXTERNAL["assessor_email"])),
-                                  name="Erik Ek", title="Överläkare", workplace="Akuten", email="erik.ek@sjukhus.test")
-    doc = answered["assessment_id"]
-    await link_sync(client, secret, [mutation(1, "edit", doc, base_version=1, fields={f"/{k}": v for k, v in RATER.items()}),
-                                     mutation(2, "submit", doc), mutation(3, "sign", doc)])
-
-    headers = await login(client, world, "trainee")
-    def shown(view: dict[str, Any]) -> tuple[Any, ...]:
-        return (view["status"], view["assessor_name"], view["reminders_sent"], view["last_reminded_at"],
-                view["opened_at"], view["claimed"], view["link"])
-
-    for request in (answered, silent):
-        renewed = await client.post(f"/api/requests/{request['id']}/renew", headers=headers)
-        reminded = await client.post(f"/api/requests/{request['id']}/remind", headers=headers)
-        assert (renewed.status_code, reminded.status_code) == (200, 200)
-    views = {r["id"]: r for r in (await client.get("/api/requests", headers=headers)).json()}
-    assert shown(views[answered["id"]]) == ("sent", "Erik Extern", 0, None, None, False, None)
-    assert shown(views[silent["id"]]) == ("sent", "Sam Tyst", 0, None, None, False, None)
-    queued = await in_app(client, client.app.state.db.fetch, "SELECT to_address FROM mail_outbox WHERE kind = 'reminder'")
-    assert [m["to_address"] for m in queued] == ["sam@sjukhus.test"]  # the rater who answered is not pestered
-
-    await in_app(client, client.app.state.db.transaction, _expire_all)
-    views = {r["id"]: r for r in (await client.get("/api/requests", headers=headers)).json()}
-    assert views[answered["id"]]["status"] == views[silent["id"]]["status"] == "sent"
-    for request in (answered, silent):
-        withdrawn = await client.post(f"/api/requests/{request['id']}/withdraw", headers=headers)
-        assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert (await client.get("/api/requests")).json() == []
+    for r in requests:
+        for step in ("renew", "remind", "withdraw"):
+            answer = await client.post(f"/api/requests/{r['id']}/{step}", headers=headers)
+            assert answer.status_code == 404, (step, answer.text)
+    reminders = await in_app(client, client.app.state.db.fetch, "SELECT id FROM mail_outbox WHERE kind = 'reminder'")
+    assert reminders == []
 
 
 async def _expire_all(tx: Any) -> None:

@@ -46,7 +46,7 @@ def refusal(schemas: Path) -> str:
 
 
 def test_the_copy_loads(schemas: Path) -> None:
-    assert len(load_catalog(schemas).forms()) == 7
+    assert len(load_catalog(schemas).forms()) == 9
 
 
 @pytest.mark.parametrize("name", ["schema.json", "ui.json", "workflow.json"])

@@ -991,6 +991,62 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
     await run.checkpoint(db)
 
     # ---------------------------------------------------------------- the legitimate ends, mail delivered
+    run.section = "360 rounds"
+    HHL = await login(client, world, "main_supervisor")
+    rnd = await ok(await client.post("/api/rounds", headers=HHL, json={"trainee_id": world.id("trainee")}), 201)
+    rid = rnd["id"]
+    for n, (name, group) in enumerate([("Sigrid", "specialistlakare"), ("Stefan", "specialistlakare")] +
+                                      [(f"Rater {n}", "sjukskoterska") for n in range(8)]):
+        await ok(await client.post(f"/api/rounds/{rid}/raters", headers=HHL,
+                                   json={"name": f"{CANARY} {name}", "email": f"rater{n}@sjukhus.test", "group": group}), 201)
+    await ok(await client.post(f"/api/rounds/{rid}/send", headers=HHL))
+    client.app.state.mail_job.wake()
+    client.cookies.clear()
+    claimed = await ok(await client.post("/api/link/claim", headers=bearer(await mailed_token(smtp, "rater0@sjukhus.test", "360")),
+                                         json={"device_key": device_key(), **ME}))
+    rater_doc = claimed["doc_id"]
+    rater_answer = {"/" + item: 4 for item in ("medicinsk_kompetens", "kommunikation_patienter", "kommunikation_kollegor",
+                                               "samarbete", "tillganglighet", "prioritering", "respekt",
+                                               "larande_undervisning", "patientsakerhet")}
+    rater_answer |= {"/strengths": f"{CANARY} lugn", "/development_areas": f"{CANARY} delegera",
+                     "/overall_concern": "viss", "/concern_comment": f"{CANARY} överlämning"}
+    done = await client.post("/api/sync", headers=bearer(claimed["secret"]), json={
+        "client_id": new_id(), "since": 0, "mutations": [
+            {"kind": "edit", "id": 1, "at": 1_800_000_000_001, "doc_id": rater_doc, "base_version": 1, "fields": rater_answer},
+            {"kind": "submit", "id": 2, "at": 1_800_000_000_002, "doc_id": rater_doc},
+            {"kind": "sign", "id": 3, "at": 1_800_000_000_003, "doc_id": rater_doc}]})
+    assert [r["status"] for r in done.json()["results"]] == ["applied"] * 3, done.text
+    HHL = await login(client, world, "main_supervisor")
+    await ok(await client.post(f"/api/rounds/{rid}/hidden", headers=HHL, json={
+        "assessment_id": rater_doc, "field": "strengths", "reason": f"{CANARY} pekar ut en kollega"}))
+    rater_id = (await ok(await client.get(f"/api/rounds/{rid}")))["raters"][1]["id"]
+    for t in IDENTITY:
+        for place, method, url, payload in (
+            ("round create deadline", "POST", "/api/rounds", {"trainee_id": world.id("trainee"), "deadline": t}),
+            ("round create group", "POST", "/api/rounds", {"trainee_id": world.id("trainee"), "group_minimums": {t: 1}}),
+            ("rater name", "POST", f"/api/rounds/{rid}/raters", {"name": t, "email": "x@sjukhus.test", "group": "sjukskoterska"}),
+            ("rater email", "POST", f"/api/rounds/{rid}/raters", {"name": "X", "email": t, "group": "sjukskoterska"}),
+            ("rater group", "POST", f"/api/rounds/{rid}/raters", {"name": "X", "email": "x@sjukhus.test", "group": t}),
+            ("hide reason", "POST", f"/api/rounds/{rid}/hidden", {"assessment_id": rater_doc, "field": "development_areas",
+                                                                  "reason": t}),
+            ("hide field", "POST", f"/api/rounds/{rid}/hidden", {"assessment_id": rater_doc, "field": t, "reason": "x"}),
+            ("extend deadline", "POST", f"/api/rounds/{rid}/extend", {"deadline": t}),
+            ("agreed points", "PUT", f"/api/rounds/{rid}/agreed", {"text": t}),
+            ("self assessment id", "PUT", f"/api/rounds/{rid}/self", {"assessment_id": t}),
+        ):
+            await run.refused(place, method, url, headers=HHL, json=payload)
+    for p in FEW + UUID_PROBES[::2]:
+        path = f"/api/rounds/{quote(p, safe='')}"
+        for place, method, url in (("round path id", "GET", path), ("report path id", "GET", f"{path}/report"),
+                                   ("send path id", "POST", f"{path}/send"), ("close path id", "POST", f"{path}/close"),
+                                   ("remind path id", "POST", f"/api/rounds/{rid}/raters/{quote(p, safe='')}/remind"),
+                                   ("remove path id", "DELETE", f"/api/rounds/{rid}/raters/{quote(p, safe='')}")):
+            await run.refused(place, method, url, headers=HHL)
+    for t in FEW:
+        await run.refused("rounds query parameter", "GET", "/api/rounds", headers=HHL, params={"trainee_id": t})
+    await ok(await client.post(f"/api/rounds/{rid}/raters/{rater_id}/remind", headers=HHL))
+    await run.checkpoint(db)
+
     run.section = "closing flows"
     T = await login(client, world, "trainee")
     await ok(await client.post(f"/api/assessments/{doc2}/resolve", headers=T,

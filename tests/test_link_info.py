@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 import tests.requests_support as support
 from tests.mail_support import MailServer
 from tests.requests_support import EXTERNAL, ME, ask, bearer, claimed_secret, mailed_link, token_of
+from tests.rounds_support import RATERS, start_round
 from tests.world import World, login
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP, no demo mode
@@ -64,27 +65,26 @@ async def test_the_link_says_what_is_asked_where_and_until_when(client: AsyncTes
 async def test_a_360_raters_link_says_it_is_anonymous_and_opening_it_tells_the_trainee_nothing(
     client: AsyncTestClient, world: World, smtp: MailServer
 ) -> None:
+    view = await start_round(client, world)
     headers = await login(client, world, "trainee")
-    made = await ask(client, headers, form_id="msf-rater", message="Tack för att du svarar!")
-    before = (await client.get("/api/requests", headers=headers)).json()
+    assert (await client.post(f"/api/rounds/{view['id']}/send", headers=headers)).status_code == 200
+    before = (await client.get(f"/api/rounds/{view['id']}")).json()
     client.cookies.clear()
-    token = token_of(await mailed_link(smtp, EXTERNAL["assessor_email"]))
+    name, email, _ = RATERS[0]
+    token = token_of(await mailed_link(smtp, email, "360", count=len(RATERS)))
     info = (await client.get("/api/link", headers=bearer(token))).json()
     assert set(info) <= SHOWN
     assert info["anonymous"] is True and info["form_id"] == "msf-rater" and info["form_title"]["sv"]
-    assert info["trainee_name"] == world.names["trainee"] and info["message"] == "Tack för att du svarar!"
+    assert info["trainee_name"] == world.names["trainee"] and info["message"] is None
     # the rater is not told whom else the trainee asked, nor the name the trainee typed for her
-    assert info["assessor_name"] is None and EXTERNAL["assessor_name"] not in repr(info)
+    assert info["assessor_name"] is None and name not in repr(info) and RATERS[1][0] not in repr(info)
     assert leaks(info, world, token) == []
     secret = await claimed_secret(client, token)
     held = (await client.get("/api/link", headers=bearer(secret))).json()
     assert held["anonymous"] is True and leaks(held, world, token, secret) == []
 
-    # the trainee sees the same request as before it was opened and claimed: sent, not opened
-    headers = await login(client, world, "trainee")
-    after = (await client.get("/api/requests", headers=headers)).json()
-    (view,) = [r for r in after if r["id"] == made["id"]]
-    (was,) = [r for r in before if r["id"] == made["id"]]
-    assert view == was
-    assert view["status"] == "sent" and view["opened_at"] is None and view["claimed"] is False
+    # the trainee sees her round as before the link was opened and claimed
+    await login(client, world, "trainee")
+    after = (await client.get(f"/api/rounds/{view['id']}")).json()
+    assert after == before and after["raters"] is None
     assert ME["name"] not in repr(after) and ME["email"] not in repr(after)

@@ -17,6 +17,7 @@ const VIEWS = {
   requests: () => import("./views/requests.js"),
   overview: () => import("./views/overview.js"),
   trainee: () => import("./views/trainee.js"),
+  rounds: () => import("./views/rounds.js"),
 };
 
 const main = document.getElementById("main");
@@ -90,7 +91,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee"]);
+const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;
@@ -112,6 +113,7 @@ async function route() {
   else if (name === "ny") view = "new";
   else if (name === "oversikt") view = "overview";
   else if (name === "bt" && arg) view = "trainee";
+  else if (name === "360") view = "rounds";
   else if (name === "a" && arg) view = "assessment";
   const token = ++routing;
   const mod = await VIEWS[view]();

@@ -31,6 +31,9 @@ class Workflow:
     requires_placement: bool
     evidence_for: tuple[str, ...]
     anonymous_to_trainee: bool
+    #: asked only through a 360 round (its nominations), never through a single request
+    #: (``in_round``; absent from workflow.json: False)
+    in_round: bool = False
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Workflow:
@@ -40,6 +43,7 @@ class Workflow:
             acknowledge=data["acknowledge"], countersign=data["countersign"],
             assessor_must_be=data["assessor_must_be"], requires_placement=data["requires_placement"],
             evidence_for=tuple(data["evidence_for"]), anonymous_to_trainee=data["anonymous_to_trainee"],
+            in_round=data.get("in_round", False),
         )
 
 

@@ -221,6 +221,9 @@ class AssessmentRequest(Table, tablename="assessment_requests"):
     #: derives the "not me" link of the signature receipt; set when the receipt is queued
     receipt_nonce = Varchar(length=64, null=True, unique=True)
     disputed_at = Text(null=True)
+    #: the 360 round (``msf_rounds.id``) that asked this rater; such a request is shown in its round,
+    #: never in the trainee's own list
+    round_id = Varchar(length=36, null=True)
 
 
 class RefusedClaim(Table, tablename="refused_claims"):
@@ -306,7 +309,70 @@ class UnitSetting(Table, tablename="unit_settings"):
     updated_by = ForeignKey(User, null=True)
 
 
+class MsfRound(Table, tablename="msf_rounds"):
+    """A 360 round for one trainee: ``nominating`` (raters named, nobody asked yet), ``open`` (every
+    rater has a link, until ``deadline``), ``closed``, ``released`` (the trainee sees the report).
+    ``group_minimums`` is a JSON object (group → least answers); ``comment_seed`` fixes the random
+    order in which the report shows comments."""
+
+    id = Varchar(length=36, primary_key=True)
+    trainee_id = ForeignKey(User)
+    status = Varchar(length=12)
+    deadline = Text()
+    min_total = Integer()
+    group_minimums = Text()
+    comment_seed = Varchar(length=64)
+    self_assessment_id = ForeignKey(Assessment, null=True)
+    created_by = ForeignKey(User)
+    created_at = Text()
+    opened_at = Text(null=True)
+    closed_at = Text(null=True)
+    released_at = Text(null=True)
+    #: the development points the trainee and her main supervisor agreed on after the report
+    agreed_points = Text(null=True)
+    updated_at = Text()
+
+
+class MsfRoundRater(Table, tablename="msf_round_raters"):
+    """A rater nominated for a round (by the trainee or her main supervisor), in one rater group;
+    asked by ``request_id`` once the round opens."""
+
+    id = Varchar(length=36, primary_key=True)
+    round_id = ForeignKey(MsfRound)
+    name = Varchar(length=200)
+    email = Varchar(length=320)
+    rater_group = Varchar(length=30)
+    nominated_by = ForeignKey(User)
+    nominated_at = Text()
+    request_id = ForeignKey(AssessmentRequest, null=True)
+
+
+class MsfHiddenComment(Table, tablename="msf_hidden_comments"):
+    """A rater's comment the main supervisor hid from the trainee before release: kept, with who and why."""
+
+    id = Serial(primary_key=True)
+    round_id = ForeignKey(MsfRound)
+    assessment_id = ForeignKey(Assessment)
+    field = Varchar(length=60)
+    reason = Text()
+    hidden_by = ForeignKey(User)
+    hidden_at = Text()
+
+
+class MsfRoundEvent(Table, tablename="msf_round_events"):
+    """What happened to a round and who did it (created, nominated, removed, opened, reminded, closed,
+    extended, hid, released, agreed); ``detail`` is JSON."""
+
+    id = Serial(primary_key=True)
+    round_id = ForeignKey(MsfRound)
+    at = Text()
+    actor_id = ForeignKey(User)
+    action = Varchar(length=30)
+    detail = Text()
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
     Unit, UnitSetting, User, UserRole, Programme, Placement, Session, FormDefinition, Assessment, AuditEvent,
     SyncClient, SyncResult, Counter, RateLimit, AssessmentRequest, MailOutbox, RefusedMutation, DisplacedAnswer, RefusedClaim,
+    MsfRound, MsfRoundRater, MsfHiddenComment, MsfRoundEvent,
 )

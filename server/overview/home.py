@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import msgspec
+
+from .. import clock
 
 from ..auth.principal import Principal
 from ..catalog import Catalog
@@ -39,6 +42,9 @@ class WaitingItem(msgspec.Struct, kw_only=True):
     #: the placement's unit and specialty, for a Slutbedömning item
     placement: str | None = None
     end_date: str | None = None
+    #: a 360 round to act on (its main supervisor): ``round_concern`` (an answer raised a concern),
+    #: ``round_review`` (closed: go through it and release it)
+    round_id: str | None = None
 
 
 class TraineeHome(msgspec.Struct, kw_only=True):
@@ -111,6 +117,27 @@ async def waiting_for(db: Database, catalog: Catalog, principal: Principal) -> l
     return items
 
 
+async def rounds_waiting(db: Database, supervisor_id: int) -> list[WaitingItem]:
+    """The 360 rounds of this main supervisor's trainees that wait for them: a concern raised in an
+    answer (at once, not only at release), and a closed round to go through and release."""
+    now = clock.iso(clock.now())
+    rows = await db.fetch(
+        """SELECT m.id, m.status, m.deadline, m.trainee_id, t.name AS trainee_name, a.status AS doc_status, a.data
+           FROM msf_rounds m JOIN users t ON t.id = m.trainee_id
+           LEFT JOIN assessment_requests r ON r.round_id = m.id
+           LEFT JOIN assessments a ON a.id = r.assessment_id AND a.status IN ('signed', 'acknowledged', 'countersigned')
+           WHERE m.status <> 'released' AND m.trainee_id IN (SELECT trainee_id FROM programmes WHERE main_supervisor_id = ?)
+           ORDER BY m.created_at, m.id""", (supervisor_id,))
+    items: dict[tuple[str, str], WaitingItem] = {}
+    for r in rows:
+        base = {"trainee_id": r["trainee_id"], "trainee_name": r["trainee_name"], "round_id": r["id"], "end_date": r["deadline"][:10]}
+        if r["data"] and json.loads(r["data"]).get("overall_concern") in ("viss", "allvarlig"):
+            items.setdefault((r["id"], "round_concern"), WaitingItem(kind="round_concern", **base))
+        if r["status"] == "closed" or (r["status"] == "open" and r["deadline"] <= now):
+            items.setdefault((r["id"], "round_review"), WaitingItem(kind="round_review", **base))
+    return list(items.values())
+
+
 def finals_due(trainees: list[TraineeStatus], supervisor_id: int, today: dt.date) -> list[WaitingItem]:
     """Placements of this clinical supervisor whose Slutbedömning is due (ending within the unit's
     window, or ended) and not yet signed."""
@@ -155,6 +182,7 @@ async def home(db: Database, catalog: Catalog, principal: Principal, today: dt.d
         result.waiting.extend(finals_due(trainees, me, today))
     if principal.has("main_supervisor"):
         result.main_supervisor = by_flag([t for t in trainees if me in t.main_supervisor_ids])
+        result.waiting.extend(await rounds_waiting(db, me))
     if principal.has("studierektor"):
         units = unit_table_rows(trainees, set(principal.studierektor_units))
         names = await db.fetch(

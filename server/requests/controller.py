@@ -66,7 +66,7 @@ class RequestController(Controller):
         """The caller's own requests, newest first, with status; a QR code only for an open, unclaimed
         bedside request."""
         now = clock.now()
-        rows = await db.fetch(f"{REQUEST_SELECT} WHERE r.trainee_id = ? ORDER BY r.created_at DESC LIMIT 200",
+        rows = await db.fetch(f"{REQUEST_SELECT} WHERE r.trainee_id = ? AND r.round_id IS NULL ORDER BY r.created_at DESC LIMIT 200",
                               (principal.user_id,))
         return [to_view(settings, catalog, r, now) for r in rows]
 

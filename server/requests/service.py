@@ -28,7 +28,7 @@ from ..mail.outbox import queue_mail
 from ..settings import Settings
 from . import clock
 from .links import BEDSIDE_NAME, REQUEST_SELECT
-from .messages import outcome_mail, request_mail, mail_thread
+from .messages import Mail, mail_thread, outcome_mail, request_mail
 from .qr import qr_svg
 from .status import OPEN, request_status
 from ..privacy.ids import new_id
@@ -126,6 +126,9 @@ def _validate(data: RequestCreate, catalog: Catalog, principal: Principal) -> tu
     form = catalog.latest(data.form_id)
     if form is None:
         raise InvalidInput("Unknown form; GET /api/forms lists the forms.")
+    if form.workflow.in_round:
+        raise InvalidInput("A 360 rater is asked through the trainee's 360 round (POST /api/rounds), never on "
+                           "their own.", reason="round_only")
     if form.workflow.sign != "assessor" or "trainee" not in form.workflow.start:
         raise InvalidInput(f"A {form.form_id} cannot be requested from a colleague: it is not signed by the assessor.")
     if data.channel not in ("email", "bedside"):
@@ -201,6 +204,36 @@ async def create_request(db: Database, catalog: Catalog, settings: Settings, pri
     return to_view(settings, catalog, row, now)
 
 
+async def create_rater_request(tx: Tx, catalog: Catalog, settings: Settings, *, actor: Actor, trainee: Principal,
+                               form_id: str, name: str, email: str, round_id: str, expires: dt.datetime,
+                               mail: Mail, now: dt.datetime) -> str:
+    """A 360 round's request to one rater, in the round's transaction: the request and its draft answer
+    (asked in the trainee's name: ``actor`` is whoever sent the round's requests, acting for her) and
+    the e-mail with the link, which the round composed. Returns the request's id."""
+    form = catalog.latest(form_id)
+    if form is None or not form.workflow.anonymous_to_trainee:
+        raise InvalidInput(f"{form_id} is not a 360 rater form.")
+    request_id, doc_id, nonce = new_id(), new_id(), new_nonce()
+    meta: dict[str, Any] = {"trainee_id": trainee.user_id, "assessor_name": name, "assessor_email": email}
+    colleague = await _colleague_with_email(tx, email)
+    if colleague is not None and colleague != trainee.user_id:
+        meta["assessor_id"] = colleague
+    (result,) = await apply_batch(tx, catalog, actor, [Create(
+        id=1, doc_id=doc_id, at=now_ms(), form_id=form_id, form_version=form.version, data={}, meta=meta)],
+        device="request", keep_refused=False, for_request=True)
+    _raise_for(result)
+    await tx.execute(
+        """INSERT INTO assessment_requests (id, assessment_id, trainee_id, channel, assessor_name, assessor_email,
+             message, token_hash, token_nonce, created_at, expires_at, reminder_base_at, reminders_sent, updated_at,
+             round_id)
+           VALUES (?, ?, ?, 'email', ?, ?, NULL, ?, ?, ?, ?, ?, 0, ?, ?)""",
+        (request_id, doc_id, trainee.user_id, name, email, token_hash(make_token(settings.secret_key, "request-link", nonce)),
+         nonce, clock.iso(now), clock.iso(expires), clock.iso(now), clock.iso(now), round_id))
+    await queue_mail(tx, to=email, subject=mail.subject, body=mail.body, kind="round_request", now=now,
+                     request_id=request_id, thread=mail_thread(request_id), link=("request-link", nonce))
+    return request_id
+
+
 def _raise_for(result: MutationResult) -> None:
     if result.status == "rejected":
         reason = result.reason or "invalid"
@@ -215,7 +248,8 @@ def form_title(catalog: Catalog, row: Row) -> str:
 
 async def own_request(db: Database | Tx, principal: Principal, request_id: str) -> Row:
     row = await db.fetchone(f"{REQUEST_SELECT} WHERE r.id = ?", (request_id,))
-    if row is None or row["trainee_id"] != principal.user_id:
+    # a 360 round's request is the round's (its main supervisor reminds); the trainee never handles it
+    if row is None or row["trainee_id"] != principal.user_id or row["round_id"] is not None:
         raise NotFound("This request does not exist or is not yours.")
     return row
 

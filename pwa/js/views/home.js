@@ -12,7 +12,8 @@ addStrings({
     home_waiting: "Väntar på mig", home_nothing: "Inget väntar på dig just nu.",
     do_fill: "Fyll i", do_sign: "Signera", do_acknowledge: "Kvittera", do_countersign: "Kontrasignera",
     do_start_final: "Starta slutbedömning", do_continue_final: "Fortsätt slutbedömning",
-    home_trainee: "Min placering", home_no_placement: "Ingen placering registrerad än.",
+    do_round_concern: "360: ett svar med farhåga", do_round_review: "360: rundan är stängd, gå igenom och släpp",
+    home_trainee: "Min placering", my_360: "Min 360-bedömning", home_no_placement: "Ingen placering registrerad än.",
     missing_signed_short: (m) => `${m.signed} av ${m.target} bedömningar signerade`, missing_final_missing: "Slutbedömning saknas",
     open_requests: (n) => `${n} öppna förfrågningar`, my_drafts: (n) => `${n} utkast`, my_page: "Min sida och delmål",
     home_clinical_supervisor: "Mina BT-läkare (klinisk handledare)", home_main_supervisor: "Mina BT-läkare (huvudhandledare)",
@@ -24,7 +25,8 @@ addStrings({
     home_waiting: "Waiting for me", home_nothing: "Nothing waits for you right now.",
     do_fill: "Fill in", do_sign: "Sign", do_acknowledge: "Acknowledge", do_countersign: "Countersign",
     do_start_final: "Start final assessment", do_continue_final: "Continue final assessment",
-    home_trainee: "My placement", home_no_placement: "No placement registered yet.",
+    do_round_concern: "360: an answer with a concern", do_round_review: "360: the round is closed, review and release",
+    home_trainee: "My placement", my_360: "My 360 feedback", home_no_placement: "No placement registered yet.",
     missing_signed_short: (m) => `${m.signed} of ${m.target} assessments signed`, missing_final_missing: "Final assessment missing",
     open_requests: (n) => `${n} open requests`, my_drafts: (n) => `${n} drafts`, my_page: "My page and goals",
     home_clinical_supervisor: "My trainees (clinical supervisor)", home_main_supervisor: "My trainees (main supervisor)",
@@ -70,6 +72,10 @@ function waiting(app, home) {
     const label = t(`do_${w.kind}`);
     const what = w.form_id ? formTitle(app, w.form_id, w.form_version) : t("final_label");
     const meta = [w.trainee_name, w.placement, w.observed_on || (w.end_date ? t("ends", w.end_date) : null)].filter(Boolean).join(" · ");
+    if (w.round_id) {
+      return h("li.waiting-item", { "data-kind": w.kind },
+        h("a.card-link", { href: `#/360/${w.round_id}` }, h("span.card-title", {}, label), h("span.card-meta", {}, w.trainee_name)));
+    }
     if (w.kind === "start_final") {
       const trainee = people.find((p) => p.trainee_id === w.trainee_id);
       const placement = trainee?.placements.find((p) => p.placement_id === w.placement_id);
@@ -99,7 +105,8 @@ function traineeSection(app, mine) {
     h("h2", { id: "h-trainee" }, t("home_trainee")), h("div.card", {}, ...body,
       missing.length ? h("ul.missing-list", {}, missing) : null,
       h("p", {}, h("a", { href: "#/forfragningar" }, t("open_requests", mine.open_requests)), " · ", t("my_drafts", mine.drafts)),
-      status ? h("p", {}, h("a", { href: `#/bt/${status.trainee_id}`, id: "my-page" }, t("my_page"))) : null));
+      status ? h("p", {}, h("a", { href: `#/bt/${status.trainee_id}`, id: "my-page" }, t("my_page"))) : null,
+      h("p", {}, h("a", { href: "#/360", id: "my-360" }, t("my_360")))));
 }
 
 function peopleSection(app, role, trainees) {

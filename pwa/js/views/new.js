@@ -39,7 +39,8 @@ const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getT
 export async function show(main, app) {
   const user = app.user;
   const isTrainee = user.roles.includes("trainee");
-  const forms = app.latestForms().filter((f) => (f.workflow?.start || []).some((r) => user.roles.includes(r)));
+  // a 360 form belongs to a round (#/360), never started on its own
+  const forms = app.latestForms().filter((f) => !f.workflow?.in_round && (f.workflow?.start || []).some((r) => user.roles.includes(r)));
   main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, t("new_title")));
   const hint = iosGuidance();
   if (hint) main.append(hint);

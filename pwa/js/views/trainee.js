@@ -33,6 +33,10 @@ export async function show(main, app, arg) {
   try {
     const got = await fetchKept(`trainee-${id}`, () => api.traineePage(id));
     body.replaceChildren(...page(app, got.value, got.keptAt));
+    // her 360 rounds (her main supervisor starts one here): loaded with their own module
+    const hhl = (got.value.trainee.main_supervisor_ids || []).includes(app.user.user_id);
+    const rounds = await import("./rounds.js").then((m) => m.roundsSection(app, id, hhl)).catch(() => null);
+    if (rounds) body.append(rounds);
   } catch (err) {
     body.replaceChildren(h("h1", {}, t("trainee")), h("p.warn", { role: "alert" }, err.offline ? t("could_not_load") : reasonText(err.reason)));
   }
