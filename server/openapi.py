@@ -206,6 +206,7 @@ OPERATIONS: dict[str, OperationErrors] = {
     "createRound": _ops("session", {400: ROUND_SETTINGS, 403: ROUND_STARTER, 404: NO_TRAINEE, 409: ROUND_EXISTS}),
     "listRounds": _ops("session", {403: "the caller follows no such trainee (`not_your_trainee`)", 404: NO_TRAINEE}),
     "getRound": _ops("session", {404: NO_ROUND}),
+    "getRoundSettings": _ops("session", {403: "the caller follows no such trainee (`not_your_trainee`)", 404: NO_TRAINEE}),
     "nominateRater": _ops("session", {400: BAD_RATER, 403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
     "removeRater": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
     "sendRoundRequests": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),

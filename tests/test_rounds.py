@@ -70,8 +70,11 @@ async def test_a_unit_lets_its_trainees_start_their_own_round(client: AsyncTestC
         await tx.execute("INSERT INTO unit_settings (unit_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
                          (world.units["own"], "rounds.trainee_may_open", "true", "2026-01-01T00:00:00.000000Z"))
 
-    await in_app(client, client.app.state.db.transaction, allow)
     headers = await login(client, world, "trainee")
+    before = (await client.get("/api/rounds/settings")).json()
+    assert before["may_start"] is False and before["min_total"] == 10 and before["deadline_days"] == 45
+    await in_app(client, client.app.state.db.transaction, allow)
+    assert (await client.get("/api/rounds/settings")).json()["may_start"] is True
     made = await client.post("/api/rounds", headers=headers, json={})
     assert made.status_code == 201 and made.json()["trainee_id"] == world.id("trainee")
 

@@ -65,5 +65,8 @@ class CatalogController(Controller):
 
     @get("/catalog", operation_id="getCatalogBundle", sync_to_thread=False)
     def bundle(self, catalog: NamedDependency[Catalog]) -> dict[str, Any]:
-        """Every form version with everything needed to render it offline (what the PWA caches)."""
-        return {"forms": [definition(f) | {"latest": _is_latest(catalog, f)} for f in catalog.forms()]}
+        """Every form version with everything needed to render it offline (what the PWA caches). Not the
+        content hash (random to gzip: a tenth of the bundle): an assessment carries its own ``form_hash``,
+        and ``GET /api/forms/{id}/{version}`` has it."""
+        return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": _is_latest(catalog, f)}
+                          for f in catalog.forms()]}

@@ -46,6 +46,13 @@ class RoundController(Controller):
         """The caller's own rounds, or those of a trainee the caller supervises (``trainee_id``)."""
         return await service.list_rounds(db, principal, trainee_id, clock.now())
 
+    @get("/settings", operation_id="getRoundSettings")
+    async def settings_of(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                          trainee_id: TraineeFilter = None) -> service.RoundSettings:
+        """The rules a new round of this trainee (default: the caller) gets from her unit, and whether
+        the caller may start it."""
+        return await service.round_settings(db, principal, trainee_id)
+
     @get("/{round_id:str}", operation_id="getRound")
     async def get_one(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
                       round_id: FromPath[str]) -> RoundView:

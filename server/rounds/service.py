@@ -318,6 +318,29 @@ async def create_round(db: Database, principal: Principal, data: RoundCreate, no
     return await round_view(db, principal, row, ctx, Access(roles & (SUPERVISING | {"trainee"})), now)
 
 
+class RoundSettings(msgspec.Struct):
+    """What a new round of this trainee gets (her unit's rules), and whether the caller may start it."""
+
+    trainee_id: int
+    may_start: bool
+    deadline_days: int
+    min_total: int
+    group_minimums: dict[str, int]
+    trainee_may_open: bool
+
+
+async def round_settings(db: Database, principal: Principal, trainee_id: int | None) -> RoundSettings:
+    target = trainee_id if trainee_id is not None else principal.user_id
+    ctx = await _context(db, target)
+    roles = participant_roles(principal, trainee_id=target, assessor_id=None, ctx=ctx)
+    if not roles & (SUPERVISING | {"trainee"}):
+        raise Forbidden("You follow no such trainee.", reason="not_your_trainee")
+    rules = await unit_rules(db, ctx)
+    may = "main_supervisor" in roles or ("trainee" in roles and rules.trainee_may_open)
+    return RoundSettings(target, may, rules.deadline_days, rules.min_total, rules.group_minimums(),
+                         rules.trainee_may_open)
+
+
 async def list_rounds(db: Database, principal: Principal, trainee_id: int | None, now: dt.datetime) -> list[RoundView]:
     """The caller's own rounds, or (a supervisor) those of ``trainee_id``."""
     target = trainee_id if trainee_id is not None else principal.user_id

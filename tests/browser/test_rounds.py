@@ -11,6 +11,7 @@ import json
 import secrets
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -182,6 +183,11 @@ def test_a_whole_360_round(server: Server, devices: Any) -> None:
     assert "Specialistläkare (" not in shown  # two specialists are never a group of their own
     phone.screenshot(path="/tmp/round-report-phone.png", full_page=True)
     assert serious(phone) == []
+    # it prints on A4: no buttons, every chart whole
+    phone.emulate_media(media="print")
+    assert phone.locator("#agreed-save").is_hidden() and phone.locator("main .actions, .round-actions").count() == 0
+    (Path("/tmp") / "round-report.pdf").write_bytes(phone.pdf(format="A4", print_background=True))
+    phone.emulate_media(media="screen")
     kept = everything_kept(phone) + phone.content()
     for name, email, _ in RATERS:
         assert name not in kept and email not in kept, name

@@ -141,8 +141,11 @@ export async function show(main, app, arg) {
         const got = await fetchKept("rounds-own", () => call("GET", ""));
         const current = got.value[0];
         if (current) { app.navigate(`#/360/${current.id}`); return; }
+        // her unit may let her start it herself; else her main supervisor does
+        const settings = await call("GET", "/settings").catch(() => null);
         body.replaceChildren(...[h("h1", {}, t("r_title")), keptNote(got.keptAt), h("p", {}, t("r_none")),
-          h("p.muted", {}, t("r_none_help"))].filter(Boolean));
+          settings?.may_start ? h("button.primary", { type: "button", id: "round-start", onclick: () => startRound(app) }, t("r_start"))
+            : h("p.muted", {}, t("r_none_help"))].filter(Boolean));
       }
     } catch (err) {
       body.replaceChildren(h("h1", {}, t("r_title")), h("p.warn", { role: "alert" }, err.offline ? t("could_not_load") : reasonText(err.reason)));
@@ -314,18 +317,20 @@ async function linkPendingSelf(app, r, redraw) {
   } catch { /* not synced yet, or offline: tried again next time */ }
 }
 
+async function startRound(app, traineeId) {
+  try {
+    const made = await call("POST", "", traineeId ? { trainee_id: traineeId } : {});
+    app.toast(t("r_started"));
+    app.navigate(`#/360/${made.id}`);
+  } catch (err) { app.toast(err.offline ? t("r_offline") : reasonText(err.reason)); }
+}
+
 /** The rounds section of a trainee's page (her main supervisor may start one there). */
 export async function roundsSection(app, traineeId, canStart) {
   styles();
   let rounds = [];
   try { rounds = await call("GET", `?trainee_id=${traineeId}`); } catch { return null; }
-  const start = async () => {
-    try {
-      const made = await call("POST", "", { trainee_id: traineeId });
-      app.toast(t("r_started"));
-      app.navigate(`#/360/${made.id}`);
-    } catch (err) { app.toast(err.offline ? t("r_offline") : reasonText(err.reason)); }
-  };
+  const start = () => startRound(app, traineeId);
   const open = rounds.find((x) => x.status !== "released");
   return h("section.rounds", { "aria-labelledby": "tp-rounds" }, h("h2", { id: "tp-rounds" }, t("r_title")),
     rounds.length ? h("ul.cards", {}, rounds.map((x) => h("li", {}, h("a.card-link", { href: `#/360/${x.id}` },

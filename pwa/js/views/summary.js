@@ -149,7 +149,7 @@ export async function render(doc, form, app, formEl) {
         h("ul.ticks", {}, doc.delmal.map((g) => h("li", {}, `✓ ${g} ${names.has(g) ? tr(names.get(g)) : ""}`)))) : null,
       sections(form, doc, docs, app),
       signatures(doc, app, form),
-      h("p.sum-foot", {}, `${tr(form.title)} ${t("sum_version", form.version)} · ${t("sum_form_hash")}: ${form.content_hash || s.form_hash || "–"}`,
+      h("p.sum-foot", {}, `${tr(form.title)} ${t("sum_version", form.version)} · ${t("sum_form_hash")}: ${s.form_hash || form.content_hash || "–"}`,
         s.content_hash ? [h("br"), `${t("sum_doc_hash")}: ${s.content_hash}`] : null),
       h("button", { type: "button", id: "print", onclick: () => window.print() }, t("sum_print"))),
     h("details.form-details", {}, h("summary", {}, t("sum_show_form")), formEl),
