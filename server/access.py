@@ -18,11 +18,12 @@ if TYPE_CHECKING:
     from .assessments.actor import Actor
 
 
-def supervised_trainees_sql(p: Principal) -> tuple[str, list[Any]]:
-    """A ``SELECT trainee_id`` of the trainees ``p`` supervises or oversees (empty when none)."""
+def supervised_trainees_sql(p: Principal, *, clinical: bool = True) -> tuple[str, list[Any]]:
+    """A ``SELECT trainee_id`` of the trainees ``p`` supervises or oversees (empty when none);
+    ``clinical=False``: only as main supervisor or studierektor."""
     parts: list[str] = []
     params: list[Any] = []
-    if p.has("clinical_supervisor"):
+    if clinical and p.has("clinical_supervisor"):
         parts.append("""SELECT pr.trainee_id FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
                         WHERE pl.clinical_supervisor_id = ?""")
         params.append(p.user_id)
@@ -54,8 +55,16 @@ def visible_assessments_where(p: Principal, anonymous_forms: tuple[str, ...], al
         marks = ", ".join("?" for _ in anonymous_forms)
         own = f"({own} AND {alias}.form_id NOT IN ({marks}))"
         own_params.extend(anonymous_forms)
-    condition = f"({own} OR {alias}.assessor_id = ? OR {alias}.trainee_id IN ({supervised}))"
-    return condition, [*own_params, p.user_id, *params]
+    if not anonymous_forms or not p.has("clinical_supervisor"):
+        condition = f"({own} OR {alias}.assessor_id = ? OR {alias}.trainee_id IN ({supervised}))"
+        return condition, [*own_params, p.user_id, *params]
+    # a 360 rater's answer: its assessor, the trainee's main supervisor and studierektor, never her
+    # clinical supervisors (who may be raters in the same round themselves)
+    overseen, overseen_params = supervised_trainees_sql(p, clinical=False)
+    marks = ", ".join("?" for _ in anonymous_forms)
+    condition = (f"({own} OR {alias}.assessor_id = ? OR {alias}.trainee_id IN ({overseen}) OR "
+                 f"({alias}.trainee_id IN ({supervised}) AND {alias}.form_id NOT IN ({marks})))")
+    return condition, [*own_params, p.user_id, *overseen_params, *params, *anonymous_forms]
 
 
 def actor_visibility_where(actor: Actor, anonymous_forms: tuple[str, ...], alias: str = "a") -> tuple[str, list[Any]]:

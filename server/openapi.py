@@ -67,8 +67,8 @@ CSRF = "a write whose X-CSRF-Token header is missing or not the session's (`forb
 ADMIN_ONLY = "the caller is not an administrator (`forbidden`)"
 LINK_MISSING = "no `Authorization: Bearer <token>` header (`link_missing`)"
 LINK_UNKNOWN = "a bearer token this server never made, or of a request that no longer exists (`link_unknown`)"
-LINK_GONE = ("the request was withdrawn, declined or has expired, or is signed already "
-             "(`link_withdrawn`, `link_declined`, `link_expired`, `link_used`)")
+LINK_GONE = ("the request was withdrawn, declined or has expired (its 360 round closed: `round_link_closed`), "
+             "or is signed already (`link_withdrawn`, `link_declined`, `link_expired`, `link_used`)")
 LINK_LIMIT = ("too many unknown tokens from this address (20 per 15 minutes) or too many uses of one link "
               "(600 per minute) (`rate_limited`, with Retry-After)")
 LINK_CLOSED = ("the request was withdrawn, declined or has expired (`link_withdrawn`, `link_declined`, "

@@ -48,11 +48,14 @@ async def _round(client: AsyncTestClient, world: World, side: str, state: str) -
     headers = await login(client, world, f"{prefix}main_supervisor")
     made = (await client.post("/api/rounds", headers=headers, json={"trainee_id": world.id(f"{prefix}trainee")})).json()
     rid = made["id"]
+    headers = await login(client, world, f"{prefix}trainee")  # she nominates (his own nominees are his)
     for name, email, group in RATERS[: 2 if state == "nominating" else None]:
         r = await client.post(f"/api/rounds/{rid}/raters", headers=headers, json={"name": name, "email": email, "group": group})
         assert r.status_code == 201, r.text
     if state in ("nominating", "nominated"):
+        await login(client, world, f"{prefix}main_supervisor")
         return (await client.get(f"/api/rounds/{rid}")).json() | {"answer": None}
+    headers = await login(client, world, f"{prefix}main_supervisor")
     assert (await client.post(f"/api/rounds/{rid}/send", headers=headers)).status_code == 200
     links = await rater_links(client, rid)
     answer = None

@@ -92,6 +92,8 @@ def participant_roles(
 
 
 def may_read(roles: frozenset[str], *, anonymous_to_trainee: bool) -> bool:
-    if anonymous_to_trainee and roles == frozenset({"trainee"}):
-        return False
+    """A 360 rater's answer: only its assessor, the main supervisor and the studierektor, and never
+    anyone who is also its trainee (a trainee who is studierektor of her own unit included)."""
+    if anonymous_to_trainee:
+        return "trainee" not in roles and bool(roles & {"assessor", "main_supervisor", "studierektor"})
     return bool(roles)

@@ -134,6 +134,9 @@ async def resolve_link(db: Database, request: Request[Any, Any, Any], token: str
     if status == "declined":
         raise LinkGone("You declined this request, so the link no longer works. Ask the trainee for a new "
                        "request if you want to do the assessment after all.", reason="link_declined")
+    if status == "expired" and row["round_id"]:  # a 360 round closed: the trainee never renews it
+        raise LinkGone(f"The 360 round closed on {row['expires_at'][:10]}. If you still want to answer, contact "
+                       "the trainee's main supervisor (huvudhandledare), who can extend it.", reason="round_link_closed")
     if status == "expired":
         raise LinkGone(f"This link expired on {row['expires_at'][:10]}. Ask the trainee to renew the request; "
                        "the same link then works again.", reason="link_expired")

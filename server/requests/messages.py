@@ -24,12 +24,16 @@ def request_mail(*, trainee: str, assessor: str, form_title: str, message: str |
     )
 
 
-def reminder_mail(*, trainee: str, assessor: str, form_title: str, expires: str) -> Mail:
+def reminder_mail(*, trainee: str, assessor: str, form_title: str, expires: str, anonymous: bool = False) -> Mail:
+    """``anonymous``: a 360 rater's, which never says the trainee learns what the rater did."""
+    decline = ("Om du inte kan svara kan du avböja via länken; ditt svar, eller att du avböjt, visas aldrig "
+               f"för {trainee}." if anonymous else
+               f"Om du inte kan göra bedömningen kan du avböja via länken, så vet {trainee} det.")
     return Mail(
         subject=f"Påminnelse: {trainee} väntar på din bedömning ({form_title})",
         body=(f"Hej {assessor}!\n\n{trainee} väntar fortfarande på din {form_title}. Det tar några minuter:\n\n"
-              f"{LINK}\n\nLänken gäller till {expires[:10]}. Om du inte kan göra bedömningen kan du avböja "
-              f"via länken, så vet {trainee} det.\n\n(English: a reminder of the assessment request above.)\n"),
+              f"{LINK}\n\nLänken gäller till {expires[:10]}. {decline}\n\n"
+              "(English: a reminder of the assessment request above.)\n"),
     )
 
 

@@ -25,7 +25,7 @@ from ..mail.outbox import queue_mail
 from . import clock
 from .links import REQUEST_SELECT
 from .messages import disputed_mail, receipt_mail, mail_thread
-from .service import form_title
+from .service import is_anonymous, form_title
 
 
 class ReceiptView(msgspec.Struct, kw_only=True):
@@ -92,7 +92,7 @@ async def dispute(db: Database, catalog: Catalog, secret_key: str, token: str, n
         await repository.insert_audit_events(tx, [(
             row["assessment_id"], stamp, f"receipt:{row['id']}", row["claimed_name"] or row["assessor_name"],
             "signature_disputed", repository.encode_json({"request_id": row["id"]}))])
-        for supervisor in await _supervisors(tx, row):
+        for supervisor in await _supervisors(tx, row, clinical=not is_anonymous(catalog, row)):
             mail = disputed_mail(supervisor=supervisor["name"], trainee=row["trainee_name"],
                                  form_title=form_title(catalog, row), assessor=row["claimed_name"] or row["assessor_name"],
                                  email=row["claimed_email"])
@@ -105,10 +105,11 @@ async def dispute(db: Database, catalog: Catalog, secret_key: str, token: str, n
     return _view(catalog, await db.transaction(run))
 
 
-async def _supervisors(tx: Tx, row: Row) -> list[dict[str, Any]]:
-    """The trainee's main supervisors, and the clinical supervisor of the assessment's placement."""
+async def _supervisors(tx: Tx, row: Row, *, clinical: bool = True) -> list[dict[str, Any]]:
+    """The trainee's main supervisors, and (``clinical``: not for a 360 rater, whose name only the main
+    supervisor may know) the clinical supervisor of the assessment's placement."""
     return await tx.fetch(
         """SELECT DISTINCT u.name, u.email FROM users u WHERE u.active = 1 AND (
              u.id IN (SELECT main_supervisor_id FROM programmes WHERE trainee_id = ?)
-             OR u.id IN (SELECT clinical_supervisor_id FROM placements WHERE id = ?))""",
-        (row["trainee_id"], row["placement_id"]))
+             OR (? = 1 AND u.id IN (SELECT clinical_supervisor_id FROM placements WHERE id = ?)))""",
+        (row["trainee_id"], 1 if clinical else 0, row["placement_id"]))

@@ -10,6 +10,7 @@ commits (PostgreSQL re-checks the WHERE on the updated row) and queues nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from ..catalog import Catalog
 from ..db import Database, Row, Tx
@@ -64,7 +65,8 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
                    RETURNING id""", (stamp, r["id"], r["reminders_sent"], r["reminder_base_at"]))
             if claimed:
                 mail = reminder_mail(trainee=r["trainee_name"], assessor=r["assessor_name"],
-                                     form_title=form_title(catalog, r), expires=r["expires_at"])
+                                     form_title=form_title(catalog, r), expires=r["expires_at"],
+                                     anonymous=is_anonymous(catalog, r))
                 await queue_mail(tx, to=r["assessor_email"], subject=mail.subject, body=mail.body, kind="reminder",
                                  now=now, request_id=r["id"], thread=mail_thread(r["id"]), link=("request-link", r["token_nonce"]))
                 queued += 1
@@ -73,8 +75,10 @@ async def run_reminders(db: Database, catalog: Catalog, settings: Settings, now:
     return await db.transaction(run)
 
 
-async def remind_now(db: Database, catalog: Catalog, row: Row, now: dt.datetime) -> None:
-    """The trainee's "remind" button: one reminder now, outside the schedule."""
+async def remind_now(db: Database, catalog: Catalog, row: Row, now: dt.datetime,
+                     also: Callable[[Tx], Awaitable[None]] | None = None) -> None:
+    """The "remind" button (the trainee's; a 360 round's main supervisor's): one reminder now, outside
+    the schedule; ``also`` runs in the same transaction (the round's event)."""
     if not row["assessor_email"]:
         from ..errors import Conflict
 
@@ -84,8 +88,11 @@ async def remind_now(db: Database, catalog: Catalog, row: Row, now: dt.datetime)
     async def run(tx: Tx) -> None:
         await tx.execute("UPDATE assessment_requests SET last_reminded_at = ? WHERE id = ?", (clock.iso(now), row["id"]))
         mail = reminder_mail(trainee=row["trainee_name"], assessor=row["assessor_name"],
-                             form_title=form_title(catalog, row), expires=row["expires_at"])
+                             form_title=form_title(catalog, row), expires=row["expires_at"],
+                             anonymous=is_anonymous(catalog, row))
         await queue_mail(tx, to=row["assessor_email"], subject=mail.subject, body=mail.body, kind="reminder",
                          now=now, request_id=row["id"], thread=mail_thread(row["id"]), link=("request-link", row["token_nonce"]))
+        if also is not None:
+            await also(tx)
 
     await db.transaction(run)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import JSONBody, Parameter
 
 from .. import clock
 from ..auth.principal import Principal
@@ -21,6 +21,9 @@ from .report import Report
 from .service import (AgreedPoints, Extension, HideComment, RaterCreate, RoundCreate, RoundView, SelfLink)
 
 TraineeFilter = Annotated[int | None, Parameter(ge=1, le=DB_INT_MAX)]
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+RoundId = Annotated[str, Parameter(pattern=UUID_PATTERN, description="The round's id (a UUID).")]
+RaterId = Annotated[str, Parameter(pattern=UUID_PATTERN, description="The nominated rater's id (a UUID).")]
 
 
 def _wake(request: Request[Any, Any, Any]) -> None:
@@ -55,14 +58,14 @@ class RoundController(Controller):
 
     @get("/{round_id:str}", operation_id="getRound")
     async def get_one(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                      round_id: FromPath[str]) -> RoundView:
+                      round_id: RoundId) -> RoundView:
         """Live status: per group answers against the minimums; supervisors also see each rater."""
         return await service.get_round(db, principal, round_id, clock.now())
 
     @post("/{round_id:str}/raters", operation_id="nominateRater", status_code=201)
     async def nominate(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                        db: NamedDependency[Database], catalog: NamedDependency[Catalog],
-                       settings: NamedDependency[Settings], round_id: FromPath[str],
+                       settings: NamedDependency[Settings], round_id: RoundId,
                        data: JSONBody[RaterCreate]) -> RoundView:
         """Nominate a rater by name, e-mail and group (asked at once if the round is already sent)."""
         view = await service.nominate(db, catalog, settings, principal, round_id, data, clock.now())
@@ -71,14 +74,14 @@ class RoundController(Controller):
 
     @delete("/{round_id:str}/raters/{rater_id:str}", operation_id="removeRater", status_code=200)
     async def remove(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                     round_id: FromPath[str], rater_id: FromPath[str]) -> RoundView:
+                     round_id: RoundId, rater_id: RaterId) -> RoundView:
         """Remove a nominated rater, before the requests are sent."""
         return await service.remove_rater(db, principal, round_id, rater_id, clock.now())
 
     @post("/{round_id:str}/send", operation_id="sendRoundRequests", status_code=200)
     async def send(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                    db: NamedDependency[Database], catalog: NamedDependency[Catalog],
-                   settings: NamedDependency[Settings], round_id: FromPath[str]) -> RoundView:
+                   settings: NamedDependency[Settings], round_id: RoundId) -> RoundView:
         """Send every nominated rater their link by e-mail; the round is open until its deadline."""
         view = await service.send_requests(db, catalog, settings, principal, round_id, clock.now())
         _wake(request)
@@ -87,7 +90,7 @@ class RoundController(Controller):
     @post("/{round_id:str}/raters/{rater_id:str}/remind", operation_id="remindRater", status_code=200)
     async def remind(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
                      db: NamedDependency[Database], catalog: NamedDependency[Catalog],
-                     round_id: FromPath[str], rater_id: FromPath[str]) -> RoundView:
+                     round_id: RoundId, rater_id: RaterId) -> RoundView:
         """The main supervisor reminds one rater who has not answered."""
         view = await service.remind(db, catalog, principal, round_id, rater_id, clock.now())
         _wake(request)
@@ -95,25 +98,25 @@ class RoundController(Controller):
 
     @post("/{round_id:str}/close", operation_id="closeRound", status_code=200)
     async def close(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                    round_id: FromPath[str]) -> RoundView:
+                    round_id: RoundId) -> RoundView:
         """Close before the deadline (the main supervisor); the links stop working."""
         return await service.close_round(db, principal, round_id, clock.now())
 
     @post("/{round_id:str}/extend", operation_id="extendRound", status_code=200)
     async def extend(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                     round_id: FromPath[str], data: JSONBody[Extension]) -> RoundView:
+                     round_id: RoundId, data: JSONBody[Extension]) -> RoundView:
         """A new deadline: the round is open again for those who have not answered (and new raters)."""
         return await service.extend_round(db, principal, round_id, data, clock.now())
 
     @post("/{round_id:str}/hidden", operation_id="hideRoundComment", status_code=200)
     async def hide(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                   round_id: FromPath[str], data: JSONBody[HideComment]) -> RoundView:
+                   round_id: RoundId, data: JSONBody[HideComment]) -> RoundView:
         """Before release, hide one comment from the trainee (kept, with who hid it and why)."""
         return await service.hide_comment(db, principal, round_id, data, clock.now())
 
     @post("/{round_id:str}/release", operation_id="releaseRound", status_code=200)
     async def release(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal],
-                      db: NamedDependency[Database], round_id: FromPath[str]) -> RoundView:
+                      db: NamedDependency[Database], round_id: RoundId) -> RoundView:
         """Release a closed, valid round: the trainee sees the report."""
         view = await service.release_round(db, principal, round_id, clock.now())
         _wake(request)
@@ -121,19 +124,19 @@ class RoundController(Controller):
 
     @get("/{round_id:str}/report", operation_id="getRoundReport")
     async def report(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                     catalog: NamedDependency[Catalog], round_id: FromPath[str]) -> Report:
+                     catalog: NamedDependency[Catalog], round_id: RoundId) -> Report:
         """Aggregates only: per item the distribution and median per group (never a group under 3) and
         overall, the self-assessment beside them, concerns counted, comments unattributed."""
         return await service.round_report(db, catalog, principal, round_id, clock.now())
 
     @put("/{round_id:str}/agreed", operation_id="setRoundAgreedPoints")
     async def agreed(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                     round_id: FromPath[str], data: JSONBody[AgreedPoints]) -> RoundView:
+                     round_id: RoundId, data: JSONBody[AgreedPoints]) -> RoundView:
         """The development points the trainee and her main supervisor agreed on after the report."""
         return await service.set_agreed_points(db, principal, round_id, data, clock.now())
 
     @put("/{round_id:str}/self", operation_id="linkRoundSelfAssessment")
     async def self_assessment(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                              round_id: FromPath[str], data: JSONBody[SelfLink]) -> RoundView:
+                              round_id: RoundId, data: JSONBody[SelfLink]) -> RoundView:
         """The trainee names her 360 self-assessment (msf-self) for this round."""
         return await service.link_self_assessment(db, principal, round_id, data, clock.now())

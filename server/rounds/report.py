@@ -106,7 +106,10 @@ def comment_order(seed: str, answer: Answer, field: str) -> str:
 
 def build_report(answers: Sequence[Answer], *, items: Sequence[tuple[str, str]], self_data: dict[str, object] | None,
                  seed: str, hidden: set[tuple[str, str]]) -> Report:
-    """``items``: (field, label) of the rating items; ``hidden``: (assessment_id, field) left out."""
+    """``items``: (field, label) of the rating items; ``hidden``: (assessment_id, field) left out.
+    Fewer than ``MIN_SHOWN`` answers in all: nothing is shown (a valid round has more)."""
+    if len(answers) < MIN_SHOWN:
+        answers = []
     counts = {g: sum(1 for a in answers if a.group == g) for g in GROUPS}
     groups = shown_groups(counts)
     member_of = {g: shown for shown, members in groups.items() for g in members}

@@ -40,7 +40,8 @@ async def rater_row(db: Reader, round_id: str, rater_id: str) -> Row | None:
 
 
 async def hidden_of(db: Reader, round_id: str) -> list[Row]:
-    return await db.fetch("SELECT * FROM msf_hidden_comments WHERE round_id = ? ORDER BY id", (round_id,))
+    return await db.fetch("""SELECT h.*, u.name AS hidden_by_name FROM msf_hidden_comments h
+                             JOIN users u ON u.id = h.hidden_by WHERE h.round_id = ? ORDER BY h.id""", (round_id,))
 
 
 async def add_event(tx: Tx, round_id: str, at: str, actor_id: int, action: str, detail: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..fields import PersonName, RowId, Uuid, is_email
 from ..mail.outbox import queue_mail
 from ..privacy.ids import new_id
+from ..ratelimit import enforce
 from ..requests.service import create_rater_request
 from ..requests.status import LOCKED, request_status
 from . import repository
@@ -43,6 +44,8 @@ from .validity import failures
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 RATER_FORM, SELF_FORM = "msf-rater", "msf-self"
 SUPERVISING = frozenset({"main_supervisor", "studierektor"})
+MAX_RATERS = 40
+REMINDS_PER_DAY = 3
 Day = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
@@ -112,6 +115,14 @@ class RaterView(msgspec.Struct):
     assessment_id: str | None = None
 
 
+class HiddenComment(msgspec.Struct):
+    assessment_id: str
+    field: str
+    reason: str
+    hidden_by: str
+    hidden_at: str
+
+
 class RoundView(msgspec.Struct, kw_only=True):
     id: str
     trainee_id: int
@@ -139,8 +150,12 @@ class RoundView(msgspec.Struct, kw_only=True):
     #: supervisors only: every rater by name, how many answers raised a concern, and a reminder that
     #: who answered is never told to the trainee
     raters: list[RaterView] | None = None
+    #: the trainee, while nominating: how many her main supervisor nominated (she sees only her own names)
+    nominated_by_supervisor: int = 0
     concerns: int | None = None
     confidential: bool = False
+    #: supervisors only: the comments hidden from the trainee, by whom and why
+    hidden: list[HiddenComment] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,9 +181,16 @@ def effective_status(row: Row, now: dt.datetime) -> str:
     return str(row["status"])
 
 
+def calendar_day(day: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput(f"{day} is not a day of the calendar (YYYY-MM-DD).", reason="deadline_out_of_range") from None
+
+
 def deadline_of(day: str) -> str:
     """The end of ``day`` in Swedish time, as the UTC instant stored (the last moment to answer)."""
-    end = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(23, 59, 59), STOCKHOLM)
+    end = dt.datetime.combine(calendar_day(day), dt.time(23, 59, 59), STOCKHOLM)
     return clock.iso(end.astimezone(dt.UTC))
 
 
@@ -208,8 +230,20 @@ def _answer_data(rater: Row) -> dict[str, Any]:
     return json.loads(rater["answer_data"]) if rater["answer_data"] else {}
 
 
-def _answered(raters: list[Row], now: dt.datetime) -> list[Row]:
-    return [r for r in raters if _rater_state(r, now) == "answered"]
+def cutoff_of(row: Row, now: dt.datetime) -> str | None:
+    """The moment a closed round stopped counting answers (None while it is open)."""
+    if effective_status(row, now) in ("nominating", "open"):
+        return None
+    return str(row["closed_at"] or row["deadline"])
+
+
+def _answered(raters: list[Row], now: dt.datetime, row: Row) -> list[Row]:
+    """The answers that count: signed, and once the round is closed, signed before it closed. So the
+    report and the totals never move after closing (a late signature through a rater's own account
+    would otherwise be worked out by comparing two reports)."""
+    cutoff = cutoff_of(row, now)
+    return [r for r in raters if _rater_state(r, now) == "answered"
+            and (cutoff is None or (r["signed_at"] or "") <= cutoff)]
 
 
 def _actions(status: str, access: Access, rules: RoundRules, valid: bool | None, row: Row) -> list[str]:
@@ -238,7 +272,7 @@ async def round_view(db: Database | Tx, principal: Principal, row: Row, ctx: Tra
     raters = await repository.raters_of(db, row["id"])
     status = effective_status(row, now)
     minimums: dict[str, int] = json.loads(row["group_minimums"])
-    answered = _answered(raters, now)
+    answered = _answered(raters, now, row)
     per_group = {g: sum(1 for r in answered if r["rater_group"] == g) for g in GROUPS}
     failed = failures(per_group, row["min_total"], minimums) if status in ("closed", "released") else []
     valid = None if status in ("nominating", "open") else not failed
@@ -264,9 +298,14 @@ async def round_view(db: Database | Tx, principal: Principal, row: Row, ctx: Tra
                                  r["assessment_id"]) for r in raters]
         view.concerns = sum(1 for r in answered if _answer_data(r).get("overall_concern") in ("viss", "allvarlig"))
         view.confidential = True
+        view.hidden = [HiddenComment(h["assessment_id"], h["field"], h["reason"], h["hidden_by_name"], h["hidden_at"])
+                       for h in await repository.hidden_of(db, row["id"])]
     elif status == "nominating":
-        # her own list while she nominates (names she typed, or the main supervisor added): no state
-        view.raters = [RaterView(r["id"], r["name"], r["email"], r["rater_group"], "nominated") for r in raters]
+        # her own list while she nominates: the names she typed, no state; those her main supervisor
+        # added are only counted (whom else he asked is not hers to know)
+        own = [r for r in raters if r["nominated_by"] == principal.user_id]
+        view.raters = [RaterView(r["id"], r["name"], r["email"], r["rater_group"], "nominated") for r in own]
+        view.nominated_by_supervisor = len(raters) - len(own)
     return view
 
 
@@ -293,13 +332,16 @@ async def create_round(db: Database, principal: Principal, data: RoundCreate, no
                            reason="minimums_exceed_total")
     today = now.astimezone(STOCKHOLM).date()
     day = data.deadline or (today + dt.timedelta(days=rules.deadline_days)).isoformat()
+    calendar_day(day)
     if not (today + dt.timedelta(days=7)).isoformat() <= day <= (today + dt.timedelta(days=180)).isoformat():
         raise InvalidInput("The deadline must be between 7 and 180 days from today.", reason="deadline_out_of_range")
     round_id = new_id()
 
     async def run(tx: Tx) -> Row:
-        open_round = await tx.fetchone("SELECT id FROM msf_rounds WHERE trainee_id = ? AND status <> 'released' "
-                                       "AND NOT (status = 'open' AND deadline <= ?)", (trainee_id, clock.iso(now)))
+        # two starts at once on two servers: the second waits here, then finds the first
+        await tx.fetchone(f"SELECT id FROM users WHERE id = ?{tx.for_update}", (trainee_id,))
+        open_round = await tx.fetchone("SELECT id FROM msf_rounds WHERE trainee_id = ? AND status <> 'released'",
+                                       (trainee_id,))
         if open_round:
             raise Conflict("This trainee already has a 360 round under way: finish or release it first.",
                            reason="round_exists")
@@ -398,8 +440,15 @@ async def nominate(db: Database, catalog: Catalog, settings: Any, principal: Pri
         if trainee and trainee["email"].lower() == email:
             raise InvalidInput("A trainee does not rate herself here: her self-assessment is its own form.",
                                reason="own_assessment")
-        if await tx.fetchone("SELECT id FROM msf_round_raters WHERE round_id = ? AND email = ?", (round_id, email)):
+        existing = await tx.fetchone("SELECT nominated_by FROM msf_round_raters WHERE round_id = ? AND email = ?",
+                                     (round_id, email))
+        if existing and existing["nominated_by"] != principal.user_id and not access.main_supervisor:
+            return  # her main supervisor asked this person already: asked, and she is not told by whom
+        if existing:
             raise Conflict("This person is already nominated in the round.", reason="rater_exists")
+        count = await tx.fetchone("SELECT count(*) AS n FROM msf_round_raters WHERE round_id = ?", (round_id,))
+        if count and int(count["n"]) >= MAX_RATERS:
+            raise Conflict(f"A round has at most {MAX_RATERS} raters.", reason="too_many_raters")
         rater_id = new_id()
         await tx.execute(
             """INSERT INTO msf_round_raters (id, round_id, name, email, rater_group, nominated_by, nominated_at)
@@ -417,7 +466,9 @@ async def remove_rater(db: Database, principal: Principal, round_id: str, rater_
     async def work(tx: Tx, row: Row, ctx: TraineeContext, access: Access, status: str) -> None:
         _nominator(access)
         _require(status == "nominating", "A rater is removed only before the requests go out.", reason="round_sent")
-        if not await tx.fetchone("SELECT id FROM msf_round_raters WHERE round_id = ? AND id = ?", (round_id, rater_id)):
+        rater = await tx.fetchone("SELECT nominated_by FROM msf_round_raters WHERE round_id = ? AND id = ?",
+                                  (round_id, rater_id))
+        if rater is None or (rater["nominated_by"] != principal.user_id and not access.main_supervisor):
             raise NotFound("No such rater in this round.")
         await tx.execute("DELETE FROM msf_round_raters WHERE id = ?", (rater_id,))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "removed", {"rater_id": rater_id})
@@ -477,13 +528,12 @@ async def remind(db: Database, catalog: Catalog, principal: Principal, round_id:
         raise NotFound("No such rater in this round.")
     _require(_rater_state(rater, now) in ("sent", "opened", "in_progress"),
              "This rater has answered or declined: there is nothing to remind.", reason="rater_done")
+    await enforce(db, f"remind:{rater['request_id']}", limit=REMINDS_PER_DAY, window_seconds=86400,
+                  what="reminders for this rater")
     request = await db.fetchone(f"{REQUEST_SELECT} WHERE r.id = ?", (rater["request_id"],))
-    await remind_now(db, catalog, request, now)
-
-    async def log(tx: Tx) -> None:
-        await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "reminded", {"rater_id": rater_id})
-
-    await db.transaction(log)
+    assert request is not None
+    await remind_now(db, catalog, request, now, also=lambda tx: repository.add_event(
+        tx, round_id, clock.iso(now), principal.user_id, "reminded", {"rater_id": rater_id}))
     return await get_round(db, principal, round_id, now)
 
 
@@ -502,6 +552,7 @@ async def close_round(db: Database, principal: Principal, round_id: str, now: dt
 
 async def extend_round(db: Database, principal: Principal, round_id: str, data: Extension, now: dt.datetime) -> RoundView:
     today = now.astimezone(STOCKHOLM).date()
+    calendar_day(data.deadline)
     if not today.isoformat() < data.deadline <= (today + dt.timedelta(days=180)).isoformat():
         raise InvalidInput("The new deadline must be after today and within 180 days.", reason="deadline_out_of_range")
     deadline = deadline_of(data.deadline)
@@ -513,9 +564,10 @@ async def extend_round(db: Database, principal: Principal, round_id: str, data: 
                          (deadline, round_id))
         # the links of those who have not answered, declined or been withdrawn work until the new deadline
         await tx.execute(
-            """UPDATE assessment_requests SET expires_at = ? WHERE round_id = ? AND declined_at IS NULL
-                 AND withdrawn_at IS NULL AND assessment_id IN (SELECT id FROM assessments WHERE status = 'draft')""",
-            (deadline, round_id))
+            f"""UPDATE assessment_requests SET expires_at = ?, reminder_base_at = ?, reminders_sent = 0
+                  WHERE round_id = ? AND declined_at IS NULL AND withdrawn_at IS NULL AND assessment_id IN
+                  (SELECT id FROM assessments WHERE status NOT IN ({", ".join("?" for _ in LOCKED)}))""",
+            (deadline, clock.iso(now), round_id, *LOCKED))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "extended", {"deadline": data.deadline})
 
     return await _change(db, principal, round_id, now, "extend", work)
@@ -551,7 +603,7 @@ async def release_round(db: Database, principal: Principal, round_id: str, now: 
         _main_supervisor(access)
         _require(status == "closed", "A round is released once it is closed.", reason="round_not_closed")
         raters = await repository.raters_of(tx, round_id)
-        answered = _answered(raters, now)
+        answered = _answered(raters, now, row)
         failed = failures({g: sum(1 for r in answered if r["rater_group"] == g) for g in GROUPS}, row["min_total"],
                           json.loads(row["group_minimums"]))
         if failed:
@@ -618,7 +670,7 @@ async def round_report(db: Database, catalog: Catalog, principal: Principal, rou
     elif status != "released":
         raise Conflict("Your main supervisor releases the report when the round is complete.", reason="round_not_released")
     raters = await repository.raters_of(db, round_id)
-    answers = [Answer(r["assessment_id"], r["rater_group"], _answer_data(r)) for r in _answered(raters, now)]
+    answers = [Answer(r["assessment_id"], r["rater_group"], _answer_data(r)) for r in _answered(raters, now, row)]
     hidden = {(h["assessment_id"], h["field"]) for h in await repository.hidden_of(db, round_id)}
     own = await repository.self_assessment(db, row["self_assessment_id"]) if row["self_assessment_id"] else None
     self_data = json.loads(own["data"]) if own and own["status"] in LOCKED else None
