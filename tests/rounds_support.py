@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
+import pytest
+
 from litestar.testing import AsyncTestClient
+
+import server.clock
 
 from tests.helpers import in_app
 from tests.requests_support import claimed_secret, link_sync, mutation, request_link, token_of
@@ -73,3 +78,16 @@ async def answer_by_link(client: AsyncTestClient, link: str, doc_id: str, answer
         mutation(2, "submit", doc_id), mutation(3, "sign", doc_id)])
     assert done.status_code == 200, done.text
     assert [r["status"] for r in done.json()["results"]] == ["applied"] * 3, done.text
+
+
+@pytest.fixture
+def moved_clock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``move(days)`` moves the server's clock forward."""
+    start = server.clock.now()
+    offset = [dt.timedelta()]
+    monkeypatch.setattr(server.clock, "now", lambda: start + offset[0])
+
+    def move(days: float) -> None:
+        offset[0] += dt.timedelta(days=days)
+
+    return move

@@ -7,27 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 import server.clock
+import tests.rounds_support as rounds_support
 from tests.helpers import in_app
 from tests.requests_support import bearer, token_of
 from tests.rounds_support import RATERS, answer_by_link, rater_answer, rater_links, start_round
 from tests.world import World, login
 
-
-@pytest.fixture
-def moved_clock(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``move(days)`` moves the server's clock forward."""
-    start = server.clock.now()
-    offset = [dt.timedelta()]
-    monkeypatch.setattr(server.clock, "now", lambda: start + offset[0])
-
-    def move(days: float) -> None:
-        offset[0] += dt.timedelta(days=days)
-
-    return move
+moved_clock = rounds_support.moved_clock  # fixture: the server's clock, moved by the test
 
 
 async def sent_round(client: AsyncTestClient, world: World, **body: Any) -> dict[str, Any]:

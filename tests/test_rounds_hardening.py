@@ -10,25 +10,15 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 import server.clock
+import tests.rounds_support as rounds_support
 from tests.helpers import in_app
 from tests.rounds_support import RATERS, answer_by_link, rater_answer, rater_links, start_round
 from tests.world import World, login
 
-
-@pytest.fixture
-def move_clock(monkeypatch: pytest.MonkeyPatch) -> Any:
-    start = server.clock.now()
-    offset = [dt.timedelta()]
-    monkeypatch.setattr(server.clock, "now", lambda: start + offset[0])
-
-    def move(days: float) -> None:
-        offset[0] += dt.timedelta(days=days)
-
-    return move
+moved_clock = rounds_support.moved_clock  # fixture: the server's clock, moved by the test
 
 
 async def _sent(client: AsyncTestClient, world: World, raters: list[tuple[str, str, str]] | None = None) -> str:
@@ -82,19 +72,19 @@ async def test_a_clinical_supervisor_never_reads_a_raters_answer(client: AsyncTe
     assert (await client.get(f"/api/assessments/{doc}")).json()["data"]["strengths"] == "Bara för huvudhandledaren."
 
 
-async def test_one_round_under_way_per_trainee(client: AsyncTestClient, world: World, move_clock: Any) -> None:
+async def test_one_round_under_way_per_trainee(client: AsyncTestClient, world: World, moved_clock: Any) -> None:
     headers = await login(client, world, "main_supervisor")
     body = {"trainee_id": world.id("trainee")}
     answers = await asyncio.gather(*(client.post("/api/rounds", headers=headers, json=body) for _ in range(3)))
     assert sorted(a.status_code for a in answers) == [201, 409, 409]
-    move_clock(60)  # past its deadline, not released: still under way (it may be extended)
+    moved_clock(60)  # past its deadline, not released: still under way (it may be extended)
     late = await client.post("/api/rounds", headers=headers, json=body)
     assert late.status_code == 409 and late.json()["reason"] == "round_exists"
     rows = await in_app(client, client.app.state.db.fetch, "SELECT id FROM msf_rounds")
     assert len(rows) == 1
 
 
-async def test_extending_reopens_every_unsigned_answer(client: AsyncTestClient, world: World, move_clock: Any) -> None:
+async def test_extending_reopens_every_unsigned_answer(client: AsyncTestClient, world: World, moved_clock: Any) -> None:
     round_id = await _sent(client, world)
     links = await rater_links(client, round_id)
     link, doc = links[RATERS[0][1]]
@@ -107,7 +97,7 @@ async def test_extending_reopens_every_unsigned_answer(client: AsyncTestClient, 
         mutation(1, "edit", doc, base_version=1, fields={f"/{k}": v for k, v in rater_answer(4).items()}),
         mutation(2, "submit", doc)])
     assert [r["status"] for r in done.json()["results"]] == ["applied", "applied"]
-    move_clock(46)
+    moved_clock(46)
     headers = await login(client, world, "main_supervisor")
     day = (server.clock.today() + dt.timedelta(days=10)).isoformat()
     assert (await client.post(f"/api/rounds/{round_id}/extend", headers=headers, json={"deadline": day})).status_code == 200
