@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .auth.principal import Principal
+from .errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from .assessments.actor import Actor
@@ -72,3 +73,13 @@ def actor_visibility_where(actor: Actor, anonymous_forms: tuple[str, ...], alias
     if actor.principal is None:
         return f"{alias}.id = ?", [actor.request_doc_id]
     return visible_assessments_where(actor.principal, anonymous_forms, alias)
+
+
+async def require_unit_steward(db: Any, p: Principal, unit_id: int) -> None:
+    """Only an administrator or the unit's studierektor sees or changes a unit's settings. Who may ask
+    is checked first: anyone else learns nothing, not even whether the unit exists."""
+    if not (p.is_admin or unit_id in p.studierektor_units):
+        raise Forbidden("Only an administrator or the unit's studierektor may see or change its rules.",
+                        reason="not_your_unit")
+    if not await db.fetchone("SELECT id FROM units WHERE id = ?", (unit_id,)):
+        raise NotFound(f"Unit {unit_id} does not exist.")

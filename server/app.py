@@ -29,7 +29,7 @@ from .pwa_shell import ShellCache, app_shell
 from .requests.controller import LinkController, ReceiptController, RequestController
 from .requests.dependencies import provide_actor
 from .requests.jobs import MailJob
-from .rounds.controller import RoundController
+from .rounds.controller import RoundController, UnitRoundRulesController
 from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
 from .sync_api.controller import refused_changes, sync_echo, sync_endpoint
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
+        UnitRoundRulesController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

@@ -218,6 +218,8 @@ OPERATIONS: dict[str, OperationErrors] = {
     "getRoundReport": _ops("session", {404: NO_ROUND, 409: ROUND_STATE}),
     "setRoundAgreedPoints": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
     "linkRoundSelfAssessment": _ops("session", {400: NOT_SELF, 403: NOT_SELF, 404: NO_ROUND, 409: ROUND_STATE}),
+    "getUnitRoundRules": _ops("session", {403: UNIT_RULES, 404: NO_UNIT}),
+    "changeUnitRoundRules": _ops("session", {400: BAD_RULE, 403: UNIT_RULES, 404: NO_UNIT}),
     "getReceipt": _ops("receipt"),
     "disputeSignature": _ops("receipt"),
 }

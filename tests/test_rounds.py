@@ -55,17 +55,28 @@ async def test_the_main_supervisor_starts_a_round_with_the_defaults(client: Asyn
 
 
 async def test_a_unit_lets_its_trainees_start_their_own_round(client: AsyncTestClient, world: World) -> None:
-    async def allow(tx: Any) -> None:
-        await tx.execute("INSERT INTO unit_settings (unit_id, key, value, updated_at) VALUES (?, ?, ?, ?)",
-                         (world.units["own"], "rounds.trainee_may_open", "true", "2026-01-01T00:00:00.000000Z"))
-
     headers = await login(client, world, "trainee")
     before = (await client.get("/api/rounds/settings")).json()
     assert before["may_start"] is False and before["min_total"] == 10 and before["deadline_days"] == 45
-    await in_app(client, client.app.state.db.transaction, allow)
+    # the unit's studierektor changes its round settings (each with its default shown)
+    sr = await login(client, world, "studierektor")
+    url = f"/api/units/{world.units['own']}/round-rules"
+    shown = (await client.get(url)).json()
+    assert shown["defaults"]["trainee_may_open"] is False and shown["defaults"]["min_specialistlakare"] == 2
+    for bad, reason in (({"trainee_may_open": "ja"}, "invalid_setting"), ({"min_total": 2}, "invalid_setting"),
+                        ({"deadline_days": 500}, "invalid_setting"), ({"kaffe": 1}, "unknown_setting")):
+        refused = await client.put(url, headers=sr, json=bad)
+        assert refused.status_code == 400 and refused.json()["reason"] == reason, bad
+    changed = await client.put(url, headers=sr, json={"trainee_may_open": True, "min_total": 12})
+    assert changed.json()["rules"]["trainee_may_open"] is True and changed.json()["rules"]["min_total"] == 12
+    headers = await login(client, world, "trainee")
     assert (await client.get("/api/rounds/settings")).json()["may_start"] is True
     made = await client.post("/api/rounds", headers=headers, json={})
     assert made.status_code == 201 and made.json()["trainee_id"] == world.id("trainee")
+    assert made.json()["min_total"] == 12  # the unit's setting
+    sr = await login(client, world, "studierektor")
+    back = await client.put(url, headers=sr, json={"min_total": None})
+    assert back.json()["rules"]["min_total"] == 10
 
 
 async def test_nominating_and_sending(client: AsyncTestClient, world: World) -> None:

@@ -33,10 +33,17 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "report":   ("released",   (200, N, N, 200, 200, N)),
     "agree":    ("released",   (200, N, N, 200, 403, N)),
     "self":     ("nominating", (200, N, N, 403, 403, N)),
+    "settings": ("none",       (200, 403, 403, 200, 200, 403)),
+    "unit_rules": ("none",     (403, 403, 403, 403, 200, 200)),
+    "change_unit_rules": ("none", (403, 403, 403, 403, 200, 200)),
 }
 OTHER: dict[str, tuple[int, ...]] = {name: (N,) * 6 for name in OWN} | {
     "create": (403,) * 6,
     "list": (403,) * 6,
+    "settings": (403,) * 6,
+    # another unit's settings are its studierektor's and the admin's
+    "unit_rules": (403, 403, 403, 403, 403, 200),
+    "change_unit_rules": (403, 403, 403, 403, 403, 200),
 }
 
 
@@ -78,6 +85,13 @@ def _action(name: str) -> Callable[..., Awaitable[int]]:
         url = f"/api/rounds/{rnd['id']}" if rnd else ""
         if name == "create":
             return (await client.post("/api/rounds", headers=h, json={"trainee_id": world.id(f"{prefix}trainee")})).status_code
+        if name == "settings":
+            return (await client.get("/api/rounds/settings", params={"trainee_id": world.id(f"{prefix}trainee")})).status_code
+        if name == "unit_rules":
+            return (await client.get(f"/api/units/{world.units[side]}/round-rules")).status_code
+        if name == "change_unit_rules":
+            return (await client.put(f"/api/units/{world.units[side]}/round-rules", headers=h,
+                                     json={"min_total": 12})).status_code
         if name == "list":
             return (await client.get("/api/rounds", params={"trainee_id": world.id(f"{prefix}trainee")})).status_code
         if name == "read":

@@ -12,10 +12,11 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from .. import clock
+from ..access import require_unit_steward
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database, Tx, utc_now
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput
 from ..fields import DB_INT_MAX
 from . import repository
 from .csv_export import table_csv
@@ -46,15 +47,6 @@ def _overseen_units(principal: Principal, unit_id: int | None) -> set[int]:
             raise Forbidden(f"You are not studierektor of unit {unit_id}.", reason="not_your_unit")
         units = {unit_id}
     return units
-
-
-async def _may_see_unit_rules(db: Database, principal: Principal, unit_id: int) -> None:
-    # who may ask first: anyone else learns nothing, not even whether the unit exists
-    if not (principal.is_admin or unit_id in principal.studierektor_units):
-        raise Forbidden("Only an administrator or the unit's studierektor may see or change its rules.",
-                        reason="not_your_unit")
-    if not await db.fetchone("SELECT id FROM units WHERE id = ?", (unit_id,)):
-        raise NotFound(f"Unit {unit_id} does not exist.")
 
 
 async def _unit_rules(db: Database, unit_id: int) -> UnitRules:
@@ -110,14 +102,14 @@ class OverviewController(Controller):
     async def get_rules(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
                         unit_id: UnitId) -> UnitRules:
         """A unit's rules for who is behind, with the defaults (admin or the unit's studierektor)."""
-        await _may_see_unit_rules(db, principal, unit_id)
+        await require_unit_steward(db, principal, unit_id)
         return await _unit_rules(db, unit_id)
 
     @put("/units/{unit_id:int}/rules", operation_id="changeUnitRules")
     async def change_rules(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
                            unit_id: UnitId, data: JSONBody[dict[str, Any]]) -> UnitRules:
         """Set some of a unit's rules (``{"min_signed_by_midpoint": 3}``); ``null`` goes back to the default."""
-        await _may_see_unit_rules(db, principal, unit_id)
+        await require_unit_steward(db, principal, unit_id)
         if not data:
             raise InvalidInput("Nothing to change: name a rule and its value.")
         # null goes back to the default; anything else must be a known rule's value in range

@@ -4,7 +4,10 @@ the trainee's self-assessment. What each caller sees is shaped in ``service.roun
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
+
+import msgspec
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
@@ -13,14 +16,18 @@ from litestar.params import JSONBody, Parameter
 from .. import clock
 from ..auth.principal import Principal
 from ..catalog import Catalog
-from ..db import Database
+from ..access import require_unit_steward
+from ..db import Database, Tx, utc_now
+from ..errors import InvalidInput
 from ..fields import DB_INT_MAX
 from ..settings import Settings
-from . import service
+from . import repository, service
 from .report import Report
+from .rules import DEFAULT_ROUND_RULES, SETTING_PREFIX, checked_setting, rules_from_settings
 from .service import (AgreedPoints, Extension, HideComment, RaterCreate, RoundCreate, RoundView, SelfLink)
 
 TraineeFilter = Annotated[int | None, Parameter(ge=1, le=DB_INT_MAX)]
+UnitId = Annotated[int, Parameter(ge=1, le=DB_INT_MAX)]
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 RoundId = Annotated[str, Parameter(pattern=UUID_PATTERN, description="The round's id (a UUID).")]
 RaterId = Annotated[str, Parameter(pattern=UUID_PATTERN, description="The nominated rater's id (a UUID).")]
@@ -140,3 +147,49 @@ class RoundController(Controller):
                               round_id: RoundId, data: JSONBody[SelfLink]) -> RoundView:
         """The trainee names her 360 self-assessment (msf-self) for this round."""
         return await service.link_self_assessment(db, principal, round_id, data, clock.now())
+
+
+class UnitRoundRules(msgspec.Struct):
+    """A unit's settings for its trainees' 360 rounds: the values in force and the defaults."""
+
+    unit_id: int
+    rules: dict[str, Any]
+    defaults: dict[str, Any]
+
+
+async def _unit_round_rules(db: Database, unit_id: int) -> UnitRoundRules:
+    stored = await repository.unit_settings_of(db, [unit_id], SETTING_PREFIX)
+    return UnitRoundRules(unit_id, dataclasses.asdict(rules_from_settings(stored)), dataclasses.asdict(DEFAULT_ROUND_RULES))
+
+
+class UnitRoundRulesController(Controller):
+    path = "/api/units"
+    tags = ["rounds"]
+
+    @get("/{unit_id:int}/round-rules", operation_id="getUnitRoundRules")
+    async def get_rules(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                        unit_id: UnitId) -> UnitRoundRules:
+        """What a new 360 round of the unit's trainees gets (admin or the unit's studierektor)."""
+        await require_unit_steward(db, principal, unit_id)
+        return await _unit_round_rules(db, unit_id)
+
+    @put("/{unit_id:int}/round-rules", operation_id="changeUnitRoundRules")
+    async def change_rules(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                           unit_id: UnitId, data: JSONBody[dict[str, Any]]) -> UnitRoundRules:
+        """Set some of them (``{"trainee_may_open": true, "min_total": 12}``); ``null`` goes back to the default."""
+        await require_unit_steward(db, principal, unit_id)
+        if not data:
+            raise InvalidInput("Nothing to change: name a setting and its value.")
+        values = {name: checked_setting(name, value) for name, value in data.items()}
+
+        async def write(tx: Tx) -> None:
+            for name, value in values.items():
+                key = SETTING_PREFIX + name
+                await tx.execute("DELETE FROM unit_settings WHERE unit_id = ? AND key = ?", (unit_id, key))
+                if value is not None:
+                    await tx.execute(
+                        "INSERT INTO unit_settings (unit_id, key, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+                        (unit_id, key, msgspec.json.encode(value).decode(), utc_now(), principal.user_id))
+
+        await db.transaction(write)
+        return await _unit_round_rules(db, unit_id)

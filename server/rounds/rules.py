@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import InvalidInput
+
 #: the rater groups, in the order they are shown, with their Swedish names
 GROUPS: dict[str, str] = {
     "specialistlakare": "Specialistläkare",
@@ -62,3 +64,21 @@ def rules_from_settings(values: dict[str, Any]) -> RoundRules:
             if low <= value <= high:
                 chosen[f.name] = value
     return dataclasses.replace(DEFAULT_ROUND_RULES, **chosen)
+
+
+def checked_setting(name: str, value: Any) -> Any:
+    """``value`` for setting ``name`` (None: back to the default), or a 400 that says what is accepted."""
+    names = [f.name for f in dataclasses.fields(RoundRules)]
+    if name not in names:
+        raise InvalidInput(f"Unknown setting {name!r}; the round settings are: {', '.join(names)}.",
+                           reason="unknown_setting")
+    if value is None:
+        return None
+    if name == "trainee_may_open":
+        if not isinstance(value, bool):
+            raise InvalidInput("trainee_may_open is true or false.", reason="invalid_setting")
+        return value
+    low, high = LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{name} must be a whole number from {low} to {high}.", reason="invalid_setting")
+    return value

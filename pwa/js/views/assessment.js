@@ -150,7 +150,7 @@ export async function show(main, app, docId) {
     headerSlot.hidden = !!sum;
     head.replaceChildren(h("p.meta", {}, sum ? null : [
       h("span", {}, `${t("trainee")}: ${doc.trainee_name || "–"}`), h("br"),
-      h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br"),
+      form.workflow?.sign === "trainee" ? null : [h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br")],
       doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null],
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
