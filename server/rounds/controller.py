@@ -24,7 +24,8 @@ from ..settings import Settings
 from . import repository, service
 from .report import Report
 from .rules import DEFAULT_ROUND_RULES, SETTING_PREFIX, checked_setting, rules_from_settings
-from .service import (AgreedPoints, Extension, HideComment, RaterCreate, RoundCreate, RoundView, SelfLink)
+from .service import AgreedPoints, Extension, HideComment, RaterCreate, RoundCreate, SelfLink
+from .views import RoundView
 
 TraineeFilter = Annotated[int | None, Parameter(ge=1, le=DB_INT_MAX)]
 UnitId = Annotated[int, Parameter(ge=1, le=DB_INT_MAX)]

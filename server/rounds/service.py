@@ -5,9 +5,10 @@ main supervisor, extension, hiding a comment, release and the report.
 States: ``nominating`` → ``open`` (requests sent; until the deadline) → ``closed`` → ``released``. An
 open round whose deadline has passed *is* closed (``effective_status``): reading never writes.
 
-Who sees what: the main supervisor and the studierektor see every rater, by name, with what they did;
-the trainee sees her nominations only until the requests go out, then totals per group, and the
-report only once released (aggregates, ``report.py``). Every change is a round event with its actor.
+Who sees what (``views.py``): the main supervisor and the studierektor see every rater, by name, with
+what they did; the trainee sees her own nominations only until the requests go out, then totals per
+group, and the report only once released (aggregates, ``report.py``). Every change is a round event
+with its actor.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from dataclasses import dataclass
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -34,16 +34,17 @@ from ..mail.outbox import queue_mail
 from ..privacy.ids import new_id
 from ..ratelimit import enforce
 from ..requests.service import create_rater_request
-from ..requests.status import LOCKED, request_status
+from ..requests.status import LOCKED
 from . import repository
 from .messages import rater_mail, released_mail
 from .report import Answer, Report, build_report
-from .rules import ADVISED_NOMINATIONS, GROUPS, SETTING_PREFIX, RoundRules, rules_from_settings
+from .rules import GROUPS, SETTING_PREFIX, RoundRules, rules_from_settings
 from .validity import failures
+from .views import (SUPERVISING, Access, RoundView, answer_data, answered_of,
+                    effective_status, rater_state, round_view)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 RATER_FORM, SELF_FORM = "msf-rater", "msf-self"
-SUPERVISING = frozenset({"main_supervisor", "studierektor"})
 MAX_RATERS = 40
 REMINDS_PER_DAY = 3
 Day = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
@@ -83,104 +84,6 @@ class SelfLink(msgspec.Struct, forbid_unknown_fields=True):
     assessment_id: Uuid
 
 
-class GroupTotal(msgspec.Struct):
-    group: str
-    label: str
-    nominated: int
-    answered: int
-    minimum: int
-
-
-class RuleFailure(msgspec.Struct):
-    rule: str
-    needed: int
-    got: int
-    group: str | None
-    message: str
-
-
-class RaterView(msgspec.Struct):
-    """A rater as supervisors see them (the trainee sees this only for her nominations, before the
-    requests go out, and then without any state)."""
-
-    id: str
-    name: str
-    email: str
-    group: str
-    #: nominated, sent, opened, in_progress, answered, declined, expired
-    state: str
-    last_reminded_at: str | None = None
-    #: the answer's overall judgement, once answered (supervisors only)
-    concern: str | None = None
-    assessment_id: str | None = None
-
-
-class HiddenComment(msgspec.Struct):
-    assessment_id: str
-    field: str
-    reason: str
-    hidden_by: str
-    hidden_at: str
-
-
-class RoundView(msgspec.Struct, kw_only=True):
-    id: str
-    trainee_id: int
-    trainee_name: str
-    status: str
-    deadline: str
-    min_total: int
-    group_minimums: dict[str, int]
-    created_at: str
-    opened_at: str | None
-    closed_at: str | None
-    released_at: str | None
-    nominated: int
-    answered: int
-    totals: list[GroupTotal]
-    #: once closed: whether the minimums hold, and which rule fails
-    valid: bool | None
-    failures: list[RuleFailure]
-    advised_nominations: tuple[int, int] = ADVISED_NOMINATIONS
-    self_assessment_id: str | None = None
-    self_assessed: bool = False
-    agreed_points: str | None = None
-    #: what the caller may do now: nominate, remove, send, remind, close, extend, hide, release, agree, self
-    can: list[str]
-    #: supervisors only: every rater by name, how many answers raised a concern, and a reminder that
-    #: who answered is never told to the trainee
-    raters: list[RaterView] | None = None
-    #: the trainee, while nominating: how many her main supervisor nominated (she sees only her own names)
-    nominated_by_supervisor: int = 0
-    concerns: int | None = None
-    confidential: bool = False
-    #: supervisors only: the comments hidden from the trainee, by whom and why
-    hidden: list[HiddenComment] | None = None
-
-
-@dataclass(frozen=True)
-class Access:
-    roles: frozenset[str]
-
-    @property
-    def trainee(self) -> bool:
-        return "trainee" in self.roles
-
-    @property
-    def main_supervisor(self) -> bool:
-        return "main_supervisor" in self.roles
-
-    @property
-    def supervising(self) -> bool:
-        return bool(self.roles & SUPERVISING)
-
-
-def effective_status(row: Row, now: dt.datetime) -> str:
-    if row["status"] == "open" and row["deadline"] <= clock.iso(now):
-        return "closed"
-    return str(row["status"])
-
-
 def calendar_day(day: str) -> dt.date:
     try:
         return dt.date.fromisoformat(day)
@@ -217,96 +120,6 @@ async def _round(db: Database | Tx, principal: Principal, round_id: str, *, for_
     if not roles:
         raise NotFound("This 360 round does not exist or is not yours to see.")
     return row, ctx, Access(roles)
-
-
-def _rater_state(rater: Row, now: dt.datetime) -> str:
-    if rater["request_id"] is None:
-        return "nominated"
-    state = request_status(rater, clock.iso(now))
-    return "answered" if state == "completed" else state
-
-
-def _answer_data(rater: Row) -> dict[str, Any]:
-    return json.loads(rater["answer_data"]) if rater["answer_data"] else {}
-
-
-def cutoff_of(row: Row, now: dt.datetime) -> str | None:
-    """The moment a closed round stopped counting answers (None while it is open)."""
-    if effective_status(row, now) in ("nominating", "open"):
-        return None
-    return str(row["closed_at"] or row["deadline"])
-
-
-def _answered(raters: list[Row], now: dt.datetime, row: Row) -> list[Row]:
-    """The answers that count: signed, and once the round is closed, signed before it closed. So the
-    report and the totals never move after closing (a late signature through a rater's own account
-    would otherwise be worked out by comparing two reports)."""
-    cutoff = cutoff_of(row, now)
-    return [r for r in raters if _rater_state(r, now) == "answered"
-            and (cutoff is None or (r["signed_at"] or "") <= cutoff)]
-
-
-def _actions(status: str, access: Access, rules: RoundRules, valid: bool | None, row: Row) -> list[str]:
-    can: list[str] = []
-    nominator = access.trainee or access.main_supervisor
-    if status in ("nominating", "open") and nominator:
-        can.append("nominate")
-    if status == "nominating" and nominator:
-        can += ["remove", "send"]
-    if access.main_supervisor:
-        if status == "open":
-            can += ["remind", "close"]
-        if status in ("open", "closed"):
-            can += ["extend", "hide"]
-        if status == "closed" and valid:
-            can.append("release")
-    if status == "released" and (access.trainee or access.main_supervisor):
-        can.append("agree")
-    if access.trainee and status != "released":
-        can.append("self")
-    return can
-
-
-async def round_view(db: Database | Tx, principal: Principal, row: Row, ctx: TraineeContext, access: Access,
-                     now: dt.datetime) -> RoundView:
-    raters = await repository.raters_of(db, row["id"])
-    status = effective_status(row, now)
-    minimums: dict[str, int] = json.loads(row["group_minimums"])
-    answered = _answered(raters, now, row)
-    per_group = {g: sum(1 for r in answered if r["rater_group"] == g) for g in GROUPS}
-    failed = failures(per_group, row["min_total"], minimums) if status in ("closed", "released") else []
-    valid = None if status in ("nominating", "open") else not failed
-    rules = await unit_rules(db, ctx)
-    trainee = await db.fetchone("SELECT name FROM users WHERE id = ?", (row["trainee_id"],))
-    self_row = await repository.self_assessment(db, row["self_assessment_id"]) if row["self_assessment_id"] else None
-    view = RoundView(
-        id=row["id"], trainee_id=row["trainee_id"], trainee_name=trainee["name"] if trainee else "", status=status,
-        deadline=row["deadline"], min_total=row["min_total"], group_minimums=minimums, created_at=row["created_at"],
-        opened_at=row["opened_at"], closed_at=row["closed_at"] or (row["deadline"] if status != row["status"] else None),
-        released_at=row["released_at"], nominated=len(raters), answered=len(answered),
-        totals=[GroupTotal(g, label, sum(1 for r in raters if r["rater_group"] == g), per_group[g], minimums.get(g, 0))
-                for g, label in GROUPS.items()],
-        valid=valid, failures=[RuleFailure(f.rule, f.needed, f.got, f.group, f.message) for f in failed],
-        self_assessment_id=row["self_assessment_id"],
-        self_assessed=bool(self_row and self_row["status"] in LOCKED),
-        agreed_points=row["agreed_points"] if status == "released" else None,
-        can=_actions(status, access, rules, valid, row),
-    )
-    if access.supervising:
-        view.raters = [RaterView(r["id"], r["name"], r["email"], r["rater_group"], _rater_state(r, now),
-                                 r["last_reminded_at"], _answer_data(r).get("overall_concern") if r in answered else None,
-                                 r["assessment_id"]) for r in raters]
-        view.concerns = sum(1 for r in answered if _answer_data(r).get("overall_concern") in ("viss", "allvarlig"))
-        view.confidential = True
-        view.hidden = [HiddenComment(h["assessment_id"], h["field"], h["reason"], h["hidden_by_name"], h["hidden_at"])
-                       for h in await repository.hidden_of(db, row["id"])]
-    elif status == "nominating":
-        # her own list while she nominates: the names she typed, no state; those her main supervisor
-        # added are only counted (whom else he asked is not hers to know)
-        own = [r for r in raters if r["nominated_by"] == principal.user_id]
-        view.raters = [RaterView(r["id"], r["name"], r["email"], r["rater_group"], "nominated") for r in own]
-        view.nominated_by_supervisor = len(raters) - len(own)
-    return view
 
 
 async def create_round(db: Database, principal: Principal, data: RoundCreate, now: dt.datetime) -> RoundView:
@@ -526,7 +339,7 @@ async def remind(db: Database, catalog: Catalog, principal: Principal, round_id:
     rater = await repository.rater_row(db, round_id, rater_id)
     if rater is None or rater["request_id"] is None:
         raise NotFound("No such rater in this round.")
-    _require(_rater_state(rater, now) in ("sent", "opened", "in_progress"),
+    _require(rater_state(rater, now) in ("sent", "opened", "in_progress"),
              "This rater has answered or declined: there is nothing to remind.", reason="rater_done")
     await enforce(db, f"remind:{rater['request_id']}", limit=REMINDS_PER_DAY, window_seconds=86400,
                   what="reminders for this rater")
@@ -603,7 +416,7 @@ async def release_round(db: Database, principal: Principal, round_id: str, now: 
         _main_supervisor(access)
         _require(status == "closed", "A round is released once it is closed.", reason="round_not_closed")
         raters = await repository.raters_of(tx, round_id)
-        answered = _answered(raters, now, row)
+        answered = answered_of(raters, now, row)
         failed = failures({g: sum(1 for r in answered if r["rater_group"] == g) for g in GROUPS}, row["min_total"],
                           json.loads(row["group_minimums"]))
         if failed:
@@ -670,7 +483,7 @@ async def round_report(db: Database, catalog: Catalog, principal: Principal, rou
     elif status != "released":
         raise Conflict("Your main supervisor releases the report when the round is complete.", reason="round_not_released")
     raters = await repository.raters_of(db, round_id)
-    answers = [Answer(r["assessment_id"], r["rater_group"], _answer_data(r)) for r in _answered(raters, now, row)]
+    answers = [Answer(r["assessment_id"], r["rater_group"], answer_data(r)) for r in answered_of(raters, now, row)]
     hidden = {(h["assessment_id"], h["field"]) for h in await repository.hidden_of(db, round_id)}
     own = await repository.self_assessment(db, row["self_assessment_id"]) if row["self_assessment_id"] else None
     self_data = json.loads(own["data"]) if own and own["status"] in LOCKED else None
