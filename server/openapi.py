@@ -89,6 +89,8 @@ ASSESSMENT_EXISTS = "an assessment with this id exists already (`exists`)"
 SELF_ASSESSMENT = "the trainee names herself, or her own e-mail, as the assessor (`own_assessment`)"
 NOT_YOUR_FIELD = ("a field of a section the form fills in by someone else (`filled_by` in its ui.json: a trainee's "
                   "rating on a Mini-CEX version 2), named in the message (`not_your_field`)")
+OTHERS_PART = ("a draft in which someone else has filled in their part (the assessor's ratings on a Mini-CEX "
+               "version 2) is not the trainee's to delete (`others_part_filled`)")
 PICK_TRAINEES = "`role=trainee` from someone who is neither an assessor, a supervisor nor a studierektor (`forbidden`)"
 USER_EXISTS = "a user with this e-mail exists already (`exists`)"
 UNIT_EXISTS = "a unit with this name exists already (`exists`)"
@@ -169,7 +171,7 @@ OPERATIONS: dict[str, OperationErrors] = {
     "acknowledgeAssessment": _ops("session", _STEP),
     "countersignAssessment": _ops("session", _STEP),
     "amendAssessment": _ops("session", _DATA_STEP),
-    "deleteAssessment": _ops("session", _STEP),
+    "deleteAssessment": _ops("session", _STEP | {403: (WORKFLOW_FORBIDS, OTHERS_PART)}),
     "getAssessmentAudit": _ops("session", {404: NO_ASSESSMENT}),
     "listPlacements": _ops("session"),
     "listColleagues": _ops("session", {400: "`role` is neither `assessor` nor `trainee` (`invalid`)",

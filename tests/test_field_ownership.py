@@ -11,7 +11,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 import tests.requests_support as support
-from tests.helpers import MINI_CEX_ASSESSORS, MINI_CEX_COMPLETE, MINI_CEX_CONTEXT as CONTEXT, count_rows
+from tests.helpers import MINI_CEX_ASSESSORS, MINI_CEX_COMPLETE, MINI_CEX_CONTEXT as CONTEXT, count_rows, fill_assessors_part
 from tests.requests_support import claimed_secret, link_sync, mutation, token_of
 from tests.test_sync_api import Device, reasons
 from tests.world import World, login
@@ -214,3 +214,21 @@ async def test_the_catalog_serves_who_fills_each_section_in(client: AsyncTestCli
     assert all("filled_by" not in s for s in (await client.get("/api/forms/mini-cex/1")).json()["ui"]["sections"])
     latest = {f["id"]: f["version"] for f in (await client.get("/api/forms")).json() if f["latest"]}
     assert latest["mini-cex"] == 2 and latest["dops"] == 2
+
+
+async def test_a_trainee_cannot_delete_a_draft_holding_the_assessors_part(client: AsyncTestClient, world: World) -> None:
+    """Never a word lost: once the assessor has rated, the draft is not the trainee's to throw away."""
+    trainee = await login(client, world, "trainee")
+    own = (await client.post("/api/assessments", headers=trainee, json={
+        "form_id": "mini-cex", "assessor_id": world.id("assessor"), "data": CONTEXT})).json()
+    assert (await client.delete(f"/api/assessments/{own['doc_id']}", headers=trainee)).status_code == 200  # only hers
+    doc = (await client.post("/api/assessments", headers=trainee, json={
+        "form_id": "mini-cex", "assessor_id": world.id("assessor"), "data": CONTEXT})).json()
+    rated = await fill_assessors_part(client, await login(client, world, "assessor"), doc)
+    trainee = await login(client, world, "trainee")
+    refused = await client.delete(f"/api/assessments/{doc['doc_id']}", headers=trainee)
+    assert refused.status_code == 403 and refused.json()["reason"] == "others_part_filled", refused.text
+    kept = (await client.get(f"/api/assessments/{doc['doc_id']}")).json()
+    assert kept["status"] == "draft" and kept["data"]["strengths"] == rated["data"]["strengths"]
+    assessor = await login(client, world, "assessor")
+    assert (await client.delete(f"/api/assessments/{doc['doc_id']}", headers=assessor)).status_code == 200

@@ -39,6 +39,7 @@ export const EN = {
     rate_limited: "Too many attempts; wait a while and try again.", not_logged_in: "Log in first.",
     method_not_allowed: "This cannot be done here.",
     not_your_field: "That field is not yours to fill in (the assessor fills in ratings and feedback). The change was not saved.",
+    others_part_filled: "The assessor has filled in their part already, so the draft is not deleted. Ask them to delete it, or finish it together.",
   },
   filled_by: (who) => `Filled in by ${who}`, filled_by_trainee: "the trainee", filled_by_assessor: "the assessor",
   filled_by_or: " or ",

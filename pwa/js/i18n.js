@@ -39,6 +39,7 @@ const STRINGS = {
       rate_limited: "För många försök; vänta en stund och försök igen.", not_logged_in: "Logga in först.",
       method_not_allowed: "Det här går inte att göra här.",
       not_your_field: "Det fältet är inte ditt att fylla i (betyg och återkoppling fyller bedömaren i). Ändringen sparades inte.",
+      others_part_filled: "Bedömaren har redan fyllt i sin del, så utkastet tas inte bort. Be bedömaren ta bort det, eller gör klart det tillsammans.",
     },
     filled_by: (who) => `Fylls i av ${who}`, filled_by_trainee: "BT-läkaren", filled_by_assessor: "bedömaren",
     filled_by_or: " eller ",

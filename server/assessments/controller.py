@@ -49,6 +49,7 @@ HTTP_DEVICE = "api"
 _REFUSALS: dict[str, type[DomainError]] = {
     "forbidden": Forbidden, "not_found": NotFound, "invalid": InvalidInput, "identity_number": IdentityNumberFound,
     "own_assessment": Forbidden, "anonymous_by_email": InvalidInput, "not_your_field": Forbidden,
+    "others_part_filled": Forbidden,
 }
 
 

@@ -28,6 +28,7 @@ from sync.document import LOCKED_STATUSES, Document, same_value
 from sync.pointer import PointerError, flatten, lookup, parse
 from sync.protocol import (
     Create,
+    Delete,
     Edit,
     Mutation,
     MutationResult,
@@ -198,6 +199,8 @@ def _apply_checked(batch: _Batch, m: Mutation) -> MutationResult:
             raise Refused("forbidden", _forbidden_message(kind_of(m), form))
         if isinstance(m, Edit | Resolve):
             _refuse_others_fields(form, roles, _edited_fields(doc, m))
+        if isinstance(m, Delete):
+            _refuse_deleting_others_part(form, roles, doc)
         if isinstance(m, SetMeta):
             m = _checked_set_meta(batch, m, doc, form, roles)
         if kind_of(m) == "sign" and batch.actor.missing_for_signature:
@@ -243,6 +246,16 @@ def _refuse_others_fields(form: FormVersion, roles: frozenset[str], pointers: li
     text = "; ".join(parts)
     raise Refused("not_your_field", f"{text[0].upper()}{text[1:]} on a {form.form_id} (version {form.version}); "
                   "nothing of this change was stored.")
+
+
+def _refuse_deleting_others_part(form: FormVersion, roles: frozenset[str], doc: Document) -> None:
+    """A draft in which someone else has filled in their part (the assessor's ratings on a Mini-CEX
+    version 2) is not the trainee's to throw away: never a word lost (``others_part_filled``)."""
+    filled = [p for p, v in flatten(doc.data).items() if v not in (None, "", [], {})]
+    theirs = form.not_fillable_by(roles, filled)
+    if theirs:
+        raise Refused("others_part_filled", f"Someone else has filled in their part of this {form.form_id} "
+                      f"({', '.join(theirs)}); it is not deleted. Ask them to delete it, or finish it together.")
 
 
 def _created_fields(batch: _Batch, m: Create) -> list[str]:
