@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from .privacy import redact_identity_numbers
+from .fields import PATTERN_WORDS
 
 log = logging.getLogger("bedside.errors")
 
@@ -152,9 +153,17 @@ def _actionable(request: Request, exc: HTTPException) -> str:
     return f"The request to {_route(request)} was refused ({exc.detail or status})."
 
 
+def _in_words(message: str) -> str:
+    """msgspec's "Expected `str` matching regex '…'" as what the value must be."""
+    for pattern, words in PATTERN_WORDS.items():
+        if pattern.replace("\\", "\\\\") in message or pattern in message:
+            return f"expected {words}"
+    return message
+
+
 def _validation_detail(request: Request, exc: HTTPException) -> str:
     """Litestar's "Validation failed for POST /x" with the fields named, so the message alone says what to fix."""
-    problems = [f"{e.get('key') or e.get('source') or 'body'}: {e.get('message')}" for e in exc.extra or []
+    problems = [f"{e.get('key') or e.get('source') or 'body'}: {_in_words(str(e.get('message')))}" for e in exc.extra or []
                 if isinstance(e, dict) and e.get("message")]
     if not problems:
         return exc.detail
