@@ -97,6 +97,73 @@ def first_visit(page: Any, base_url: str) -> tuple[str, dict[str, bytes]]:
     return doc_id, bodies
 
 
+ASSESSOR_BUDGET_BYTES = 46_080  # issue 12: the assessor's first visit, the app and the one form it needs
+
+
+def bedside_link(base_url: str) -> str:
+    """A fresh bedside request of the demo trainee: the link her phone shows as a QR code."""
+    import http.cookiejar
+    import json
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def call(path: str, body: dict[str, Any], csrf: str = "") -> Any:
+        request = urllib.request.Request(base_url + path, method="POST", data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json", "X-CSRF-Token": csrf})
+        with opener.open(request, timeout=10) as r:
+            return json.loads(r.read())
+
+    session = call("/api/auth/login", {"email": TRAINEE[0], "password": TRAINEE[1]})
+    made = call("/api/requests", {"form_id": "mini-cex", "channel": "bedside"}, session["csrf_token"])
+    return str(made["link"])
+
+
+def assessor_first_visit(context: Any, base_url: str) -> dict[str, Any]:
+    """A colleague's phone that never saw Bedside opens the QR code's link, says who she is and gets the
+    form: what it downloads until the form is interactive (the shell the service worker keeps, the
+    views this flow loads, the API answers), gzipped."""
+    link = bedside_link(base_url)
+    later = set(later_files())
+    seen: list[tuple[float, str, Any]] = []  # (when the request started, path, response)
+    page = context.new_page()
+
+    def keep(response: Any) -> None:
+        path = response.url.removeprefix(base_url).split("?")[0]
+        seen.append((response.request.timing["startTime"], path, response))
+
+    page.on("response", keep)
+    page.goto(link)
+    page.wait_for_selector("#open-form")
+    page.fill("#me-name", "Maja Sjöberg")
+    page.fill("#me-title2", "Specialistsjuksköterska")
+    page.fill("#me-work", "Akutmottagningen")
+    page.fill("#me-mail", "maja.sjoberg@sjukhus.test")
+    page.click("#open-form")
+    page.wait_for_selector("form[data-ready] input")
+    # what was asked for before the form was interactive (the catalog follows it, and is not counted)
+    ready = page.evaluate("performance.timeOrigin + window.__bedsideComplete")
+    page.wait_for_timeout(500)
+    page.remove_listener("response", keep)
+    before = [(path, response) for started, path, response in seen if started <= ready]
+    loaded = {path for path, _ in before if path in later}
+    api_bodies = {}
+    for path, response in before:
+        if path.startswith("/api/") and response.request.method == "GET" and response.ok:
+            try:
+                api_bodies[path] = response.body()
+            except Exception:  # noqa: BLE001 - a body Chromium already dropped
+                pass
+    shell = sum(gz(fetch(base_url + p)) for p in shell_files() if not p.startswith("/icons/"))
+    views = {p: gz(fetch(base_url + p)) for p in sorted(loaded)}
+    api = {p: gz(b) for p, b in sorted(api_bodies.items())}
+    total = shell + sum(views.values()) + sum(api.values())
+    page.close()
+    return {"shell_gzip_bytes": shell, "views_gzip_bytes": views, "api_gzip_bytes": api, "total_gzip_bytes": total,
+            "budget_bytes": ASSESSOR_BUDGET_BYTES, "within_budget": total <= ASSESSOR_BUDGET_BYTES,
+            "catalog_before_interactive": "/api/catalog" in api,
+            "catalog_after_interactive": any(path == "/api/catalog" for _, path, _ in seen)}
+
+
 # Read after the fact through a bare CDP evaluate: Playwright's own helpers (wait_for_selector,
 # evaluate) first inject a large script into the page, and parsing it on a 4x throttled main thread
 # costs ~200 ms right in the middle of the start being measured.
@@ -164,9 +231,18 @@ def main(argv: list[str]) -> dict[str, Any]:
                     f"{tmp}/profile", executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
                     viewport={"width": 390, "height": 844})
                 try:
+                    # a colleague's phone first, in a profile of its own: nothing kept from another visit
+                    assessor = p.chromium.launch_persistent_context(
+                        f"{tmp}/assessor", executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                        viewport={"width": 390, "height": 844})
+                    try:
+                        assessor_visit = assessor_first_visit(assessor, server.base_url)
+                    finally:
+                        assessor.close()
                     page = context.new_page()
                     doc_id, api_bodies = first_visit(page, server.base_url)
                     result = sizes(server.base_url, api_bodies)
+                    result["assessor_first_visit"] = assessor_visit
                     page.close()
                     server.stop()  # really offline: nothing answers on the port
                     # one of each in turn, so a slower stretch of the machine weighs on both alike

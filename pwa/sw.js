@@ -1,7 +1,7 @@
-// Service worker: a versioned precache of the app shell and the form catalog; old caches removed
+// Service worker: a versioned precache of the app shell (the form catalog the page keeps in IndexedDB); old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-01.17";
+const VERSION = "2026-12-01.20";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 // index.html as the server sends it has app.css, js/early.js and js/paint.js inlined (server/pwa_shell.py).
@@ -24,15 +24,12 @@ const LATER = [
   "/js/feedback.js", "/js/i18n-en.js", "/js/snapshot.js", "/js/views/header.js", "/js/views/rounds.js",
   "/js/views/round-report.js",
 ];
-const PRECACHED_API = ["/api/catalog"];
 const NETWORK_TIMEOUT_MS = 5000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
     await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
-    // The catalog too, so forms render offline from the first visit on (best effort).
-    await Promise.all(PRECACHED_API.map((url) => cache.add(new Request(url, { cache: "reload", credentials: "same-origin" })).catch(() => {})));
   })());
 });
 

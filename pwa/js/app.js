@@ -34,6 +34,18 @@ export const app = {
   latestForms() {
     return (this.catalog?.forms || []).filter((f) => f.latest && f.status !== "retired");
   },
+  /** One form version before the catalog is here: a link holder's first visit fetches only the form
+   * it answers (the service worker keeps it); the catalog follows once that form is interactive. */
+  async ensureForm(id, version) {
+    try {
+      const def = await api.request("GET", `/api/forms/${encodeURIComponent(id)}/${version}`);
+      if (this.form(id, version)) return this.form(id, version); // the catalog came meanwhile
+      this.catalog = { forms: [...(this.catalog?.forms || []), def], partial: true };
+      await kvSet("catalog", this.catalog); // kept for an offline start; the whole catalog replaces it
+      return def;
+    } catch { return null; }
+  },
+  loadCatalog: () => loadCatalog().then(() => current?.onCatalog?.()),
   firstDoc: null, // the assessment in the address, read before the modules ran
   takeDoc(id) {
     const doc = this.firstDoc;
@@ -49,6 +61,7 @@ export const app = {
     api.setCsrf(info?.csrf_token);
     if (info) await kvSet("session", info); else await kvSet("session", null);
     renderHeader();
+    if (info && (!app.catalog || app.catalog.partial)) app.loadCatalog(); // logged in on this phone's first visit
   },
   async logout() {
     if (outbox.state.pending && !confirm(t("unsynced", outbox.state.pending))) return;
@@ -204,7 +217,9 @@ async function boot() {
   // Everything else after the first frame: the app is usable offline before any of this answers.
   afterPaint(() => {
     registerServiceWorker();
-    loadCatalog().then(() => current?.onCatalog?.());
+    // someone logged in gets the catalog now; a colleague who came by a request link only once her
+    // form is interactive (views/assessment.js), so that her first visit stays small
+    if (app.catalog || (app.user && !app.user.link_doc)) app.loadCatalog();
     if (session) refreshSession();
     outbox.start();
   });

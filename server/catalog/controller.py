@@ -31,6 +31,12 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
     }
 
 
+def catalog_bundle(catalog: Catalog) -> dict[str, Any]:
+    """``GET /api/catalog``: every form version's definition but its content hash."""
+    return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": _is_latest(catalog, f)}
+                      for f in catalog.forms()]}
+
+
 def definition(form: FormVersion) -> dict[str, Any]:
     return summary(form, latest=False) | {
         "schema": form.schema, "ui": form.ui,
@@ -68,5 +74,4 @@ class CatalogController(Controller):
         """Every form version with everything needed to render it offline (what the PWA caches). Not the
         content hash (random to gzip: a tenth of the bundle): an assessment carries its own ``form_hash``,
         and ``GET /api/forms/{id}/{version}`` has it."""
-        return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": _is_latest(catalog, f)}
-                          for f in catalog.forms()]}
+        return catalog_bundle(catalog)

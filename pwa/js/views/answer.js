@@ -175,6 +175,8 @@ export async function show(main, app) {
       forget.replaceChildren(h("span.muted", { role: "status" }, t("rq_forgotten")));
     } }, t("rq_forget")));
   const title = tr(info.form_title) || app.form(info.form_id, info.form_version)?.title?.sv || info.form_id;
+  // the one form she is asked to fill, kept on the phone now: she may open it where there is no network
+  if (!app.form(info.form_id, info.form_version)) app.ensureForm(info.form_id, info.form_version);
   const left = Math.ceil((Date.parse(info.expires_at) - Date.now()) / 86400000);
   const fact = (id, label, value) => value && [h("dt", {}, label), h("dd", { id }, value)];
   main.append(...[

@@ -17,7 +17,8 @@ export async function show(main, app, docId) {
     flush();
     return { onSync: (changed) => { if (changed.includes(docId)) app.route(); } };
   }
-  const form = app.form(doc.form_id, doc.form_version);
+  // a link holder's first visit loads only this form; the rest of the catalog once it is interactive
+  const form = app.form(doc.form_id, doc.form_version) || (await app.ensureForm(doc.form_id, doc.form_version));
   if (!form) {
     main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, doc.form_id), h("p.warn", {}, t("catalog_missing")));
     return { onCatalog: () => app.route() };
@@ -101,6 +102,7 @@ export async function show(main, app, docId) {
     // Every section is there: what tests and scripts wait for.
     onComplete: () => {
       formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now();
+      if (app.catalog?.partial) afterPaint(() => app.loadCatalog());
       feedbackModule?.then((m) => { feedback ||= m?.attach(form.feedback_rules, rendered, docId) ?? null; });
     },
     onInput: async (pointer, value) => {
