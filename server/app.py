@@ -21,6 +21,7 @@ from .catalog.registry import register_form_versions
 from .db import Database, open_database
 from .db.migrate import migrate
 from .errors import exception_handlers
+from .fhir.controller import FhirController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
 from .people.controller import AdminController, PeopleController
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
-        UnitRoundRulesController,
+        UnitRoundRulesController, FhirController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

@@ -81,6 +81,7 @@ WRONG_PASSWORD = "wrong e-mail or password (`not_logged_in`)"
 LOGIN_LIMIT = ("too many failed logins: 10 per account and 30 per address in 15 minutes, 10 per device that "
                "has logged in to the account before (`rate_limited`, with Retry-After)")
 NO_FORM = "no such form version (`not_found`)"
+NO_QUESTIONNAIRE = "no such Questionnaire: its id is `<form_id>-<version>`, as in `mini-cex-2` (`not_found`)"
 NO_ASSESSMENT = "no such assessment, or not one the caller may see (`not_found`)"
 WORKFLOW_FORBIDS = "the form's workflow does not give the caller's role this step (`forbidden`)"
 ASSESSMENT_STATE = ("the assessment's state does not allow this step: `locked`, `not_editable`, `deleted`, "
@@ -158,6 +159,8 @@ OPERATIONS: dict[str, OperationErrors] = {
     "listForms": _ops("public"),
     "getForm": _ops("public", {404: NO_FORM}),
     "getCatalogBundle": _ops("public"),
+    "getFhirQuestionnaire": _ops("public", {404: NO_QUESTIONNAIRE}),
+    "getFhirQuestionnaireResponse": _ops("session", {404: NO_ASSESSMENT}),
     "listAssessments": _ops("session"),
     "createAssessment": _ops("session", {403: (WORKFLOW_FORBIDS, SELF_ASSESSMENT, NOT_YOUR_FIELD),
                                           409: ASSESSMENT_EXISTS}),

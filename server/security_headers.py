@@ -35,8 +35,8 @@ HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
-#: API reads that hold nothing personal and may be cached (the form catalog, liveness)
-PUBLIC_API = ("/api/catalog", "/api/forms", "/api/health")
+#: API reads that hold nothing personal and may be cached (the form catalog and its FHIR Questionnaires, liveness)
+PUBLIC_API = ("/api/catalog", "/api/forms", "/api/fhir/Questionnaire", "/api/health")
 
 
 def is_public_api(path: str) -> bool:

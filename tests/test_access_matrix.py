@@ -46,6 +46,10 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "unit_rules":  ("none",         (403, 403, 403, 403, 200, 200)),
     "change_rules": ("none",        (403, 403, 403, 403, 200, 200)),
     "admin":       ("none",         (403, 403, 403, 403, 403, 200)),
+    # FHIR: a QuestionnaireResponse is read exactly as its assessment ("read"); a Questionnaire is as
+    # public as the catalog
+    "fhir_response": ("draft",      (200, 200, 200, 200, 200, N)),
+    "fhir_questionnaire": ("none",  (200, 200, 200, 200, 200, 200)),
 }
 # The same people acting on someone else's record: invisible, except that any colleague with an
 # assessing role may start an assessment of any trainee (the bedside colleague), and admin stays admin.
@@ -54,6 +58,7 @@ OTHER: dict[str, tuple[int, ...]] = {
 } | {
     "create": (403, 201, 201, 201, 403, 403),
     "admin": OWN["admin"][1],
+    "fhir_questionnaire": OWN["fhir_questionnaire"][1],
     "home": OWN["home"][1],
     # asking for another unit's table is refused; the rules of another unit are the admin's only
     "unit_table": (403, 403, 403, 403, 403, 403),
@@ -104,6 +109,10 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
             return (await client.get(url)).status_code
         if name == "audit":
             return (await client.get(f"{url}/audit")).status_code
+        if name == "fhir_response":
+            return (await client.get(f"/api/fhir/QuestionnaireResponse/{doc['doc_id']}")).status_code
+        if name == "fhir_questionnaire":
+            return (await client.get("/api/fhir/Questionnaire/mini-cex-2")).status_code
         if name == "edit":
             return (await client.patch(url, headers=h, json={"base_version": doc["version"], "data": {"focus": "Ny"}})).status_code
         if name == "delete":

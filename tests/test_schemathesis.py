@@ -345,6 +345,8 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_status(world: Wo
     for form_id, version in (("mini-cex", 1), ("dops", 1), ("slutbedomning-bt", 1)):
         fuzz_pass(f"nobody: form {form_id}/{version}", anonymous, ["getForm"], positive=1, negative=0,
                   path_parameters={"form_id": form_id, "version": version})
+        fuzz_pass(f"nobody: FHIR Questionnaire {form_id}-{version}", anonymous, ["getFhirQuestionnaire"], positive=1,
+                  negative=0, path_parameters={"questionnaire_id": f"{form_id}-{version}"})
     # 4. the request-link flow's tokens (withdraw comes in 5., after the links were used)
     fuzz_pass("unclaimed request link", anonymous.with_bearer("unclaimed link", world.tokens["unclaimed link"]),
               ["openLink", "nameLinkAssessor", "keepDisplacedAnswer", "listRefusedChanges", "sync", "claimLink"],

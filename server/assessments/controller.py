@@ -42,7 +42,7 @@ from ..errors import (
 from .repository import VIEW_SELECT
 from .actor import Actor
 from .service import apply_batch, now_ms
-from .views import AssessmentView, anonymous_forms, views_for
+from .views import AssessmentView, anonymous_forms, views_for, visible_view
 from ..privacy.ids import new_id
 
 HTTP_DEVICE = "api"
@@ -118,15 +118,6 @@ def _raise_for(result: MutationResult) -> None:
     raise error(result.message or reason, reason=reason)
 
 
-async def _view(db: NamedDependency[Database], principal: NamedDependency[Principal], catalog: NamedDependency[Catalog], doc_id: FromPath[str]) -> AssessmentView:
-    where, params = visible_assessments_where(principal, anonymous_forms(catalog))
-    rows = await db.fetch(f"{VIEW_SELECT} WHERE a.id = ? AND {where}", [doc_id, *params])
-    views = await views_for(db, rows, Actor.of(principal), catalog)
-    if not views:
-        raise NotFound(f"Assessment {doc_id} does not exist or is not yours to see.")
-    return views[0]
-
-
 async def _apply(db: NamedDependency[Database], catalog: NamedDependency[Catalog], principal: NamedDependency[Principal], mutation: Mutation) -> AssessmentView:
     async def run(tx: Tx) -> list[MutationResult]:
         return await apply_batch(tx, catalog, Actor.of(principal), [mutation], device=HTTP_DEVICE,
@@ -134,7 +125,7 @@ async def _apply(db: NamedDependency[Database], catalog: NamedDependency[Catalog
 
     (result,) = await db.transaction(run)
     _raise_for(result)
-    return await _view(db, principal, catalog, mutation.doc_id)
+    return await visible_view(db, principal, catalog, mutation.doc_id)
 
 
 class AssessmentController(Controller):
@@ -180,7 +171,7 @@ class AssessmentController(Controller):
     @get("/{doc_id:str}", operation_id="getAssessment")
     async def get_one(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], doc_id: FromPath[str]) -> AssessmentView:
         """One assessment, with the steps open to the caller in ``permissions``."""
-        return await _view(db, principal, catalog, doc_id)
+        return await visible_view(db, principal, catalog, doc_id)
 
     @patch("/{doc_id:str}", operation_id="editAssessment")
     async def edit(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], doc_id: FromPath[str],
@@ -240,7 +231,7 @@ class AssessmentController(Controller):
                     data: JSONBody[AmendRequest | None] = None) -> AssessmentView:
         """Start a correction of a signed assessment: a new draft that references the original."""
         data = data or AmendRequest()
-        original = await _view(db, principal, catalog, doc_id)
+        original = await visible_view(db, principal, catalog, doc_id)
         mutation = Create(id=1, doc_id=_new_id(data.id), at=now_ms(), form_id=original.form_id,
                           form_version=original.form_version, data=data.data, meta={"amends": doc_id})
         return await _apply(db, catalog, principal, mutation)
@@ -259,7 +250,7 @@ class AssessmentController(Controller):
     @get("/{doc_id:str}/audit", operation_id="getAssessmentAudit")
     async def audit(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], doc_id: FromPath[str]) -> list[dict[str, Any]]:
         """Who changed what and when."""
-        await _view(db, principal, catalog, doc_id)
+        await visible_view(db, principal, catalog, doc_id)
         rows = await db.fetch(
             "SELECT at, actor, actor_name, action, detail FROM audit_events WHERE assessment_id = ? ORDER BY id",
             (doc_id,))

@@ -8,13 +8,16 @@ import msgspec
 
 from sync.document import LOCKED_STATUSES, Conflict, Document
 
+from ..access import visible_assessments_where
+from ..auth.principal import Principal
 from ..catalog import Catalog, FormVersion
 from ..catalog.feedback import feedback_hints
 from ..db import Row
+from ..errors import NotFound
 from .actor import Actor
 from .participants import Reader, TraineeContext, load_trainee_contexts
 from .permissions import available_actions
-from .repository import row_to_document
+from .repository import VIEW_SELECT, row_to_document
 
 
 SUPERVISING_ROLES = frozenset({"clinical_supervisor", "main_supervisor", "studierektor"})
@@ -157,6 +160,17 @@ def hints_for(form: FormVersion | None, doc: Document, roles: frozenset[str]) ->
 async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog) -> list[AssessmentView]:
     contexts = await load_trainee_contexts(tx, {r["trainee_id"] for r in rows})
     return build_views(rows, actor, catalog, contexts, await _other_answers(tx, rows, actor))
+
+
+async def visible_view(db: Reader, principal: Principal, catalog: Catalog, doc_id: str) -> AssessmentView:
+    """The one assessment ``GET /api/assessments/{id}`` answers: ``doc_id`` as ``principal`` may read it
+    (``access.visible_assessments_where``), or NotFound, whether it does not exist or is not theirs."""
+    where, params = visible_assessments_where(principal, anonymous_forms(catalog))
+    rows = await db.fetch(f"{VIEW_SELECT} WHERE a.id = ? AND {where}", [doc_id, *params])
+    views = await views_for(db, rows, Actor.of(principal), catalog)
+    if not views:
+        raise NotFound(f"Assessment {doc_id} does not exist or is not yours to see.")
+    return views[0]
 
 
 _decode_answer_data = msgspec.json.Decoder(dict[str, Any]).decode
