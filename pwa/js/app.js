@@ -34,14 +34,13 @@ export const app = {
   latestForms() {
     return (this.catalog?.forms || []).filter((f) => f.latest && f.status !== "retired");
   },
-  /** One form version before the catalog is here: a link holder's first visit fetches only the form
-   * it answers (the service worker keeps it); the catalog follows once that form is interactive. */
+  // a link holder's first visit: only her form (kept), the catalog once it is interactive
   async ensureForm(id, version) {
     try {
       const def = await api.request("GET", `/api/forms/${encodeURIComponent(id)}/${version}`);
-      if (this.form(id, version)) return this.form(id, version); // the catalog came meanwhile
+      if (this.form(id, version)) return this.form(id, version);
       this.catalog = { forms: [...(this.catalog?.forms || []), def], partial: true };
-      await kvSet("catalog", this.catalog); // kept for an offline start; the whole catalog replaces it
+      await kvSet("catalog", this.catalog);
       return def;
     } catch { return null; }
   },
@@ -61,7 +60,7 @@ export const app = {
     api.setCsrf(info?.csrf_token);
     if (info) await kvSet("session", info); else await kvSet("session", null);
     renderHeader();
-    if (info && (!app.catalog || app.catalog.partial)) app.loadCatalog(); // logged in on this phone's first visit
+    if (info && (!app.catalog || app.catalog.partial)) app.loadCatalog();
   },
   async logout() {
     if (outbox.state.pending && !confirm(t("unsynced", outbox.state.pending))) return;
