@@ -13,9 +13,10 @@ from litestar.params import JSONBody, Parameter
 
 from .. import clock
 from ..access import require_unit_steward
+from ..unit_settings import write_unit_settings
 from ..auth.principal import Principal
 from ..catalog import Catalog
-from ..db import Database, Tx, utc_now
+from ..db import Database
 from ..errors import Forbidden, InvalidInput
 from ..fields import DB_INT_MAX
 from . import repository
@@ -116,14 +117,5 @@ class OverviewController(Controller):
         values = {name: checked_value(name, value) if value is not None or name not in rule_names() else None
                   for name, value in data.items()}
 
-        async def write(tx: Tx) -> None:
-            for name, value in values.items():
-                key = SETTING_PREFIX + name
-                await tx.execute("DELETE FROM unit_settings WHERE unit_id = ? AND key = ?", (unit_id, key))
-                if value is not None:
-                    await tx.execute(
-                        "INSERT INTO unit_settings (unit_id, key, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
-                        (unit_id, key, msgspec.json.encode(value).decode(), utc_now(), principal.user_id))
-
-        await db.transaction(write)
+        await write_unit_settings(db, unit_id, {SETTING_PREFIX + name: v for name, v in values.items()}, principal.user_id)
         return await _unit_rules(db, unit_id)

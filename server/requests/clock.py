@@ -6,17 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import clock as server_clock
-from ..db.database import TIME_FORMAT as FORMAT
-from ..db.database import iso_utc
+from ..clock import iso, parse
+
+__all__ = ["iso", "now", "parse"]
 
 
 def now() -> dt.datetime:
+    """Read at each call, so a test that moves ``server.clock.now`` moves requests too."""
     return server_clock.now()
-
-
-def iso(moment: dt.datetime) -> str:
-    return iso_utc(moment)
-
-
-def parse(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, FORMAT).replace(tzinfo=dt.UTC)

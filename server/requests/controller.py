@@ -17,6 +17,7 @@ from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database, Row, Tx
 from ..errors import Conflict
+from ..mail import wake_mail_job
 from ..ratelimit import enforce
 from ..settings import Settings
 from . import clock
@@ -40,11 +41,6 @@ from .status import OPEN, request_status
 REMINDS_PER_DAY = 3
 
 
-def _wake(request: Request[Any, Any, Any]) -> None:
-    job = getattr(request.app.state, "mail_job", None)
-    if job is not None:
-        job.wake()
-
 
 class RequestController(Controller):
     path = "/api/requests"
@@ -57,7 +53,7 @@ class RequestController(Controller):
         """Ask a colleague for an assessment: by e-mail (the link goes to the assessor's address only) or
         at the bedside (the answer carries the link and its QR code, for the trainee's phone to show)."""
         view = await create_request(db, catalog, settings, principal, data, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return view
 
     @get("/", operation_id="listRequests")
@@ -108,7 +104,7 @@ class RequestController(Controller):
         # a 360 rater who answered or declined is not reminded, and the trainee cannot tell the difference
         if request_status(row, clock.iso(clock.now())) in OPEN:
             await remind_now(db, catalog, row, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return to_view(settings, catalog, await own_request(db, principal, request_id), clock.now())
 
     @post("/{request_id:str}/renew", operation_id="renewRequest", status_code=200)
@@ -269,7 +265,7 @@ class LinkController(Controller):
             require_device(link)
         reason = ((data.reason or "").strip() or None) if data else None
         await decline(db, catalog, link.row, reason, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return {"status": "declined"}
 
 
@@ -297,6 +293,6 @@ class ReceiptController(Controller):
                                 catalog: NamedDependency[Catalog], settings: NamedDependency[Settings]) -> ReceiptView:
         """"It was not me": the assessment is marked disputed for the trainee's supervisors (once)."""
         view = await dispute(db, catalog, settings.secret_key, _receipt_token(request), clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return view
 

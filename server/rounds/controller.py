@@ -17,7 +17,9 @@ from .. import clock
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..access import require_unit_steward
-from ..db import Database, Tx, utc_now
+from ..mail import wake_mail_job
+from ..unit_settings import write_unit_settings
+from ..db import Database
 from ..errors import InvalidInput
 from ..fields import DB_INT_MAX
 from ..settings import Settings
@@ -33,11 +35,6 @@ UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 RoundId = Annotated[str, Parameter(pattern=UUID_PATTERN, description="The round's id (a UUID).")]
 RaterId = Annotated[str, Parameter(pattern=UUID_PATTERN, description="The nominated rater's id (a UUID).")]
 
-
-def _wake(request: Request[Any, Any, Any]) -> None:
-    job = getattr(request.app.state, "mail_job", None)
-    if job is not None:
-        job.wake()
 
 
 class RoundController(Controller):
@@ -77,7 +74,7 @@ class RoundController(Controller):
                        data: JSONBody[RaterCreate]) -> RoundView:
         """Nominate a rater by name, e-mail and group (asked at once if the round is already sent)."""
         view = await service.nominate(db, catalog, settings, principal, round_id, data, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return view
 
     @delete("/{round_id:str}/raters/{rater_id:str}", operation_id="removeRater", status_code=200)
@@ -92,7 +89,7 @@ class RoundController(Controller):
                    settings: NamedDependency[Settings], round_id: RoundId) -> RoundView:
         """Send every nominated rater their link by e-mail; the round is open until its deadline."""
         view = await service.send_requests(db, catalog, settings, principal, round_id, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return view
 
     @post("/{round_id:str}/raters/{rater_id:str}/remind", operation_id="remindRater", status_code=200)
@@ -101,7 +98,7 @@ class RoundController(Controller):
                      round_id: RoundId, rater_id: RaterId) -> RoundView:
         """The main supervisor reminds one rater who has not answered."""
         view = await service.remind(db, catalog, principal, round_id, rater_id, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return view
 
     @post("/{round_id:str}/close", operation_id="closeRound", status_code=200)
@@ -127,7 +124,7 @@ class RoundController(Controller):
                       db: NamedDependency[Database], round_id: RoundId) -> RoundView:
         """Release a closed, valid round: the trainee sees the report."""
         view = await service.release_round(db, principal, round_id, clock.now())
-        _wake(request)
+        wake_mail_job(request)
         return view
 
     @get("/{round_id:str}/report", operation_id="getRoundReport")
@@ -183,14 +180,5 @@ class UnitRoundRulesController(Controller):
             raise InvalidInput("Nothing to change: name a setting and its value.")
         values = {name: checked_setting(name, value) for name, value in data.items()}
 
-        async def write(tx: Tx) -> None:
-            for name, value in values.items():
-                key = SETTING_PREFIX + name
-                await tx.execute("DELETE FROM unit_settings WHERE unit_id = ? AND key = ?", (unit_id, key))
-                if value is not None:
-                    await tx.execute(
-                        "INSERT INTO unit_settings (unit_id, key, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
-                        (unit_id, key, msgspec.json.encode(value).decode(), utc_now(), principal.user_id))
-
-        await db.transaction(write)
+        await write_unit_settings(db, unit_id, {SETTING_PREFIX + name: v for name, v in values.items()}, principal.user_id)
         return await _unit_round_rules(db, unit_id)

@@ -80,7 +80,10 @@ def shown_groups(counts: dict[str, int]) -> dict[str, list[str]]:
     """Shown group -> the rater groups merged into it; every shown group has ≥ MIN_SHOWN answers."""
     shown = {g: [g] for g in GROUPS if counts.get(g, 0) >= MIN_SHOWN}
     others = [g for g in GROUPS if 0 < counts.get(g, 0) < MIN_SHOWN]
-    size = lambda members: sum(counts.get(g, 0) for g in members)  # noqa: E731
+
+    def size(members: list[str]) -> int:
+        return sum(counts.get(g, 0) for g in members)
+
     while others and size(others) < MIN_SHOWN and shown:
         smallest = min(shown, key=lambda g: (size(shown[g]), list(GROUPS).index(g)))
         others += shown.pop(smallest)
@@ -113,7 +116,10 @@ def build_report(answers: Sequence[Answer], *, items: Sequence[tuple[str, str]],
     counts = {g: sum(1 for a in answers if a.group == g) for g in GROUPS}
     groups = shown_groups(counts)
     member_of = {g: shown for shown, members in groups.items() for g in members}
-    label = lambda shown: OTHERS_LABEL if shown == OTHERS else GROUPS[shown]  # noqa: E731
+
+    def label(shown: str) -> str:
+        return OTHERS_LABEL if shown == OTHERS else GROUPS[shown]
+
     item_stats = []
     for field, item_label in items:
         per_group = [GroupStats(shown, label(shown), sum(counts[g] for g in members),

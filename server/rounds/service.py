@@ -216,7 +216,7 @@ def _require(can: bool, message: str, *, reason: str) -> None:
         raise Conflict(message, reason=reason)
 
 
-async def _change(db: Database, principal: Principal, round_id: str, now: dt.datetime, action: str, work: Any) -> RoundView:
+async def _change(db: Database, principal: Principal, round_id: str, now: dt.datetime, work: Any) -> RoundView:
     """Run ``work(tx, row, ctx, access, status)`` on the locked round, then answer with the round."""
 
     async def run(tx: Tx) -> None:
@@ -272,7 +272,7 @@ async def nominate(db: Database, catalog: Catalog, settings: Any, principal: Pri
         if status == "open":  # a rater added to a running round is asked at once
             await _ask(tx, catalog, settings, principal, row, [rater_id], now)
 
-    return await _change(db, principal, round_id, now, "nominate", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def remove_rater(db: Database, principal: Principal, round_id: str, rater_id: str, now: dt.datetime) -> RoundView:
@@ -286,7 +286,7 @@ async def remove_rater(db: Database, principal: Principal, round_id: str, rater_
         await tx.execute("DELETE FROM msf_round_raters WHERE id = ?", (rater_id,))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "removed", {"rater_id": rater_id})
 
-    return await _change(db, principal, round_id, now, "remove", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def _ask(tx: Tx, catalog: Catalog, settings: Any, principal: Principal, row: Row, rater_ids: list[str],
@@ -325,7 +325,7 @@ async def send_requests(db: Database, catalog: Catalog, settings: Any, principal
         await tx.execute("UPDATE msf_rounds SET status = 'open', opened_at = ? WHERE id = ?", (clock.iso(now), round_id))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "sent", {"raters": len(raters)})
 
-    return await _change(db, principal, round_id, now, "send", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def remind(db: Database, catalog: Catalog, principal: Principal, round_id: str, rater_id: str,
@@ -360,7 +360,7 @@ async def close_round(db: Database, principal: Principal, round_id: str, now: dt
                          (clock.iso(now), round_id, clock.iso(now)))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "closed", {})
 
-    return await _change(db, principal, round_id, now, "close", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def extend_round(db: Database, principal: Principal, round_id: str, data: Extension, now: dt.datetime) -> RoundView:
@@ -383,7 +383,7 @@ async def extend_round(db: Database, principal: Principal, round_id: str, data: 
             (deadline, clock.iso(now), round_id, *LOCKED))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "extended", {"deadline": data.deadline})
 
-    return await _change(db, principal, round_id, now, "extend", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def hide_comment(db: Database, principal: Principal, round_id: str, data: HideComment, now: dt.datetime) -> RoundView:
@@ -408,7 +408,7 @@ async def hide_comment(db: Database, principal: Principal, round_id: str, data: 
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "hid",
                                    {"assessment_id": data.assessment_id, "field": data.field, "reason": data.reason.strip()})
 
-    return await _change(db, principal, round_id, now, "hide", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def release_round(db: Database, principal: Principal, round_id: str, now: dt.datetime) -> RoundView:
@@ -431,7 +431,7 @@ async def release_round(db: Database, principal: Principal, round_id: str, now: 
             await queue_mail(tx, to=trainee["email"], subject=mail.subject, body=mail.body, kind="round_released",
                              now=now, thread=f"round:{round_id}")
 
-    return await _change(db, principal, round_id, now, "release", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def set_agreed_points(db: Database, principal: Principal, round_id: str, data: AgreedPoints,
@@ -443,7 +443,7 @@ async def set_agreed_points(db: Database, principal: Principal, round_id: str, d
         await tx.execute("UPDATE msf_rounds SET agreed_points = ? WHERE id = ?", (data.text.strip() or None, round_id))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "agreed", {})
 
-    return await _change(db, principal, round_id, now, "agree", work)
+    return await _change(db, principal, round_id, now, work)
 
 
 async def link_self_assessment(db: Database, principal: Principal, round_id: str, data: SelfLink,
@@ -458,12 +458,12 @@ async def link_self_assessment(db: Database, principal: Principal, round_id: str
         await tx.execute("UPDATE msf_rounds SET self_assessment_id = ? WHERE id = ?", (data.assessment_id, round_id))
         await repository.add_event(tx, round_id, clock.iso(now), principal.user_id, "self_linked", {})
 
-    return await _change(db, principal, round_id, now, "self", work)
+    return await _change(db, principal, round_id, now, work)
 
 
-def rating_items(catalog: Catalog, version: int | None = None) -> list[tuple[str, str]]:
+def rating_items(catalog: Catalog) -> list[tuple[str, str]]:
     """The rater form's rating items (scale fields), with their Swedish labels, in the form's order."""
-    form = catalog.get(RATER_FORM, version) if version else catalog.latest(RATER_FORM)
+    form = catalog.latest(RATER_FORM)
     assert form is not None
     items = []
     for section in form.ui.get("sections", []):

@@ -1,0 +1,24 @@
+"""Per-unit settings (``unit_settings``): a JSON value under a key such as ``flags.<rule>`` or
+``rounds.<setting>``; a unit without a row for a key uses the default of the feature that reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from .db import Database, Tx, utc_now
+
+
+async def write_unit_settings(db: Database, unit_id: int, values: dict[str, Any], user_id: int) -> None:
+    """Set each key of ``values`` (None: back to the default), in one transaction, noting who did it."""
+
+    async def write(tx: Tx) -> None:
+        for key, value in values.items():
+            await tx.execute("DELETE FROM unit_settings WHERE unit_id = ? AND key = ?", (unit_id, key))
+            if value is not None:
+                await tx.execute(
+                    "INSERT INTO unit_settings (unit_id, key, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+                    (unit_id, key, msgspec.json.encode(value).decode(), utc_now(), user_id))
+
+    await db.transaction(write)
