@@ -218,7 +218,7 @@ async function boot() {
     registerServiceWorker();
     // someone logged in gets the catalog now; a colleague who came by a request link only once her
     // form is interactive (views/assessment.js), so that her first visit stays small
-    if (app.catalog || (app.user && !app.user.link_doc)) app.loadCatalog();
+    if ((app.catalog && !app.catalog.partial) || (app.user && !app.user.link_doc)) app.loadCatalog();
     if (session) refreshSession();
     outbox.start();
   });
