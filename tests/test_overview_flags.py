@@ -142,7 +142,6 @@ async def test_a_failed_slutbedomning_asks_for_a_handlingsplan(client: AsyncTest
     for who in ("studierektor", "main_supervisor", "clinical_supervisor"):
         found = rules(await flags_seen_by(client, world, who))
         assert found["final_not_approved"] == {"doc_id": doc_id}, who
-        assert "final_concern" not in found, "no warning ticked, no warning flag"
         assert found["delmal_not_reached"] == {"delmal": ["BT3", "BT15"], "doc_id": doc_id}, who
     # the studierektor's table puts her first and says why, in the CSV too
     await login(client, world, "studierektor")
@@ -173,14 +172,3 @@ async def test_a_trainee_in_two_programmes_is_seen_through_both(client: AsyncTes
         await login(client, world, hhl)
         home = (await client.get("/api/home")).json()
         assert world.id("trainee") in {t["trainee_id"] for t in home["main_supervisor"]}, hhl
-
-
-async def test_a_slutbedomning_with_a_warning_flags_the_trainee_for_the_hhl(client: AsyncTestClient, world: World,
-                                                                           on_day: Any) -> None:
-    on_day("2026-06-25")
-    warned = SLUTBEDOMNING | {"concern": True, "concern_comment": "Osäker i läkemedelsgenomgångar."}
-    doc_id = await signed_final(client, world, warned)
-    for who in ("main_supervisor", "studierektor", "clinical_supervisor"):
-        assert rules(await flags_seen_by(client, world, who))["final_concern"] == {"doc_id": doc_id}, who
-    await login(client, world, "studierektor")
-    assert "varning i slutbedömningen" in (await client.get("/api/overview.csv")).text
