@@ -49,18 +49,27 @@ def fetch(url: str) -> bytes:
         return r.read()
 
 
+def served(base_url: str, paths: list[str]) -> dict[str, bytes]:
+    """Each path's body as the server sends it (minified JavaScript and CSS, the shell with its files inlined)."""
+    return {path: fetch(base_url + path) for path in paths}
+
+
+def unminified(bodies: dict[str, bytes]) -> list[str]:
+    """The JavaScript and CSS files served no smaller than their source in pwa/ (not minified)."""
+    return [p for p, body in bodies.items()
+            if p.endswith((".js", ".css")) and len(body) >= (PWA / p.lstrip("/")).stat().st_size]
+
+
 def sizes(base_url: str, api_bodies: dict[str, bytes]) -> dict[str, Any]:
-    files = {}
-    for path in shell_files():
-        if path.startswith("/icons/"):
-            continue
-        files[path] = gz(fetch(base_url + path))
+    bodies = served(base_url, [p for p in shell_files() if not p.startswith("/icons/")])
+    files = {path: gz(body) for path, body in bodies.items()}
     api = {path: gz(body) for path, body in sorted(api_bodies.items())}
     app_total = sum(files.values())
     return {
         "files_gzip_bytes": files, "api_gzip_bytes": api,
         "app_total_gzip_bytes": app_total, "api_total_gzip_bytes": sum(api.values()),
         "first_visit_total_gzip_bytes": app_total + sum(api.values()),
+        "assets_minified": not unminified(bodies), "unminified": unminified(bodies),
         "budget_bytes": BUDGET_BYTES, "within_budget": app_total + sum(api.values()) <= BUDGET_BYTES,
         "note": "icons aside; gzip -9 of each file as served; API = GET answers of a first visit (login, list, new Mini-CEX)",
     }
@@ -153,12 +162,16 @@ def assessor_first_visit(context: Any, base_url: str) -> dict[str, Any]:
                 api_bodies[path] = response.body()
             except Exception:  # noqa: BLE001 - a body Chromium already dropped
                 pass
-    shell = sum(gz(fetch(base_url + p)) for p in shell_files() if not p.startswith("/icons/"))
-    views = {p: gz(fetch(base_url + p)) for p in sorted(loaded)}
+    shell_bodies = served(base_url, [p for p in shell_files() if not p.startswith("/icons/")])
+    view_bodies = served(base_url, sorted(loaded))
+    shell = sum(gz(b) for b in shell_bodies.values())
+    views = {p: gz(b) for p, b in view_bodies.items()}
     api = {p: gz(b) for p, b in sorted(api_bodies.items())}
     total = shell + sum(views.values()) + sum(api.values())
     page.close()
+    plain = unminified(shell_bodies | view_bodies)
     return {"shell_gzip_bytes": shell, "views_gzip_bytes": views, "api_gzip_bytes": api, "total_gzip_bytes": total,
+            "assets_minified": not plain, "unminified": plain,
             "budget_bytes": ASSESSOR_BUDGET_BYTES, "within_budget": total <= ASSESSOR_BUDGET_BYTES,
             "catalog_before_interactive": "/api/catalog" in api,
             "catalog_after_interactive": any(path == "/api/catalog" for _, path, _ in seen)}
