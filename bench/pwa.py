@@ -1,4 +1,5 @@
-"""``python -m bench pwa``: what a first visit to the PWA downloads (gzipped, file by file) and how
+"""``python -m bench pwa``: what a first visit to the PWA downloads (each file as the server sends it,
+minified, gzipped; ``assets_minified`` says whether every script and stylesheet was) and how
 long an offline phone takes from navigation to an interactive Mini-CEX form (4x CPU throttling in
 Debian's Chromium, median of several runs). Starts its own server with demo data."""
 
@@ -130,7 +131,8 @@ def bedside_link(base_url: str) -> str:
 def assessor_first_visit(context: Any, base_url: str) -> dict[str, Any]:
     """A colleague's phone that never saw Bedside opens the QR code's link, says who she is and gets the
     form: what it downloads until the form is interactive (the shell the service worker keeps, the
-    views this flow loads, the API answers), gzipped."""
+    views this flow loads, every API answer: each GET, and the answers to the claim and the sync it
+    posts), each as served, gzipped."""
     link = bedside_link(base_url)
     later = set(later_files())
     seen: list[tuple[float, str, Any]] = []  # (when the request started, path, response)
@@ -155,23 +157,30 @@ def assessor_first_visit(context: Any, base_url: str) -> dict[str, Any]:
     page.remove_listener("response", keep)
     before = [(path, response) for started, path, response in seen if started <= ready]
     loaded = {path for path, _ in before if path in later}
-    api_bodies = {}
+    api_bodies: dict[str, bytes] = {}  # every GET answer, a path asked twice counted twice
+    posted: dict[str, bytes] = {}  # the answers to what her phone sent (the claim, the sync)
+    lost = []
     for path, response in before:
-        if path.startswith("/api/") and response.request.method == "GET" and response.ok:
-            try:
-                api_bodies[path] = response.body()
-            except Exception:  # noqa: BLE001 - a body Chromium already dropped
-                pass
+        if not path.startswith("/api/") or not response.ok:
+            continue
+        kept = api_bodies if response.request.method == "GET" else posted
+        key = path if path not in kept else f"{path} #{sum(k.split(' #')[0] == path for k in kept) + 1}"
+        try:
+            kept[key] = response.body()
+        except Exception:  # noqa: BLE001 - a body Chromium already dropped: said, not silently left out
+            lost.append(f"{response.request.method} {path}")
     shell_bodies = served(base_url, [p for p in shell_files() if not p.startswith("/icons/")])
     view_bodies = served(base_url, sorted(loaded))
     shell = sum(gz(b) for b in shell_bodies.values())
     views = {p: gz(b) for p, b in view_bodies.items()}
     api = {p: gz(b) for p, b in sorted(api_bodies.items())}
-    total = shell + sum(views.values()) + sum(api.values())
+    post = {p: gz(b) for p, b in sorted(posted.items())}
+    total = shell + sum(views.values()) + sum(api.values()) + sum(post.values())
     page.close()
     plain = unminified(shell_bodies | view_bodies)
     return {"shell_gzip_bytes": shell, "views_gzip_bytes": views, "api_gzip_bytes": api, "total_gzip_bytes": total,
-            "assets_minified": not plain, "unminified": plain,
+            "assets_minified": not plain, "unminified": plain, "answers_not_read": lost,
+            "api_post_answers_gzip_bytes": post,
             "budget_bytes": ASSESSOR_BUDGET_BYTES, "within_budget": total <= ASSESSOR_BUDGET_BYTES,
             "catalog_before_interactive": "/api/catalog" in api,
             "catalog_after_interactive": any(path == "/api/catalog" for _, path, _ in seen)}
