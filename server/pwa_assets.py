@@ -25,6 +25,7 @@ import minify
 from litestar import Request, Response, route
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 
 log = logging.getLogger("bedside.pwa")
 
@@ -33,17 +34,15 @@ MINIFIED = {".js": ("application/javascript", "text/javascript"),
             ".css": ("text/css", "text/css")}
 
 
-def minified(text: str, suffix: str, name: str = "") -> tuple[str, bool]:
-    """``text`` minified for a file ending in ``suffix``, and whether it was; the text as it is when the
-    minifier refuses it (logged) or would not make it smaller."""
+def minified(text: str, suffix: str, name: str = "") -> str:
+    """``text`` minified for a file ending in ``suffix``; the text as it is when the minifier refuses it
+    (logged) or would not make it smaller."""
     try:
         small = minify.string(MINIFIED[suffix][0], text)
     except Exception as err:  # noqa: BLE001 - any refusal of the minifier: serve the source
         log.warning("pwa/%s is served unminified: %s", name, err)
-        return text, False
-    if len(small.encode()) >= len(text.encode()):
-        return text, False
-    return small, True
+        return text
+    return small if len(small.encode()) < len(text.encode()) else text
 
 
 def etag(data: bytes) -> str:
@@ -62,7 +61,6 @@ class Asset:
     media_type: str
     etag: str
     last_modified: str
-    minified: bool
 
 
 class AssetCache:
@@ -83,13 +81,12 @@ class AssetCache:
         if kept and kept[0] == stamp:
             return kept[1]
         data = file.read_bytes()
-        small = False
         if file.suffix in MINIFIED:
-            text, small = minified(data.decode("utf-8"), file.suffix, file.relative_to(self.pwa_dir).as_posix())
+            text = minified(data.decode("utf-8"), file.suffix, file.relative_to(self.pwa_dir).as_posix())
             data, media_type = text.encode(), MINIFIED[file.suffix][1]
         else:
             media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        asset = Asset(data, media_type, etag(data), formatdate(stat.st_mtime, usegmt=True), small)
+        asset = Asset(data, media_type, etag(data), formatdate(stat.st_mtime, usegmt=True))
         self._built[file] = (stamp, asset)
         return asset
 
@@ -113,7 +110,7 @@ def asset_paths(pwa_dir: Path) -> list[str]:
     return paths
 
 
-def pwa_asset_handler(pwa_dir: Path):  # type: ignore[no-untyped-def]
+def pwa_asset_handler(pwa_dir: Path) -> HTTPRouteHandler:
     """The route handler for ``asset_paths(pwa_dir)``; GET and HEAD, like the static router."""
 
     def pwa_asset(request: Request, state: State) -> Response[bytes]:
