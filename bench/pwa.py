@@ -1,4 +1,5 @@
-"""``python -m bench pwa``: what a first visit to the PWA downloads (gzipped, file by file) and how
+"""``python -m bench pwa``: what a first visit to the PWA downloads (each file as the server sends it,
+minified, gzipped; ``assets_minified`` says whether every script and stylesheet was) and how
 long an offline phone takes from navigation to an interactive Mini-CEX form (4x CPU throttling in
 Debian's Chromium, median of several runs). Starts its own server with demo data."""
 
@@ -49,18 +50,27 @@ def fetch(url: str) -> bytes:
         return r.read()
 
 
+def served(base_url: str, paths: list[str]) -> dict[str, bytes]:
+    """Each path's body as the server sends it (minified JavaScript and CSS, the shell with its files inlined)."""
+    return {path: fetch(base_url + path) for path in paths}
+
+
+def unminified(bodies: dict[str, bytes]) -> list[str]:
+    """The JavaScript and CSS files served no smaller than their source in pwa/ (not minified)."""
+    return [p for p, body in bodies.items()
+            if p.endswith((".js", ".css")) and len(body) >= (PWA / p.lstrip("/")).stat().st_size]
+
+
 def sizes(base_url: str, api_bodies: dict[str, bytes]) -> dict[str, Any]:
-    files = {}
-    for path in shell_files():
-        if path.startswith("/icons/"):
-            continue
-        files[path] = gz(fetch(base_url + path))
+    bodies = served(base_url, [p for p in shell_files() if not p.startswith("/icons/")])
+    files = {path: gz(body) for path, body in bodies.items()}
     api = {path: gz(body) for path, body in sorted(api_bodies.items())}
     app_total = sum(files.values())
     return {
         "files_gzip_bytes": files, "api_gzip_bytes": api,
         "app_total_gzip_bytes": app_total, "api_total_gzip_bytes": sum(api.values()),
         "first_visit_total_gzip_bytes": app_total + sum(api.values()),
+        "assets_minified": not unminified(bodies), "unminified": unminified(bodies),
         "budget_bytes": BUDGET_BYTES, "within_budget": app_total + sum(api.values()) <= BUDGET_BYTES,
         "note": "icons aside; gzip -9 of each file as served; API = GET answers of a first visit (login, list, new Mini-CEX)",
     }
@@ -121,7 +131,8 @@ def bedside_link(base_url: str) -> str:
 def assessor_first_visit(context: Any, base_url: str) -> dict[str, Any]:
     """A colleague's phone that never saw Bedside opens the QR code's link, says who she is and gets the
     form: what it downloads until the form is interactive (the shell the service worker keeps, the
-    views this flow loads, the API answers), gzipped."""
+    views this flow loads, every API answer: each GET, and the answers to the claim and the sync it
+    posts), each as served, gzipped."""
     link = bedside_link(base_url)
     later = set(later_files())
     seen: list[tuple[float, str, Any]] = []  # (when the request started, path, response)
@@ -146,19 +157,30 @@ def assessor_first_visit(context: Any, base_url: str) -> dict[str, Any]:
     page.remove_listener("response", keep)
     before = [(path, response) for started, path, response in seen if started <= ready]
     loaded = {path for path, _ in before if path in later}
-    api_bodies = {}
+    api_bodies: dict[str, bytes] = {}  # every GET answer, a path asked twice counted twice
+    posted: dict[str, bytes] = {}  # the answers to what her phone sent (the claim, the sync)
+    lost = []
     for path, response in before:
-        if path.startswith("/api/") and response.request.method == "GET" and response.ok:
-            try:
-                api_bodies[path] = response.body()
-            except Exception:  # noqa: BLE001 - a body Chromium already dropped
-                pass
-    shell = sum(gz(fetch(base_url + p)) for p in shell_files() if not p.startswith("/icons/"))
-    views = {p: gz(fetch(base_url + p)) for p in sorted(loaded)}
+        if not path.startswith("/api/") or not response.ok:
+            continue
+        kept = api_bodies if response.request.method == "GET" else posted
+        key = path if path not in kept else f"{path} #{sum(k.split(' #')[0] == path for k in kept) + 1}"
+        try:
+            kept[key] = response.body()
+        except Exception:  # noqa: BLE001 - a body Chromium already dropped: said, not silently left out
+            lost.append(f"{response.request.method} {path}")
+    shell_bodies = served(base_url, [p for p in shell_files() if not p.startswith("/icons/")])
+    view_bodies = served(base_url, sorted(loaded))
+    shell = sum(gz(b) for b in shell_bodies.values())
+    views = {p: gz(b) for p, b in view_bodies.items()}
     api = {p: gz(b) for p, b in sorted(api_bodies.items())}
-    total = shell + sum(views.values()) + sum(api.values())
+    post = {p: gz(b) for p, b in sorted(posted.items())}
+    total = shell + sum(views.values()) + sum(api.values()) + sum(post.values())
     page.close()
+    plain = unminified(shell_bodies | view_bodies)
     return {"shell_gzip_bytes": shell, "views_gzip_bytes": views, "api_gzip_bytes": api, "total_gzip_bytes": total,
+            "assets_minified": not plain, "unminified": plain, "answers_not_read": lost,
+            "api_post_answers_gzip_bytes": post,
             "budget_bytes": ASSESSOR_BUDGET_BYTES, "within_budget": total <= ASSESSOR_BUDGET_BYTES,
             "catalog_before_interactive": "/api/catalog" in api,
             "catalog_after_interactive": any(path == "/api/catalog" for _, path, _ in seen)}

@@ -26,6 +26,7 @@ from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
 from .people.controller import AdminController, PeopleController
 from .privacy.http import refuse_identity_numbers
+from .pwa_assets import AssetCache, pwa_asset_handler
 from .pwa_shell import ShellCache, app_shell
 from .requests.controller import LinkController, ReceiptController, RequestController
 from .requests.dependencies import provide_actor
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     if settings.pwa_dir.is_dir():
         route_handlers += [
             app_shell,  # index.html with its first-paint files inlined
+            pwa_asset_handler(settings.pwa_dir),  # the JavaScript and CSS, minified (server/pwa_assets.py)
             # no-cache: revalidate (ETag) on every visit, so a new sw.js is noticed at once; offline
             # the service worker answers from its own versioned cache.
             create_static_files_router(path="/", directories=[settings.pwa_dir], name="pwa",
@@ -109,7 +111,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.asgi_handler = SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
     app.state.settings = settings
     app.state.catalog = catalog
-    app.state.pwa_shell = ShellCache(settings.pwa_dir)
+    app.state.pwa_assets = AssetCache(settings.pwa_dir)
+    app.state.pwa_shell = ShellCache(settings.pwa_dir, app.state.pwa_assets)
     return app
 
 

@@ -4,8 +4,9 @@ inline blocks by their SHA-256 (still no ``unsafe-inline``, no inline handlers).
 
 Why inline: offline, every file the first frame waits for is one more trip through the service
 worker on a slow phone; inlined, the kept first screen paints from the one document the worker
-answers with (issue 10's offline start). The sources stay files, edited and reviewed as such; the
-shell is built again when one of them changes, so editing needs no restart.
+answers with (issue 10's offline start). The sources stay files, edited and reviewed as such; each is
+inlined minified (server/pwa_assets.py), and the hashes are of the minified text; the shell is built
+again when one of them changes, so editing needs no restart.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from litestar import MediaType, Request, Response, get
 from litestar.datastructures import State
 
+from .pwa_assets import AssetCache
 from .security_headers import content_security_policy
 
 #: what index.html links, and the file inlined in its place
@@ -39,16 +41,19 @@ def sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def build_shell(pwa_dir: Path) -> Shell:
-    """index.html with each linked file of ``INLINED`` in its place; a tag missing from index.html is an
-    error here, not a page that silently loads a file the service worker no longer keeps."""
+def build_shell(pwa_dir: Path, assets: AssetCache | None = None) -> Shell:
+    """index.html with each linked file of ``INLINED`` in its place, as served (minified); a tag missing
+    from index.html is an error here, not a page that silently loads a file the service worker no
+    longer keeps."""
+    assets = assets or AssetCache(pwa_dir)
     html = (pwa_dir / "index.html").read_text(encoding="utf-8")
     hashes: dict[str, list[str]] = {"script": [], "style": []}
     for tag, (kind, name) in INLINED.items():
         if tag not in html:
             raise ValueError(f"pwa/index.html has no {tag}")
-        body = (pwa_dir / name).read_text(encoding="utf-8")
-        if f"</{kind}" in body.lower():
+        body = assets.text(name)
+        # the source too: served as it is should the minifier ever refuse it
+        if any(f"</{kind}" in text.lower() for text in (body, (pwa_dir / name).read_text(encoding="utf-8"))):
             raise ValueError(f"pwa/{name} contains </{kind}, which would end the inlined block")
         hashes[kind].append(sha256(body))
         html = html.replace(tag, f"<{kind}>{body}</{kind}>")
@@ -60,8 +65,9 @@ def build_shell(pwa_dir: Path) -> Shell:
 class ShellCache:
     """The built shell, built again when index.html or an inlined file changes (one stat each)."""
 
-    def __init__(self, pwa_dir: Path) -> None:
+    def __init__(self, pwa_dir: Path, assets: AssetCache | None = None) -> None:
         self.pwa_dir = pwa_dir
+        self.assets = assets or AssetCache(pwa_dir)
         self._stamp: tuple[float, ...] = ()
         self._shell: Shell | None = None
 
@@ -69,7 +75,7 @@ class ShellCache:
         files = [self.pwa_dir / "index.html", *(self.pwa_dir / name for _, name in INLINED.values())]
         stamp = tuple(p.stat().st_mtime_ns for p in files)
         if self._shell is None or stamp != self._stamp:
-            self._shell, self._stamp = build_shell(self.pwa_dir), stamp
+            self._shell, self._stamp = build_shell(self.pwa_dir, self.assets), stamp
         return self._shell
 
 

@@ -15,6 +15,7 @@ from litestar import Litestar, Response, get
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
+from server.pwa_assets import AssetCache
 from server.pwa_shell import INLINED, build_shell, sha256
 from server.requests.qr import qr_svg
 from server.settings import REPO_ROOT, Settings
@@ -65,14 +66,17 @@ async def test_the_app_shell_and_static_files_have_the_headers(client: AsyncTest
 
 
 async def test_the_shell_inlines_its_first_paint_files_and_allows_only_those(client: AsyncTestClient) -> None:
-    """Offline, the first frame needs nothing but the document: app.css, early.js and paint.js are in it,
-    in the order index.html links them; the policy's hashes match them and nothing else runs inline."""
+    """Offline, the first frame needs nothing but the document: app.css, early.js and paint.js are in it
+    (minified, as they are served), in the order index.html links them; the policy's hashes match them
+    and nothing else runs inline."""
     response = await client.get("/")
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
     for tag, (kind, name) in INLINED.items():
         assert tag not in html
-        assert f"<{kind}>{(PWA / name).read_text(encoding='utf-8')}</{kind}>" in html, name
+        served = AssetCache(PWA).text(name)
+        assert len(served) < len((PWA / name).read_text(encoding="utf-8")), name
+        assert f"<{kind}>{served}</{kind}>" in html, name
     assert html.index("window.__early") < html.index('"/js/app.js"')  # early.js runs before paint.js starts the app
     policy = response.headers["content-security-policy"]
     assert policy == shell_policy() and "unsafe-inline" not in policy

@@ -94,16 +94,20 @@ export async function show(main, app, docId) {
     const note = editor && !fill ? t("filled_by", owners.map((r) => t(`filled_by_${r}`)).join(t("filled_by_or"))) : null;
     return { fill, note };
   };
+  // What the form's first interactive frame does not need comes after it (a link holder's first visit
+  // downloads it then): the rest of the catalog, the feedback prompts and hints, the header, the kept screen.
+  let interactive;
+  const afterInteractive = new Promise((done) => { interactive = done; });
   // Prompts and gentle hints on the feedback fields (the form version's feedback_rules): own module.
   let feedback = null, asking = null;
-  const feedbackModule = form.feedback_rules && import("../feedback.js").catch(() => null); // kept once fetched
+  const feedbackReady = form.feedback_rules && afterInteractive.then(() => import("../feedback.js")) // kept once fetched
+    .then((m) => { feedback ||= m.attach(form.feedback_rules, rendered, docId); }, () => {});
   const rendered = renderForm(form, doc, {
     editable: canEdit(), who, evidenceOptions, section, delmal, relevantGoals,
     // Every section is there: what tests and scripts wait for.
     onComplete: () => {
       formEl.dataset.ready = "1"; window.__bedsideComplete = performance.now();
-      if (app.catalog?.partial) afterPaint(() => app.loadCatalog());
-      feedbackModule?.then((m) => { feedback ||= m?.attach(form.feedback_rules, rendered, docId) ?? null; });
+      afterPaint(interactive);
     },
     onInput: async (pointer, value) => {
       doc = await editField(docId, pointer, value, inflight);
@@ -124,6 +128,7 @@ export async function show(main, app, docId) {
   async function run(kinds, extra = {}) {
     if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
     if (Object.keys(doc.conflicts || {}).length && (kinds.includes("submit") || kinds.includes("sign"))) { showError(t("conflict_open")); return; }
+    if (kinds.includes("sign")) await feedbackReady; // signing may ask first (offline, never kept: it does not)
     if (kinds.includes("sign") && feedback && !(await feedback.beforeSign((card) => { asking = card; drawChrome(); }))) return;
     for (const kind of kinds) doc = await step(docId, kind, kind === "acknowledge" || kind === "return" ? extra : {});
     nudge();
@@ -253,17 +258,21 @@ export async function show(main, app, docId) {
 
   drawChrome();
   loadEvidence();
-  import("./header.js").then((m) => { header = m; drawHeader(); }, () => {});
-  if (link?.secret && !link.closed) api.link("", undefined, link.secret).then((i) => { claimInfo = i; drawChrome(); }, () => {});
   window.__bedsideReady = performance.now(); // the first screen is there, filled in and live
-  // the next offline start paints this screen at once (js/paint.js); kept again when it is left
-  let snapshot = null;
-  const keepScreen = () => app.user && snapshot?.keep(main, docId); // never after logout
-  afterPaint(() => import("../snapshot.js").then((m) => { snapshot = m; keepScreen(); }, () => {}));
+  afterInteractive.then(() => app.catalog?.partial && app.loadCatalog());
+  const headerShown = afterInteractive.then(() => import("./header.js")).then((m) => { header = m; return drawHeader(); }, () => {});
+  if (link?.secret && !link.closed) {
+    afterInteractive.then(() => api.link("", undefined, link.secret)).then((i) => { claimInfo = i; drawChrome(); }, () => {});
+  }
+  // the next offline start paints this screen at once (js/paint.js), header included; kept again when it is left
+  let snapshot = null, left = false;
+  const keepScreen = () => app.user && !left && snapshot?.keep(main, docId); // never after logout, nor another view
+  afterInteractive.then(() => Promise.all([import("../snapshot.js"), headerShown]))
+    .then(([m]) => { snapshot = m; keepScreen(); }, () => {});
   addEventListener("pagehide", keepScreen);
 
   return {
-    dispose() { keepScreen(); removeEventListener("pagehide", keepScreen); },
+    dispose() { keepScreen(); left = true; removeEventListener("pagehide", keepScreen); },
     async onSync(changed) {
       if (!changed.includes(docId)) return;
       const next = await getDoc(docId);
