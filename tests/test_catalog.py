@@ -14,7 +14,8 @@ from server.catalog.__main__ import main as catalog_command
 from server.settings import REPO_ROOT
 
 SCHEMAS = REPO_ROOT / "schemas"
-FORM_IDS = {"mini-cex", "dops", "msf-self", "msf-rater", "slutbedomning-bt"}
+FORM_IDS = {"mini-cex", "dops", "msf-self", "msf-rater", "slutbedomning-bt", "cbd", "konsultationsmall", "bt-kollegium",
+            "allman-aterkoppling", "coachloopen"}
 FORM_FILES = ("schema.json", "ui.json", "workflow.json")
 
 # As listed in the domain brief (HSLF-FS 2021:8).
@@ -60,10 +61,11 @@ def form_of(catalog: Catalog, path: Path) -> FormVersion:
     return form
 
 
-def test_the_real_catalog_loads_with_five_forms_of_four_instruments(catalog: Catalog) -> None:
+def test_the_real_catalog_loads_with_ten_forms_of_nine_instruments(catalog: Catalog) -> None:
     forms = catalog.forms()
     assert {f.form_id for f in forms} == FORM_IDS
-    assert {f.instrument for f in forms} == {"mini-cex", "dops", "360", "slutbedomning-bt"}
+    assert {f.instrument for f in forms} == {"mini-cex", "dops", "360", "slutbedomning-bt", "cbd", "konsultationsmall",
+                                             "bt-kollegium", "allman-aterkoppling", "coachloopen"}
     assert [(f.form_id, f.version) for f in forms] == sorted((f.form_id, f.version) for f in forms)
     # mini-cex, dops 2: sections say who fills them in (filled_by); msf 2: asked in a 360 round only
     newest = {"mini-cex": 2, "dops": 2, "msf-self": 2, "msf-rater": 2}
@@ -72,7 +74,7 @@ def test_the_real_catalog_loads_with_five_forms_of_four_instruments(catalog: Cat
         assert latest is not None and latest.status == "published" and latest.version == newest.get(form_id, 1)
         assert catalog.get(form_id, latest.version) is latest
         assert all(f.status == "published" for f in catalog.forms() if f.form_id == form_id)  # v1 stays
-    assert catalog.get("mini-cex", 99) is None and catalog.latest("cbd") is None
+    assert catalog.get("mini-cex", 99) is None and catalog.latest("handlingsplan") is None
 
 
 def test_every_form_version_has_at_least_two_valid_and_three_invalid_examples(catalog: Catalog) -> None:

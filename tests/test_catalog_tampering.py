@@ -46,7 +46,7 @@ def refusal(schemas: Path) -> str:
 
 
 def test_the_copy_loads(schemas: Path) -> None:
-    assert len(load_catalog(schemas).forms()) == 9
+    assert len(load_catalog(schemas).forms()) == 14
 
 
 @pytest.mark.parametrize("name", ["schema.json", "ui.json", "workflow.json"])
@@ -79,8 +79,8 @@ def test_a_draft_version_may_change(schemas: Path) -> None:
 
 
 def test_an_unlisted_form_folder_is_refused(schemas: Path) -> None:
-    shutil.copytree(schemas / "forms" / "mini-cex", schemas / "forms" / "cbd")
-    assert "schemas/forms/cbd is not listed in catalog.json" in refusal(schemas)
+    shutil.copytree(schemas / "forms" / "mini-cex", schemas / "forms" / "handlingsplan")
+    assert "schemas/forms/handlingsplan is not listed in catalog.json" in refusal(schemas)
 
 
 def test_an_unlisted_version_folder_is_refused(schemas: Path) -> None:

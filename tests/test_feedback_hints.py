@@ -53,12 +53,13 @@ def test_the_shared_cases_reach_every_rule_of_the_catalog() -> None:
     assert {r["kind"] for r in CATALOG_RULES["rules"]} == {"min_length", "only_corrective", "required_for_sign"}
 
 
-def test_mini_cex_and_dops_name_the_rules_and_their_prompts_are_swedish_and_english() -> None:
+def test_the_forms_with_structured_feedback_name_the_rules_and_their_prompts_are_swedish_and_english() -> None:
     catalog = load_catalog(REPO_ROOT / "schemas")
     named = {(f.form_id, f.version): f.feedback_rules.ref if f.feedback_rules else None for f in catalog.forms()}
     assert named == {("dops", 1): RULES, ("dops", 2): RULES, ("mini-cex", 1): RULES, ("mini-cex", 2): RULES,
                      ("msf-rater", 1): None, ("msf-rater", 2): None, ("msf-self", 1): None, ("msf-self", 2): None,
-                     ("slutbedomning-bt", 1): None}
+                     ("slutbedomning-bt", 1): None, ("cbd", 1): RULES, ("konsultationsmall", 1): RULES,
+                     ("bt-kollegium", 1): RULES, ("allman-aterkoppling", 1): RULES, ("coachloopen", 1): None}
     assert set(CATALOG_RULES["prompts"]) == {"/strengths", "/development_areas", "/agreed_action"}
     for label in [*CATALOG_RULES["prompts"].values(), *(r["hint"] for r in CATALOG_RULES["rules"])]:
         assert label["sv"] and label["en"] and label["sv"] != label["en"]

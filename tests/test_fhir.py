@@ -217,25 +217,49 @@ async def test_questionnaires_are_public_and_unknown_ids_404(client: AsyncTestCl
 
 # --- QuestionnaireResponse: every example, through the API where a test user can make it ------------------
 
+def _assessor_of(form: FormVersion) -> str:
+    """The test user who is the assessor of a form's assessment: the placement's clinical supervisor
+    where the workflow says so or where only supervisors start it (a BT-kollegium), else the assessor."""
+    w = form.workflow
+    if w.assessor_must_be == "clinical_supervisor" or ("assessor" not in w.start and "trainee" not in w.start):
+        return "clinical_supervisor"
+    return "assessor"
+
+
+def _signer_of(form: FormVersion) -> str:
+    return "trainee" if form.workflow.sign == "trainee" else _assessor_of(form)
+
+
 async def _signed_through_the_api(client: AsyncTestClient, world: World, form: FormVersion,
                                   data: dict[str, Any]) -> str | None:
-    """The assessment made, submitted and signed by whoever the form's workflow lets (None: none can
-    here, as a 360 rater answers only through a round)."""
+    """The assessment started by its signer, each part filled in by whoever the form's ui lets fill it in
+    (a section's ``filled_by``: the signer's part at the start, the other editor's by an edit), then
+    submitted and signed by the signer (None: none can here, as a 360 rater answers only through a round)."""
     if form.workflow.anonymous_to_trainee:
         return None
-    body: dict[str, Any] = {"form_id": form.form_id, "form_version": form.version, "data": data}
-    if form.workflow.sign == "trainee":
-        who = "trainee"
-    elif form.workflow.assessor_must_be == "clinical_supervisor":
-        who = "clinical_supervisor"
-        body |= {"trainee_id": world.id("trainee"), "placement_id": world.placements["placement"]}
+    body: dict[str, Any] = {"form_id": form.form_id, "form_version": form.version}
+    assessor, signer = _assessor_of(form), _signer_of(form)
+    if signer == "trainee":
+        mine, other = frozenset({"trainee"}), assessor
     else:
-        who = "assessor"
+        mine, other = frozenset({"assessor", assessor}), "trainee"
         body["trainee_id"] = world.id("trainee")
-    headers = await login(client, world, who)
+    if form.workflow.requires_placement:
+        body["placement_id"] = world.placements["placement"]
+    theirs = set(form.not_fillable_by(mine, [f"/{name}" for name in data]))
+    if signer == "trainee" and theirs:
+        body["assessor_id"] = world.id(assessor)
+    body["data"] = {k: v for k, v in data.items() if f"/{k}" not in theirs}
+    headers = await login(client, world, signer)
     made = await client.post("/api/assessments", headers=headers, json=body)
     assert made.status_code == 201, made.text
     doc_id = made.json()["doc_id"]
+    if theirs:
+        other_headers = await login(client, world, other)
+        edited = await client.patch(f"/api/assessments/{doc_id}", headers=other_headers, json={
+            "base_version": made.json()["version"], "data": {k: v for k, v in data.items() if f"/{k}" in theirs}})
+        assert edited.status_code == 200, edited.text
+        headers = await login(client, world, signer)
     for step in ("submit", "sign"):
         done = await client.post(f"/api/assessments/{doc_id}/{step}", headers=headers)
         assert done.status_code == 200, done.text
@@ -257,8 +281,7 @@ async def test_every_example_is_a_valid_r4_response(client: AsyncTestClient, wor
         qr = got.json()
         assert qr["id"] == doc_id
         assert qr["subject"] == {"type": "Practitioner", "display": world.names["trainee"]}
-        signer = "trainee" if form.workflow.sign == "trainee" else \
-            "clinical_supervisor" if form.workflow.assessor_must_be else "assessor"
+        signer = _signer_of(form)
         assert qr["author"] == {"type": "Practitioner", "display": world.names[signer]}
         assert world.emails["trainee"] not in got.text and world.emails[signer] not in got.text
     check_response(qr, q)

@@ -172,3 +172,27 @@ async def test_a_trainee_in_two_programmes_is_seen_through_both(client: AsyncTes
         await login(client, world, hhl)
         home = (await client.get("/api/home")).json()
         assert world.id("trainee") in {t["trainee_id"] for t in home["main_supervisor"]}, hhl
+
+
+async def test_a_coaching_loop_she_signs_herself_is_listed_but_never_counted(client: AsyncTestClient, world: World,
+                                                                           on_day: Any) -> None:
+    """A Coachloopen is the trainee's own plan, signed by her: it is no assessment by someone else, so it
+    counts neither towards the signed ones nor as recent activity; her page still lists it."""
+    on_day("2026-04-15")
+    await signed_mini_cex(client, world, "2026-02-20")
+    tove = await login(client, world, "trainee")
+    made = await client.post("/api/assessments", headers=tove, json={
+        "form_id": "coachloopen", "assessor_id": world.id("clinical_supervisor"), "observed_on": "2026-04-14",
+        "placement_id": world.placements["placement"], "data": {
+            "topic": "Prioritering", "nulage": "Stressad.", "onskat_lage": "Lugn.", "hinder": "Tiden.",
+            "resurser": "Kollegorna.", "agera": "Börjar i morgon."}})
+    assert made.status_code == 201, made.text
+    doc_id = made.json()["doc_id"]
+    for step in ("submit", "sign"):
+        assert (await client.post(f"/api/assessments/{doc_id}/{step}", headers=tove)).status_code == 200
+    found = rules(await flags_seen_by(client, world))
+    assert found["behind_at_midpoint"] == {"signed": 1, "target": 2, "percent": 58}
+    assert found["no_recent_assessment"]["last"] == "2026-02-20"
+    await login(client, world, "clinical_supervisor")
+    page = (await client.get(f"/api/trainees/{world.id('trainee')}")).json()
+    assert doc_id in {a["doc_id"] for a in page["assessments"]}

@@ -83,7 +83,9 @@ def questionnaire_response(form: FormVersion, view: AssessmentView) -> dict[str,
         "questionnaire": f"{canonical_url(form)}|{form.version}", "status": response_status(view),
         "subject": _person(view.trainee_name), "authored": view.updated_at,
     }
-    author = view.assessor_name or (view.trainee_name if form.workflow.sign == "trainee" else None)
+    # the author is who vouches for the answers by signing: the trainee on a form she signs herself (a
+    # self-assessment, a Coachloopen whose supervisor only adds a comment), else the assessor
+    author = view.trainee_name if form.workflow.sign == "trainee" else view.assessor_name
     if author:
         resource["author"] = _person(author)
     answered = _answered(item_tree(form), view.data)

@@ -31,8 +31,10 @@ from .rules import FlagRules, rules_from_settings
 
 @dataclass(frozen=True)
 class FormKinds:
-    """Which forms count as what: formative evidence (Mini-CEX, DOPS...), the placement's
-    Slutbedömning, and 360 forms, which never count here (their answers are anonymous)."""
+    """Which forms count as what: formative evidence (Mini-CEX, DOPS...: signed by an assessor), the
+    placement's Slutbedömning, and 360 forms, which never count here (their answers are anonymous). A
+    form the trainee signs herself (Coachloopen) is in none: listed on her page, never counted as an
+    assessment."""
 
     formative: tuple[str, ...]
     finals: tuple[str, ...]
@@ -47,7 +49,7 @@ class FormKinds:
                 hidden.add(form.form_id)
             elif form.instrument.startswith("slutbedomning"):
                 finals.add(form.form_id)
-            else:
+            elif form.workflow.sign == "assessor":
                 formative.add(form.form_id)
         return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)))
 
