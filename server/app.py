@@ -32,6 +32,7 @@ from .requests.controller import LinkController, ReceiptController, RequestContr
 from .requests.dependencies import provide_actor
 from .requests.jobs import MailJob
 from .rounds.controller import RoundController, UnitRoundRulesController
+from .catalog.unit_forms import UnitFormsController
 from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
 from .sync_api.controller import refused_changes, sync_echo, sync_endpoint
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
-        UnitRoundRulesController, FhirController,
+        UnitRoundRulesController, UnitFormsController, FhirController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

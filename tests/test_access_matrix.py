@@ -45,6 +45,8 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "unit_csv":    ("none",         (403, 403, 403, 403, 200, 403)),
     "unit_rules":  ("none",         (403, 403, 403, 403, 200, 200)),
     "change_rules": ("none",        (403, 403, 403, 403, 200, 200)),
+    "unit_forms":  ("none",         (403, 403, 403, 403, 200, 200)),
+    "change_unit_forms": ("none",   (403, 403, 403, 403, 200, 200)),
     "admin":       ("none",         (403, 403, 403, 403, 403, 200)),
     # FHIR: a QuestionnaireResponse is read exactly as its assessment ("read"); a Questionnaire is as
     # public as the catalog
@@ -65,6 +67,8 @@ OTHER: dict[str, tuple[int, ...]] = {
     "unit_csv": (403, 403, 403, 403, 403, 403),
     "unit_rules": (403, 403, 403, 403, 403, 200),
     "change_rules": (403, 403, 403, 403, 403, 200),
+    "unit_forms": (403, 403, 403, 403, 403, 200),
+    "change_unit_forms": (403, 403, 403, 403, 403, 200),
 }
 
 
@@ -160,6 +164,11 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
         if name == "change_rules":
             return (await client.put(f"/api/units/{unit_id}/rules", headers=h,
                                      json={"min_signed_by_midpoint": 2})).status_code
+        if name == "unit_forms":
+            return (await client.get(f"/api/units/{unit_id}/forms")).status_code
+        if name == "change_unit_forms":
+            return (await client.put(f"/api/units/{unit_id}/forms", headers=h,
+                                     json={"mini_cex": "mini-cex-sjalvstandighet"})).status_code
         raise AssertionError(name)
 
     return act

@@ -14,8 +14,8 @@ from server.catalog.__main__ import main as catalog_command
 from server.settings import REPO_ROOT
 
 SCHEMAS = REPO_ROOT / "schemas"
-FORM_IDS = {"mini-cex", "dops", "msf-self", "msf-rater", "slutbedomning-bt", "cbd", "konsultationsmall", "bt-kollegium",
-            "allman-aterkoppling", "coachloopen"}
+FORM_IDS = {"mini-cex", "dops", "msf-self", "msf-rater", "slutbedomning-bt", "mini-cex-sjalvstandighet", "cbd",
+            "konsultationsmall", "bt-kollegium", "allman-aterkoppling", "coachloopen"}
 FORM_FILES = ("schema.json", "ui.json", "workflow.json")
 
 # As listed in the domain brief (HSLF-FS 2021:8).
@@ -61,14 +61,15 @@ def form_of(catalog: Catalog, path: Path) -> FormVersion:
     return form
 
 
-def test_the_real_catalog_loads_with_ten_forms_of_nine_instruments(catalog: Catalog) -> None:
+def test_the_real_catalog_loads_every_form_of_its_instruments(catalog: Catalog) -> None:
     forms = catalog.forms()
     assert {f.form_id for f in forms} == FORM_IDS
     assert {f.instrument for f in forms} == {"mini-cex", "dops", "360", "slutbedomning-bt", "cbd", "konsultationsmall",
                                              "bt-kollegium", "allman-aterkoppling", "coachloopen"}
     assert [(f.form_id, f.version) for f in forms] == sorted((f.form_id, f.version) for f in forms)
     # mini-cex, dops 2: sections say who fills them in (filled_by); msf 2: asked in a 360 round only
-    newest = {"mini-cex": 2, "dops": 2, "msf-self": 2, "msf-rater": 2}
+    # mini-cex, dops 3 and slutbedomning-bt 2: catalog v2 (issue 12)
+    newest = {"mini-cex": 3, "dops": 3, "msf-self": 2, "msf-rater": 2, "slutbedomning-bt": 2}
     for form_id in FORM_IDS:
         latest = catalog.latest(form_id)
         assert latest is not None and latest.status == "published" and latest.version == newest.get(form_id, 1)
@@ -229,10 +230,13 @@ def test_msf_rater_names_the_rater_group_and_self_assessment_does_not(catalog: C
     assert set(own.schema["properties"]) == set(rater.schema["properties"]) - {"rater_group"}
 
 
-def test_trainee_reflection_and_patient_identity_are_not_form_fields(catalog: Catalog) -> None:
+def test_patient_identity_is_never_a_form_field_and_a_reflection_is_the_trainees_own(catalog: Catalog) -> None:
     for form in catalog.forms():
         names = set(form.schema["properties"])
-        assert not names & {"reflection", "trainee_reflection", "patient_name", "personnummer"}
+        assert not names & {"patient_name", "personnummer"}
+        for name in names & {"reflection", "trainee_reflection", "trainee_comment"}:
+            assert form.owners_of(f"/{name}") == ("trainee",), (form.form_id, form.version, name)
+    assert "trainee_reflection" in catalog.get("mini-cex", 3).schema["properties"]  # type: ignore[union-attr]
 
 
 def test_every_ui_field_has_swedish_and_english_labels(catalog: Catalog) -> None:

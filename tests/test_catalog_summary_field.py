@@ -42,8 +42,9 @@ def test_the_published_forms_name_their_summary_field() -> None:
     catalog = load_catalog(REPO_ROOT / "schemas")
     named = {f.form_id: f.summary_field for f in catalog.forms()}
     assert named == {"mini-cex": "/focus", "dops": "/procedure", "slutbedomning-bt": "/specialty",
-                     "msf-self": None, "msf-rater": None, "cbd": "/focus", "konsultationsmall": "/focus",
-                     "bt-kollegium": None, "allman-aterkoppling": "/situation", "coachloopen": "/topic"}
+                     "msf-self": None, "msf-rater": None, "mini-cex-sjalvstandighet": "/focus", "cbd": "/focus",
+                     "konsultationsmall": "/focus", "bt-kollegium": None, "allman-aterkoppling": "/situation",
+                     "coachloopen": "/topic"}
 
 
 def test_a_pointer_to_a_field_the_schema_lacks_is_refused(schemas: Path) -> None:

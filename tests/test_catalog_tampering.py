@@ -46,7 +46,7 @@ def refusal(schemas: Path) -> str:
 
 
 def test_the_copy_loads(schemas: Path) -> None:
-    assert len(load_catalog(schemas).forms()) == 14
+    assert len(load_catalog(schemas).forms()) == len(load_catalog(REPO_ROOT / "schemas").forms())
 
 
 @pytest.mark.parametrize("name", ["schema.json", "ui.json", "workflow.json"])
@@ -67,7 +67,8 @@ def test_a_changed_published_vocabulary_is_refused(schemas: Path) -> None:
 def test_a_draft_version_may_change(schemas: Path) -> None:
     def make_draft(listing: dict[str, Any]) -> None:
         for entry in (f for f in listing["forms"] if f["id"] == "dops"):
-            entry["versions"][1] = {"version": 2, "status": "draft"}
+            entry["versions"][1:] = [{"version": 2, "status": "draft"}]
+    shutil.rmtree(schemas / "forms" / "dops" / "3")
 
     edit_json(schemas / "catalog.json", make_draft)
     before = load_catalog(schemas).get("dops", 2)
@@ -84,8 +85,8 @@ def test_an_unlisted_form_folder_is_refused(schemas: Path) -> None:
 
 
 def test_an_unlisted_version_folder_is_refused(schemas: Path) -> None:
-    shutil.copytree(schemas / "forms" / "mini-cex" / "2", schemas / "forms" / "mini-cex" / "3")
-    assert "schemas/forms/mini-cex/3 is not listed in catalog.json" in refusal(schemas)
+    shutil.copytree(schemas / "forms" / "mini-cex" / "2", schemas / "forms" / "mini-cex" / "4")
+    assert "schemas/forms/mini-cex/4 is not listed in catalog.json" in refusal(schemas)
 
 
 def test_an_unlisted_vocabulary_file_is_refused(schemas: Path) -> None:
@@ -94,14 +95,14 @@ def test_an_unlisted_vocabulary_file_is_refused(schemas: Path) -> None:
 
 
 def test_a_new_version_can_be_published_with_compute_hashes(schemas: Path) -> None:
-    shutil.copytree(schemas / "forms" / "mini-cex" / "2", schemas / "forms" / "mini-cex" / "3")
-    edit_json(schemas / "forms" / "mini-cex" / "3" / "schema.json", lambda s: s.update({"$id": "urn:bedside:form:mini-cex:3"}))
+    shutil.copytree(schemas / "forms" / "mini-cex" / "3", schemas / "forms" / "mini-cex" / "4")
+    edit_json(schemas / "forms" / "mini-cex" / "4" / "schema.json", lambda s: s.update({"$id": "urn:bedside:form:mini-cex:4"}))
     republish(schemas)
     catalog = load_catalog(schemas)
-    draft = catalog.get("mini-cex", 3)
-    assert draft is not None and draft.status == "draft" and catalog.latest("mini-cex").version == 2  # type: ignore[union-attr]
-    edit_json(schemas / "catalog.json", lambda c: c["forms"][0]["versions"][2].update(status="published"))
-    assert load_catalog(schemas).latest("mini-cex").version == 3  # type: ignore[union-attr]
+    draft = catalog.get("mini-cex", 4)
+    assert draft is not None and draft.status == "draft" and catalog.latest("mini-cex").version == 3  # type: ignore[union-attr]
+    edit_json(schemas / "catalog.json", lambda c: c["forms"][0]["versions"][3].update(status="published"))
+    assert load_catalog(schemas).latest("mini-cex").version == 4  # type: ignore[union-attr]
 
 
 def test_a_ui_field_missing_in_the_schema_is_refused(schemas: Path) -> None:
@@ -163,11 +164,11 @@ def test_a_widget_that_does_not_fit_the_property_is_refused(schemas: Path) -> No
 
 def test_a_broken_vocabulary_ref_is_refused(schemas: Path) -> None:
     edit_json(schemas / "forms" / "mini-cex" / "1" / "schema.json",
-              lambda s: s["properties"]["anamnes"].update({"$ref": "urn:bedside:vocabulary:mini-cex-skala:2"}))
+              lambda s: s["properties"]["anamnes"].update({"$ref": "urn:bedside:vocabulary:mini-cex-skala:9"}))
     republish(schemas)
     message = refusal(schemas)
     assert message.startswith("schemas/forms/mini-cex/1/schema.json")
-    assert "mini-cex-skala version 2, which catalog.json does not list" in message
+    assert "mini-cex-skala version 9, which catalog.json does not list" in message
 
 
 def test_a_broken_local_ref_is_refused(schemas: Path) -> None:

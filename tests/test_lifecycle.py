@@ -187,4 +187,8 @@ SLUTBEDOMNING: dict[str, Any] = {
                "BT9": {"outcome": "pagaende", "how_checked": "Handledarsamtal", "evidence": []}},
     "strengths": "Trygg i akuta bedömningar.", "development_areas": "Läkemedelsgenomgångar.",
     "overall_result": "godkand",
+    # version 2 (issue 12): the placement's type, the handledning held, who issues it
+    "placement_type": "akut_sjukvard", "supervision_frequency": "varannan_vecka",
+    "supervision_by": "Klinisk handledare, specialistläkare", "issuer_specialty": "Internmedicin",
+    "issuer_workplace": "Medicinkliniken",
 }

@@ -142,6 +142,7 @@ async def test_a_failed_slutbedomning_asks_for_a_handlingsplan(client: AsyncTest
     for who in ("studierektor", "main_supervisor", "clinical_supervisor"):
         found = rules(await flags_seen_by(client, world, who))
         assert found["final_not_approved"] == {"doc_id": doc_id}, who
+        assert "final_concern" not in found, "no warning ticked, no warning flag"
         assert found["delmal_not_reached"] == {"delmal": ["BT3", "BT15"], "doc_id": doc_id}, who
     # the studierektor's table puts her first and says why, in the CSV too
     await login(client, world, "studierektor")
@@ -196,3 +197,14 @@ async def test_a_coaching_loop_she_signs_herself_is_listed_but_never_counted(cli
     await login(client, world, "clinical_supervisor")
     page = (await client.get(f"/api/trainees/{world.id('trainee')}")).json()
     assert doc_id in {a["doc_id"] for a in page["assessments"]}
+
+
+async def test_a_slutbedomning_with_a_warning_flags_the_trainee_for_the_hhl(client: AsyncTestClient, world: World,
+                                                                           on_day: Any) -> None:
+    on_day("2026-06-25")
+    warned = SLUTBEDOMNING | {"concern": True, "concern_comment": "Osäker i läkemedelsgenomgångar."}
+    doc_id = await signed_final(client, world, warned)
+    for who in ("main_supervisor", "studierektor", "clinical_supervisor"):
+        assert rules(await flags_seen_by(client, world, who))["final_concern"] == {"doc_id": doc_id}, who
+    await login(client, world, "studierektor")
+    assert "varning i slutbedömningen" in (await client.get("/api/overview.csv")).text

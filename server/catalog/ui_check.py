@@ -111,6 +111,8 @@ def widget_problem(field: dict[str, Any], node: Any, resolved: dict[str, Any],
         return None if has_vocabulary else "a scale must refer to a vocabulary ($ref urn:bedside:vocabulary:<id>:<version>)."
     if widget == "choice":
         return _choice_problem(field.get("options"), allowed_values(node, resolved, by_urn), has_vocabulary)
+    if widget == "choices":
+        return _choices_problem(field.get("options"), resolved, by_urn)
     expected = SIMPLE_WIDGET_TYPES[widget]
     types = resolved.get("type")
     found = set(types) if isinstance(types, list) else {types}
@@ -130,6 +132,15 @@ def _choice_problem(options: dict[str, Any] | None, values: list[Any] | None, ha
     if set(options) != expected:
         return f"options {sorted(options)} must label exactly the schema's values {sorted(expected)}."
     return None
+
+
+def _choices_problem(options: dict[str, Any] | None, resolved: dict[str, Any], by_urn: dict[str, Vocabulary]) -> str | None:
+    """A multiple choice is an array of distinct values from an enum or a vocabulary."""
+    items = resolved.get("items")
+    if resolved.get("type") != "array" or not isinstance(items, dict) or resolved.get("uniqueItems") is not True:
+        return 'a choices widget needs "type": "array" with "uniqueItems": true and "items" that are a choice.'
+    has_vocabulary = items.get("$ref") in by_urn
+    return _choice_problem(options, allowed_values(items, items, by_urn), has_vocabulary)
 
 
 def _check_show_if(where: str, schema: dict[str, Any], field: dict[str, Any], by_urn: dict[str, Vocabulary]) -> None:

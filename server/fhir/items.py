@@ -154,7 +154,7 @@ class _Builder:
         if kind == "object":
             return self._group(base, resolved, under or link_id)
         if kind == "array":
-            return self._array(base, resolved, widget)
+            return self._array(base, resolved, widget, labels)
         return replace(base, type="text", as_json=True)
 
     def _group(self, base: Item, schema: dict[str, Any], under: str) -> Item:
@@ -186,9 +186,10 @@ class _Builder:
         keys = [v for v in values or () if isinstance(v, str)]
         return _options(keys, self.by_urn.get(str(names.get("$ref"))), None)
 
-    def _array(self, base: Item, schema: dict[str, Any], widget: str | None) -> Item:
+    def _array(self, base: Item, schema: dict[str, Any], widget: str | None,
+               labels: dict[str, Text] | None = None) -> Item:
         inner = self.node(base.link_id, base.path, base.text, schema.get("items"), required=base.required,
-                          widget=widget, under=f"{base.link_id}/*")
+                          widget=widget, labels=labels, under=f"{base.link_id}/*")
         if inner.repeats or inner.as_json:
             return replace(base, type="text", as_json=True)
         return replace(inner, repeats=True)

@@ -25,6 +25,7 @@ def flag_text(flag: Flag) -> str:
         "final_missing": lambda: f"slutbedömning saknas {n['days']} dagar efter placeringens slut",
         "request_unanswered": lambda: f"{n['count']} förfrågan/förfrågningar obesvarade i mer än {n['limit']} dagar",
         "final_not_approved": lambda: "slutbedömning ej godkänd – handlingsplan behövs",
+        "final_concern": lambda: "varning i slutbedömningen: risk att målen inte nås",
         "delmal_not_reached": lambda: f"delmål ej uppnått ({', '.join(n['delmal'])}) – handlingsplan behövs",
     }
     return texts[flag.rule]() if flag.rule in texts else flag.rule

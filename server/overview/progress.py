@@ -13,7 +13,7 @@ from .rules import FlagRules
 
 #: how much a flag weighs when a table is sorted by flag (highest first)
 SEVERITY: dict[str, int] = {
-    "final_not_approved": 3, "delmal_not_reached": 3, "final_missing": 2, "behind_at_midpoint": 2,
+    "final_not_approved": 3, "delmal_not_reached": 3, "final_concern": 3, "final_missing": 2, "behind_at_midpoint": 2,
     "no_recent_assessment": 1, "request_unanswered": 1,
 }
 
@@ -41,6 +41,8 @@ class FinalState(msgspec.Struct):
     overall_result: str | None = None
     #: delmål → outcome (uppnatt, pagaende, ej_uppnatt, ej_aktuellt), once signed
     outcomes: dict[str, str] = {}
+    #: the issuer's warning (version 2's ``concern``): a risk that the trainee does not reach the goals
+    concern: bool = False
 
 
 class PlacementStatus(msgspec.Struct, kw_only=True):
@@ -83,6 +85,7 @@ def final_state(row: dict[str, Any], workflow_acknowledges: bool, workflow_count
     if status in SIGNED_STATES:
         data = _decode_data(row["data"])
         final.overall_result = data.get("overall_result")
+        final.concern = data.get("concern") is True
         final.outcomes = {k: v.get("outcome") for k, v in (data.get("delmal") or {}).items()
                           if isinstance(v, dict) and isinstance(v.get("outcome"), str)}
     return final
@@ -138,6 +141,8 @@ def placement_flags(s: PlacementStatus, rules: FlagRules, today: dt.date) -> lis
     if final_signed and s.final is not None:
         if s.final.overall_result == "ej_godkand":
             flags.append(Flag("final_not_approved", {"doc_id": s.final.doc_id}, s.placement_id))
+        if s.final.concern:
+            flags.append(Flag("final_concern", {"doc_id": s.final.doc_id}, s.placement_id))
         missed = sorted((d for d, o in s.final.outcomes.items() if o == "ej_uppnatt"), key=_delmal_order)
         if missed:
             flags.append(Flag("delmal_not_reached", {"delmal": missed, "doc_id": s.final.doc_id}, s.placement_id))

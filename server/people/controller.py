@@ -13,6 +13,8 @@ from litestar import Controller, get, post
 
 from ..access import visible_trainees_sql
 from ..auth.principal import ASSESSING_ROLES, Principal
+from ..catalog import Catalog
+from ..catalog.unit_forms import SETTING as UNIT_MINI_CEX_SETTING, placement_defaults
 from ..db import Database
 from ..errors import Forbidden, InvalidInput
 from ..fields import Email, PersonName, RowId, ShortText
@@ -74,18 +76,23 @@ class PeopleController(Controller):
     tags = ["people"]
 
     @get("/placements", operation_id="listPlacements")
-    async def placements(self, principal: NamedDependency[Principal], db: NamedDependency[Database]) -> list[dict[str, Any]]:
-        """Placements of the trainees the caller may see (a trainee: their own)."""
+    async def placements(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                         catalog: NamedDependency[Catalog]) -> list[dict[str, Any]]:
+        """Placements of the trainees the caller may see (a trainee: their own), each with the Mini-CEX
+        its unit offers first (``mini_cex_form``)."""
         visible, params = visible_trainees_sql(principal)
-        return await db.fetch(
+        rows = await db.fetch(
             f"""SELECT pl.id, pl.specialty, pl.start_date, pl.end_date, un.name AS unit, pr.trainee_id,
-                       t.name AS trainee_name, pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name
+                       t.name AS trainee_name, pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name,
+                       (SELECT us.value FROM unit_settings us WHERE us.unit_id = pl.unit_id AND us.key = ?)
+                       AS mini_cex_setting
                 FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
                 JOIN units un ON un.id = pl.unit_id JOIN users t ON t.id = pr.trainee_id
                 LEFT JOIN users ks ON ks.id = pl.clinical_supervisor_id
                 WHERE pr.trainee_id IN ({visible}) ORDER BY pl.start_date""",
-            params,
+            (UNIT_MINI_CEX_SETTING, *params),
         )
+        return placement_defaults(rows, catalog)
 
     @get("/colleagues", operation_id="listColleagues")
     async def colleagues(self, principal: NamedDependency[Principal], db: NamedDependency[Database],

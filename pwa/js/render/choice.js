@@ -1,4 +1,5 @@
-// One of a few options: radio buttons as segmented tap targets (wrapping when they do not fit).
+// One of a few options: radio buttons as segmented tap targets (wrapping when they do not fit);
+// `renderMany`: any of them (checkboxes, the value a list in the options' order).
 import { h } from "./dom.js";
 import { tr } from "../i18n.js";
 import { frame } from "./field.js";
@@ -10,7 +11,7 @@ export function options(field, prop, vocab) {
 }
 
 const coerce = (value, prop) => {
-  const e = prop?.enum || (prop?.oneOf || []).map((o) => o.const);
+  const e = prop?.enum || prop?.items?.enum || (prop?.oneOf || []).map((o) => o.const);
   return e.find((x) => String(x) === value) ?? value;
 };
 
@@ -34,7 +35,28 @@ export function render(field, ctx) {
   };
 }
 
+export function renderMany(field, ctx) {
+  const f = frame(field, { group: true, required: ctx.required });
+  const opts = options(field, ctx.prop, ctx.vocab);
+  const row = h("div.taps.seg.many");
+  const inputs = opts.map((o, i) => {
+    const input = h("input", {
+      type: "checkbox", id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,
+      onchange: () => ctx.onInput(inputs.filter(([x]) => x.checked).map(([, v]) => v)),
+    });
+    row.append(input, h("label", { htmlFor: input.id, "data-value": JSON.stringify(o.value), className: "tap" }, tr(o.label)));
+    return [input, o.value];
+  });
+  f.body.append(row);
+  return {
+    el: f.el, frame: f, inputs: inputs.map(([i]) => i),
+    set(value) { for (const [input, v] of inputs) input.checked = Array.isArray(value) && value.includes(v); },
+    focus() { inputs[0]?.[0].focus(); },
+  };
+}
+
 export function label(value, field, prop, vocab) {
+  if (Array.isArray(value)) return value.map((v) => label(v, field, prop, vocab)).join(", ");
   const o = options(field, prop, vocab).find((x) => x.value === value);
   return o ? tr(o.label) : value == null ? "" : String(value);
 }

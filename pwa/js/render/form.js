@@ -9,7 +9,7 @@ import * as checkbox from "./checkbox.js";
 import * as conflictView from "./conflict.js";
 
 const WIDGETS = {
-  scale: scale.render, choice: choice.render, text: text.render, textarea: text.render, number: text.render,
+  scale: scale.render, choice: choice.render, choices: choice.renderMany, text: text.render, textarea: text.render, number: text.render,
   date: text.render, checkbox: checkbox.render,
 };
 
@@ -82,7 +82,7 @@ export function renderForm(form, doc, opts) {
 
   const format = (handle, value) => {
     if (handle.field.widget === "scale") return scale.label(value, handle.vocab);
-    if (handle.field.widget === "choice") return choice.label(value, handle.field, handle.prop, handle.vocab);
+    if (handle.field.widget.startsWith("choice")) return choice.label(value, handle.field, handle.prop, handle.vocab);
     if (Array.isArray(value)) return value.join(", ");
     if (typeof value === "boolean") return value ? "✓" : "–";
     return value == null ? "" : String(value);

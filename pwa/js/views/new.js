@@ -33,6 +33,13 @@ async function cached(key, load) {
   }
 }
 
+/** What a form asks that the placement record already says (Slutbedömning: unit, specialty, period). */
+function fromPlacement(form, placement) {
+  if (!placement || !form.workflow?.requires_placement) return {};
+  const known = { unit: placement.unit, specialty: placement.specialty, period_start: placement.start_date, period_end: placement.end_date };
+  return Object.fromEntries(Object.entries(known).filter(([k, v]) => v && form.schema?.properties?.[k]));
+}
+
 /** The device's own day (not UTC): the day of the activity. */
 const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
 
@@ -78,6 +85,15 @@ export async function show(main, app) {
     assessorSelect.addEventListener("change", () => { other.hidden = assessorSelect.value !== "other"; });
     fields.append(h("label", { htmlFor: "assessor-select" }, t("assessor")), assessorSelect, other);
     if (placementSelect) fields.append(h("label", { htmlFor: "placement-select" }, t("placement")), placementSelect);
+    // the Mini-CEX the placement's unit offers first (1–9 or grad av självständighet)
+    const offered = () => {
+      const p = own.find((x) => String(x.id) === placementSelect?.value) || current;
+      const f = forms.find((x) => x.id === p?.mini_cex_form);
+      if (f && !formSelect.dataset.chosen) formSelect.value = `${f.id}:${f.version}`;
+    };
+    formSelect.addEventListener("change", () => { formSelect.dataset.chosen = "1"; });
+    placementSelect?.addEventListener("change", offered);
+    offered();
     pick = () => {
       const meta = { trainee_id: user.user_id, placement_id: placementSelect ? Number(placementSelect.value) : undefined };
       if (assessorSelect.value === "other") {
@@ -121,7 +137,7 @@ export async function show(main, app) {
       if (!id) return null;
       const own = placements.filter((p) => p.trainee_id === id);
       const current = own.find((p) => p.start_date <= today() && today() <= p.end_date) || own[own.length - 1];
-      return { meta: { trainee_id: id, assessor_id: user.user_id, placement_id: current?.id }, traineeName: trainees.get(id).trainee_name, assessorName: user.name };
+      return { meta: { trainee_id: id, assessor_id: user.user_id, placement_id: current?.id }, traineeName: trainees.get(id).trainee_name, assessorName: user.name, placement: current };
     };
   }
 
@@ -136,7 +152,7 @@ export async function show(main, app) {
     }
     const meta = Object.fromEntries(Object.entries({ ...chosen.meta, observed_on: today() }).filter(([, v]) => v !== undefined && v !== ""));
     const record = newDocRecord({ form: def, meta, traineeName: chosen.traineeName, assessorName: chosen.assessorName });
-    await createDoc(record, meta);
+    await createDoc(record, meta, fromPlacement(def, chosen.placement));
     nudge();
     app.navigate(`#/a/${record.doc_id}`);
   }

@@ -55,7 +55,7 @@ function answer(form, field, value) {
   if (empty(value)) return null;
   const { prop, vocab } = schemaAt(form, field.field);
   if (field.widget === "scale") return h("dd", { "data-scale": JSON.stringify(value) }, scaleText(value, vocab));
-  if (field.widget === "choice") return h("dd", {}, choice.label(value, field, prop, vocab));
+  if (field.widget.startsWith("choice")) return h("dd", {}, choice.label(value, field, prop, vocab));
   if (field.widget === "textarea") return h("dd.text", {}, value);
   if (typeof value === "boolean") return h("dd", {}, value ? t("sum_yes") : t("sum_no"));
   return h("dd", {}, Array.isArray(value) ? value.join(", ") : String(value));
