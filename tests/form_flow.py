@@ -21,8 +21,12 @@ def part_of(form: FormVersion, data: dict[str, Any], role: str) -> dict[str, Any
 
 def assessor_key(form: FormVersion) -> str:
     """The world's person who is the assessment's assessor: the clinical supervisor where the workflow
-    requires one, else a colleague with the assessor role."""
-    return "clinical_supervisor" if form.workflow.assessor_must_be == "clinical_supervisor" else "assessor"
+    requires one or only supervisors may start it (a BT-kollegium is convened by one), else a colleague
+    with the assessor role."""
+    start = set(form.workflow.start)
+    if form.workflow.assessor_must_be == "clinical_supervisor" or (start and not start & {"trainee", "assessor"}):
+        return "clinical_supervisor"
+    return "assessor"
 
 
 def starter(form: FormVersion) -> str:

@@ -91,3 +91,15 @@ async def test_the_catalog_api_exposes_the_summary_field(client: AsyncTestClient
     one = (await client.get("/api/forms/slutbedomning-bt/1")).json()
     assert one["summary_field"] == "/specialty"
     assert one["schema"]["properties"]["specialty"]["type"] == "string"
+
+
+async def test_the_bundle_a_phone_keeps_has_every_published_version_and_no_draft(client: AsyncTestClient) -> None:
+    """A draft is a maintainer's preview: a phone never downloads it, but its own page still serves it."""
+    catalog = load_catalog(REPO_ROOT / "schemas")
+    bundle = {(f["id"], f["version"]) for f in (await client.get("/api/catalog")).json()["forms"]}
+    published = {(f.form_id, f.version) for f in catalog.forms() if f.status == "published"}
+    drafts = {(f.form_id, f.version) for f in catalog.forms() if f.status == "draft"}
+    assert bundle == published and drafts and not bundle & drafts
+    for form_id, version in drafts:
+        page = await client.get(f"/api/forms/{form_id}/{version}")
+        assert page.status_code == 200 and page.json()["status"] == "draft"

@@ -32,9 +32,10 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
 
 
 def catalog_bundle(catalog: Catalog) -> dict[str, Any]:
-    """``GET /api/catalog``: every form version's definition but its content hash."""
+    """``GET /api/catalog``: every published form version's definition but its content hash. Drafts are
+    a maintainer's preview, not something a phone keeps: ``GET /api/forms/{id}/{version}`` has them."""
     return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": _is_latest(catalog, f)}
-                      for f in catalog.forms()]}
+                      for f in catalog.forms() if f.status == "published"]}
 
 
 def definition(form: FormVersion) -> dict[str, Any]:
@@ -71,7 +72,7 @@ class CatalogController(Controller):
 
     @get("/catalog", operation_id="getCatalogBundle", sync_to_thread=False)
     def bundle(self, catalog: NamedDependency[Catalog]) -> dict[str, Any]:
-        """Every form version with everything needed to render it offline (what the PWA caches). Not the
+        """Every published form version with everything needed to render it offline (what the PWA caches). Not the
         content hash (random to gzip: a tenth of the bundle): an assessment carries its own ``form_hash``,
         and ``GET /api/forms/{id}/{version}`` has it."""
         return catalog_bundle(catalog)

@@ -122,6 +122,11 @@ def test_the_slutbedomning_chain_across_three_browsers_signed_offline(server: Se
     server.stop()  # on the train: the server is really gone
     karin.type("/employment_rate_percent", "100")
     karin.type("/absence_days", "2")
+    karin.choose("/placement_type", "psykiatri")
+    karin.choose("/supervision_frequency", "varje_vecka")
+    karin.type("/supervision_by", "Karin Lund, klinisk handledare")
+    karin.type("/issuer_specialty", "Psykiatri")
+    karin.type("/issuer_workplace", "Psykiatriska kliniken, Demosjukhuset")
     karin.choose("/delmal/BT2/outcome", "uppnatt")
     karin.type("/delmal/BT2/how_checked", "Mini-CEX och medsittning")
     page.locator("[data-pointer='/delmal/BT2/evidence'] label").first.click()
