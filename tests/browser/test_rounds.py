@@ -130,8 +130,8 @@ def test_a_whole_360_round(server: Server, devices: Any) -> None:
     phone.click("#round-self-start")
     phone.wait_for_selector("form[data-ready]")
     fill_answer(bea, rater_answer(4, strengths="Jag lyssnar på teamet.", development="Jag kan delegera mer."))
+    assert phone.locator("#submit").inner_text() == "Signera nu"  # her own document: she signs at once
     phone.click("#submit")
-    phone.click("#sign")  # she signs her own
     phone.wait_for_selector("#doc-status[data-status='signed']")
     bea.synced()
     phone.goto(f"{server.base_url}/#/360/{round_id}")

@@ -1,7 +1,7 @@
 // One of a few options: radio buttons as segmented tap targets (wrapping when they do not fit);
 // `renderMany`: any of them (checkboxes, the value a list in the options' order).
 import { h } from "./dom.js";
-import { tr } from "../i18n.js";
+import { t, tr } from "../i18n.js";
 import { frame } from "./field.js";
 
 export function options(field, prop, vocab) {
@@ -15,10 +15,15 @@ const coerce = (value, prop) => {
   return e.find((x) => String(x) === value) ?? value;
 };
 
+/** More options than this: a native list (one row, the phone's own picker) instead of tap targets. */
+export const LIST_FROM = 9;
+
 export function render(field, ctx) {
-  const f = frame(field, { group: true, required: ctx.required });
   const opts = options(field, ctx.prop, ctx.vocab);
-  const row = h("div.taps.seg");
+  if (opts.length >= LIST_FROM) return renderList(field, ctx, opts);
+  const f = frame(field, { group: true, required: ctx.required });
+  // six options or more: two columns
+  const row = h(opts.length >= 6 ? "div.taps.seg.grid" : "div.taps.seg");
   const inputs = opts.map((o, i) => {
     const input = h("input", {
       type: "radio", name: f.id, id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,
@@ -35,10 +40,23 @@ export function render(field, ctx) {
   };
 }
 
+function renderList(field, ctx, opts) {
+  const f = frame(field, { group: false, required: ctx.required });
+  const select = h("select", { id: f.id, disabled: !ctx.editable, "aria-describedby": f.describedBy, name: field.field,
+    onchange: () => ctx.onInput(select.selectedIndex > 0 ? opts[select.selectedIndex - 1].value : null) },
+    h("option", { value: "" }, t("choose_option")), opts.map((o, i) => h("option", { value: String(i) }, tr(o.label))));
+  f.body.append(select);
+  return {
+    el: f.el, frame: f, inputs: [select],
+    set(value) { select.selectedIndex = opts.findIndex((o) => o.value === value) + 1; },
+    focus() { select.focus(); },
+  };
+}
+
 export function renderMany(field, ctx) {
   const f = frame(field, { group: true, required: ctx.required });
   const opts = options(field, ctx.prop, ctx.vocab);
-  const row = h("div.taps.seg.many");
+  const row = h("div.taps.seg.many.grid");
   const inputs = opts.map((o, i) => {
     const input = h("input", {
       type: "checkbox", id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,

@@ -91,7 +91,9 @@ export async function show(main, app, docId) {
   const section = (s) => {
     const owners = sectionOwners(s, form);
     const fill = owners.some((r) => roles.has(r));
-    const note = editor && !fill ? t("filled_by", owners.map((r) => t(`filled_by_${r}`)).join(t("filled_by_or"))) : null;
+    // on a form the trainee signs herself the other editor is her supervisor, not an assessor
+    const ownerName = (r) => t(r === "assessor" && form.workflow?.sign === "trainee" ? "filled_by_supervisor" : `filled_by_${r}`);
+    const note = editor && !fill ? t("filled_by", owners.map(ownerName).join(t("filled_by_or"))) : null;
     return { fill, note };
   };
   // What the form's first interactive frame does not need comes after it (a link holder's first visit
@@ -123,7 +125,8 @@ export async function show(main, app, docId) {
   });
   const formEl = h("form.assessment", { id: "assessment-form", "data-doc": docId, onsubmit: (e) => e.preventDefault(), novalidate: true }, rendered.el);
   const body = h("div", {}, formEl);
-  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)), head, headerSlot, notices, body, bar);
+  main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", { elementtiming: "bedside-form" }, tr(form.title)),
+    ...(form.ui.description ? [h("p.help", { id: "form-about" }, tr(form.ui.description))] : []), head, headerSlot, notices, body, bar);
 
   async function run(kinds, extra = {}) {
     if (kinds.includes("submit") && rendered.validate()) { showError(t("fix_errors")); return; }
@@ -157,7 +160,9 @@ export async function show(main, app, docId) {
     headerSlot.hidden = !!sum;
     head.replaceChildren(h("p.meta", {}, sum ? null : [
       h("span", {}, `${t("trainee")}: ${doc.trainee_name || "–"}`), h("br"),
-      form.workflow?.sign === "trainee" ? null : [h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br")],
+      // a form the trainee signs herself (Coachloopen) names her supervisor, not an assessor
+      form.workflow?.sign === "trainee" ? (doc.assessor_name ? [h("span", {}, `${t("supervisor")}: ${doc.assessor_name}`), h("br")] : null)
+        : [h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br")],
       doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null],
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
@@ -212,13 +217,17 @@ export async function show(main, app, docId) {
     if (closed()) return [];
     const can = new Set(actions(doc, form, user));
     const out = [];
-    const signer = form.workflow?.sign && ((form.workflow.sign === "assessor" && (doc.assessor_id === user.user_id || doc.doc_id === user.link_doc)) || can.has("sign"));
-    // The other side's required fields still empty (e.g. the assessor's ratings): they submit, not me.
-    const theirs = (form.ui.sections || []).filter((sec) => !sectionOwners(sec, form).some((r) => roles.has(r)))
-      .flatMap((sec) => sec.fields.map((f) => f.field)).filter((p) => (form.schema.required || []).includes(p.slice(1)));
-    const waitsForThem = theirs.some((p) => doc.data?.[p.slice(1)] == null || doc.data[p.slice(1)] === "");
-    if (can.has("submit") && waitsForThem) out.push(h("p.info", { id: "their-part" }, t("their_part")));
-    else if (can.has("submit")) {
+    const sign = form.workflow?.sign;
+    const signer = sign && ((sign === "assessor" && (doc.assessor_id === user.user_id || doc.doc_id === user.link_doc))
+      || (sign === "trainee" && doc.trainee_id === user.user_id) || can.has("sign"));
+    // The other side's required fields still empty (e.g. the assessor's ratings): they fill them in first.
+    const empty = (p) => doc.data?.[p.slice(1)] == null || doc.data[p.slice(1)] === "";
+    const waiting = (form.ui.sections || []).filter((sec) => !sectionOwners(sec, form).some((r) => roles.has(r)))
+      .filter((sec) => sec.fields.some((f) => (form.schema.required || []).includes(f.field.slice(1)) && empty(f.field)));
+    if (can.has("submit") && waiting.length) {
+      const trainee = waiting.some((sec) => sectionOwners(sec, form).includes("trainee"));
+      out.push(h("p.info", { id: "their-part" }, t(trainee ? "their_part_trainee" : "their_part")));
+    } else if (can.has("submit")) {
       out.push(h("button.primary", { type: "button", id: "submit", onclick: () => run(signer ? ["submit", "sign"] : ["submit"]) }, signer ? t("submit_sign") : t("submit")));
     }
     if (can.has("sign")) out.push(h("button.primary", { type: "button", id: "sign", onclick: () => run(["sign"]) }, t("sign")));
