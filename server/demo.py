@@ -74,18 +74,18 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     placement = await people.create_placement(
         db, programme_id=programme, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)",
         start_date=(today - dt.timedelta(days=120)).isoformat(), end_date=(today + dt.timedelta(days=60)).isoformat(),
-        clinical_supervisor_id=ids["clinical_supervisor"])
+        clinical_supervisor_id=ids["clinical_supervisor"], placement_type="akut_sjukvard")
     await people.create_placement(
         db, programme_id=programme, unit_id=ids["unit2"], specialty="Allmänmedicin",
         start_date=(today + dt.timedelta(days=61)).isoformat(), end_date=(today + dt.timedelta(days=240)).isoformat(),
-        clinical_supervisor_id=ids["main_supervisor"])
+        clinical_supervisor_id=ids["main_supervisor"], placement_type="primarvard")
     programme2 = await people.create_programme(
         db, trainee_id=ids["trainee2"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
         start_date=(today - dt.timedelta(days=90)).isoformat())
     await people.create_placement(
         db, programme_id=programme2, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)",
         start_date=(today - dt.timedelta(days=90)).isoformat(), end_date=(today + dt.timedelta(days=30)).isoformat(),
-        clinical_supervisor_id=ids["clinical_supervisor"])
+        clinical_supervisor_id=ids["clinical_supervisor"], placement_type="akut_sjukvard")
 
     async def as_user(key: str, mutations: list[Mutation]) -> None:
         principal = await load_principal(db, ids[key])
@@ -152,19 +152,25 @@ async def _who_is_behind(db: Database, settings: Settings, catalog: Catalog, ids
     await create_request(db, catalog, settings, bea, RequestCreate(form_id="dops", channel="bedside",
                                                                    assessor_name="Sjuksköterska på akuten"),
                          dt.datetime.now(dt.UTC) - dt.timedelta(days=20))
-    async def bt_at_medicinkliniken(trainee: str, periods: list[tuple[str, int, int]]) -> list[int]:
+    async def bt_at_medicinkliniken(trainee: str, periods: list[tuple[str, int, int, dict[str, Any]]]) -> list[int]:
         """A BT at Medicinkliniken with Helena as HHL, and its placements with Karin as clinical supervisor:
-        (specialty, first day, last day), the days counted from today."""
+        (specialty, first day, last day, type, sysselsättningsgrad and absence), the days counted from today."""
         programme = await people.create_programme(
             db, trainee_id=ids[trainee], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
             start_date=day(periods[0][1]))
         return [await people.create_placement(
             db, programme_id=programme, unit_id=ids["unit"], specialty=specialty, start_date=day(first),
-            end_date=day(last), clinical_supervisor_id=ids["clinical_supervisor"]) for specialty, first, last in periods]
+            end_date=day(last), clinical_supervisor_id=ids["clinical_supervisor"], **facts)
+            for specialty, first, last, facts in periods]
 
-    psychiatry, _ = await bt_at_medicinkliniken("trainee3", [("Psykiatri", -150, -30),
-                                                             ("Akut sjukvård (internmedicin)", -29, 10)])
-    surgery, _ = await bt_at_medicinkliniken("trainee4", [("Kirurgi", -200, -20), ("Akut sjukvård (internmedicin)", -19, 160)])
+    acute = {"placement_type": "akut_sjukvard"}
+    # Linnea works 75 % and was away two days in psychiatry: her Slutbedömning starts with that
+    psychiatry, _ = await bt_at_medicinkliniken("trainee3", [
+        ("Psykiatri", -150, -30, {"placement_type": "psykiatri", "employment_rate_percent": 75, "absence_days": 2}),
+        ("Akut sjukvård (internmedicin)", -29, 10, acute)])
+    surgery, _ = await bt_at_medicinkliniken("trainee4", [
+        ("Kirurgi", -200, -20, {"placement_type": "annan", "absence_days": 4}),
+        ("Akut sjukvård (internmedicin)", -19, 160, acute)])
 
     def by_karin(doc_id: str, trainee: str, placement: int, on: str, data: dict[str, Any], delmal: list[str]) -> list[Mutation]:
         return [Create(id=1, doc_id=doc_id, at=now_ms(), form_id="mini-cex", form_version=MINI_CEX_VERSION, data=data,

@@ -102,6 +102,8 @@ NOT_STUDIEREKTOR = ("the caller is not a studierektor (`studierektor_only`) or n
 UNIT_RULES = "neither an administrator nor the unit's studierektor (`not_your_unit`)"
 BAD_RULE = "an unknown rule (`unknown_setting`) or a value out of its range (`invalid_setting`)"
 NO_PROGRAMME = "the named programme does not exist (`not_found`)"
+BAD_PLACEMENT = ("a placement that ends before it starts, or with more days of absence than its period has "
+                 "(`invalid`)")
 SYNC_TOO_LARGE = (f"more than BEDSIDE_MAX_SYNC_BYTES (512 KB) or more than {MAX_MUTATIONS} mutations: send the "
                   "outbox in smaller batches (`too_large`)")
 SYNC_CLIENT_ID = ("a personnummer in `client_id` (`identity_number`); one in a mutation refuses only that "
@@ -194,7 +196,7 @@ OPERATIONS: dict[str, OperationErrors] = {
     "adminListUnits": _ops("admin"),
     "adminCreateUnit": _ops("admin", {409: UNIT_EXISTS}),
     "adminCreateProgramme": _ops("admin", {404: NO_UNIT}),
-    "adminCreatePlacement": _ops("admin", {404: (NO_PROGRAMME, NO_UNIT)}),
+    "adminCreatePlacement": _ops("admin", {400: BAD_PLACEMENT, 404: (NO_PROGRAMME, NO_UNIT)}),
     "sync": _ops("actor", {400: SYNC_CLIENT_ID, 403: LINK_SCOPE, 413: SYNC_TOO_LARGE}),
     "listRefusedChanges": _ops("actor"),
     "createRequest": _ops("session", {403: (ONLY_TRAINEE, SELF_ASSESSMENT), 409: REQUEST_EXISTS}),

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from litestar.testing import AsyncTestClient
+
+from server.db import Database, open_database
+from server.db.migrate import migrate
+from server.settings import Settings
 
 T = TypeVar("T")
 
@@ -50,3 +55,15 @@ async def count_rows(client: AsyncTestClient, table: str) -> int:
         return int(row["n"])
 
     return await in_app(client, count)
+
+
+@asynccontextmanager
+async def migrated_upto(settings: Settings, migration_id: str) -> AsyncIterator[Database]:
+    """The test database migrated only as far as ``migration_id``, as it stood then (for testing what a
+    later migration does to the rows made before it)."""
+    database = await open_database(settings.database_url, settings.sqlite_path if settings.is_sqlite else None)
+    try:
+        await migrate(database, upto=migration_id)
+        yield database
+    finally:
+        await database.close()

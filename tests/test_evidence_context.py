@@ -6,17 +6,18 @@ another of hers), and the BT delmål it gives evidence for: metadata, not form d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
-from server.db import Database, Tx, open_database
+from server.db import Database, Tx
 from server.db.migrate import all_migrations, migrate
 from server.people import repository as people
 from server.privacy.ids import new_id
 from server.settings import Settings
-from tests.helpers import in_app
+from tests.helpers import in_app, migrated_upto
 from tests.world import World, login
 
 TODAY = dt.date.today()
@@ -106,12 +107,10 @@ async def test_the_header_is_changed_on_a_draft_by_those_who_may(client: AsyncTe
 
 
 @pytest.fixture
-async def old_database(settings: Settings) -> Database:
+async def old_database(settings: Settings) -> AsyncIterator[Database]:
     """A database migrated up to the migration before this one, as it stood."""
-    database = await open_database(settings.database_url, settings.sqlite_path if settings.is_sqlite else None)
-    await migrate(database, upto="0004_claim_details")
-    yield database
-    await database.close()
+    async with migrated_upto(settings, "0004_claim_details") as database:
+        yield database
 
 
 async def test_rows_made_before_get_their_day_and_placement(old_database: Database, settings: Settings) -> None:

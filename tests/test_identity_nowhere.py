@@ -826,6 +826,9 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
                                                                "start_date": "2026-02-01"}),
             ("placement dates", "/api/admin/placements", {"programme_id": programme, "unit_id": unit,
                                                           "specialty": "S", "start_date": t, "end_date": t}),
+            ("placement type", "/api/admin/placements", {"programme_id": programme, "unit_id": unit, "specialty": "S",
+                                                         "start_date": "2026-02-01", "end_date": "2026-03-01",
+                                                         "placement_type": t}),
         ):
             await run.refused(place, "POST", url, headers=ADM, json=payload)
         await run.refused("users query parameter", "GET", "/api/admin/users", headers=ADM, params={"x": t})

@@ -63,6 +63,11 @@ class Placement(Table, tablename="placements"):
     start_date = Varchar(length=10)
     end_date = Varchar(length=10)
     clinical_supervisor_id = ForeignKey(User, null=True)
+    #: primarvard, akut_sjukvard, psykiatri or annan (null: not known yet), as the BT certificates ask
+    placement_type = Varchar(length=20, null=True)
+    #: sysselsättningsgrad, 1–100
+    employment_rate_percent = Integer(default=100)
+    absence_days = Integer(default=0)
 
 
 class Session(Table, tablename="sessions"):

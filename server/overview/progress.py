@@ -54,6 +54,11 @@ class PlacementStatus(msgspec.Struct, kw_only=True):
     end_date: str
     clinical_supervisor_id: int | None
     clinical_supervisor: str | None
+    #: primarvard, akut_sjukvard, psykiatri or annan (None: not known); with the sysselsättningsgrad and
+    #: the absence, what its Slutbedömning's header starts with
+    placement_type: str | None
+    employment_rate_percent: int
+    absence_days: int
     #: upcoming, current or ended (on the day asked about)
     phase: str
     progress: float
@@ -110,8 +115,9 @@ def placement_status(row: dict[str, Any], counts: dict[str, Any] | None, final: 
         placement_id=int(row["placement_id"]), unit_id=int(row["unit_id"]), unit=row["unit_name"],
         specialty=row["specialty"], start_date=row["start_date"], end_date=row["end_date"],
         clinical_supervisor_id=row["clinical_supervisor_id"], clinical_supervisor=row["clinical_supervisor_name"],
-        phase=phase, progress=round(progress, 2), days_left=(end - today).days, signed=signed, waiting=waiting,
-        drafts=drafts, target=rules.min_signed_by_midpoint, last_observed_on=last,
+        placement_type=row["placement_type"], employment_rate_percent=int(row["employment_rate_percent"]),
+        absence_days=int(row["absence_days"]), phase=phase, progress=round(progress, 2), days_left=(end - today).days,
+        signed=signed, waiting=waiting, drafts=drafts, target=rules.min_signed_by_midpoint, last_observed_on=last,
         days_since_last=(today - dt.date.fromisoformat(last)).days if last else None, final=final,
         final_due=(phase != "upcoming" and (end - today).days <= rules.final_due_within_days
                    and not (final is not None and final.status in SIGNED_STATES)),

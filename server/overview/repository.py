@@ -26,7 +26,8 @@ async def placements_of(db: Database, trainees_sql: str, params: list[Any]) -> l
                    pr.kind AS programme, pr.unit_id AS programme_unit_id, pu.name AS programme_unit,
                    pr.main_supervisor_id, hhl.name AS main_supervisor_name,
                    pl.id AS placement_id, pl.unit_id, un.name AS unit_name, pl.specialty, pl.start_date, pl.end_date,
-                   pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name
+                   pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name, pl.placement_type,
+                   pl.employment_rate_percent, pl.absence_days
             FROM programmes pr
             JOIN users t ON t.id = pr.trainee_id
             JOIN units pu ON pu.id = pr.unit_id

@@ -44,13 +44,24 @@ class ProgrammeCreate(msgspec.Struct, forbid_unknown_fields=True):
     end_date: Date | None = None
 
 
+#: sysselsättningsgrad in percent
+EmploymentRate = Annotated[int, Meta(ge=1, le=100)]
+AbsenceDays = Annotated[int, Meta(ge=0, le=repository.MAX_ABSENCE_DAYS)]
+
+
 class PlacementCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A placement; its type, sysselsättningsgrad and absence (for the BT certificates and the
+    Slutbedömning's header) may be left out: not known yet, full time, no absence."""
+
     programme_id: RowId
     unit_id: RowId
     specialty: PersonName
     start_date: Date
     end_date: Date
     clinical_supervisor_id: RowId | None = None
+    placement_type: repository.PlacementType | None = None
+    employment_rate_percent: EmploymentRate = 100
+    absence_days: AbsenceDays = 0
 
 
 #: msgspec checks that it is a real calendar date; stored as ISO text (YYYY-MM-DD)
@@ -78,11 +89,13 @@ class PeopleController(Controller):
     @get("/placements", operation_id="listPlacements")
     async def placements(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
                          catalog: NamedDependency[Catalog]) -> list[dict[str, Any]]:
-        """Placements of the trainees the caller may see (a trainee: their own), each with the Mini-CEX
-        its unit offers first (``mini_cex_form``)."""
+        """Placements of the trainees the caller may see (a trainee: their own), each with its type,
+        sysselsättningsgrad and absence days (what a Slutbedömning's header takes) and the Mini-CEX its
+        unit offers first (``mini_cex_form``)."""
         visible, params = visible_trainees_sql(principal)
         rows = await db.fetch(
-            f"""SELECT pl.id, pl.specialty, pl.start_date, pl.end_date, un.name AS unit, pr.trainee_id,
+            f"""SELECT pl.id, pl.specialty, pl.start_date, pl.end_date, pl.placement_type, pl.employment_rate_percent,
+                       pl.absence_days, un.name AS unit, pr.trainee_id,
                        t.name AS trainee_name, pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name,
                        (SELECT us.value FROM unit_settings us WHERE us.unit_id = pl.unit_id AND us.key = ?)
                        AS mini_cex_setting

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Literal, get_args
 
 from ..auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from ..access import supervised_trainees_sql
@@ -12,6 +13,14 @@ from ..db import Database, Row, Tx, utc_now
 from ..errors import Conflict, InvalidInput, NotFound
 
 PROGRAMME_KINDS = ("BT", "ST", "AT")
+#: the kinds of placement the BT certificate tells apart (primärvård and akut sjukvård are mandatory)
+PlacementType = Literal["primarvard", "akut_sjukvard", "psykiatri", "annan"]
+PLACEMENT_TYPES: tuple[str, ...] = get_args(PlacementType)
+#: the Slutbedömning's own bound (its schema's ``absence_days`` maximum), so a prefilled value always fits
+MAX_ABSENCE_DAYS = 3660
+#: what a placement has when nothing is said (the migration's column defaults)
+PLACEMENT_DEFAULTS: dict[str, str | int | None] = {"placement_type": None, "employment_rate_percent": 100,
+                                                   "absence_days": 0}
 
 
 def _check_email(email: str) -> str:
@@ -110,12 +119,43 @@ async def create_programme(
     return await db.transaction(insert)
 
 
+def _is_whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_placement(*, start_date: str, end_date: str, placement_type: str | None, employment_rate_percent: int,
+                     absence_days: int) -> None:
+    """The API's body rules again (the CLI and the demo call in here too), and what only the whole placement
+    shows: it ends after it starts and its absence fits in its period."""
+    if end_date < start_date:
+        raise InvalidInput("A placement cannot end before it starts.", extra=[{"field": "/end_date", "message": "Before start_date."}])
+    if placement_type is not None and placement_type not in PLACEMENT_TYPES:
+        raise InvalidInput(f"placement_type must be one of {', '.join(PLACEMENT_TYPES)}, or null while not known.",
+                           extra=[{"field": "/placement_type", "message": "Unknown placement type."}])
+    if not _is_whole(employment_rate_percent, 1, 100):
+        raise InvalidInput("employment_rate_percent (sysselsättningsgrad) must be a whole number from 1 to 100.",
+                           extra=[{"field": "/employment_rate_percent", "message": "Out of range."}])
+    days = (dt.date.fromisoformat(end_date) - dt.date.fromisoformat(start_date)).days + 1
+    if not _is_whole(absence_days, 0, min(days, MAX_ABSENCE_DAYS)):
+        raise InvalidInput(f"absence_days must be a whole number from 0 to the placement's {days} days.",
+                           extra=[{"field": "/absence_days", "message": "Out of range."}])
+
+
 async def create_placement(
     db: Database, *, programme_id: int, unit_id: int, specialty: str, start_date: str, end_date: str,
-    clinical_supervisor_id: int | None,
+    clinical_supervisor_id: int | None, placement_type: str | None = None, employment_rate_percent: int = 100,
+    absence_days: int = 0,
 ) -> int:
-    if end_date < start_date:
-        raise InvalidInput("A placement cannot end before it starts.")
+    """Create a placement; returns the id. The type, sysselsättningsgrad and absence are written only when
+    they are not the columns' defaults, so a database migrated only up to before them (an upgrade test's)
+    still takes placements."""
+    _check_placement(start_date=start_date, end_date=end_date, placement_type=placement_type,
+                     employment_rate_percent=employment_rate_percent, absence_days=absence_days)
+    given = {"placement_type": placement_type, "employment_rate_percent": employment_rate_percent,
+             "absence_days": absence_days}
+    columns = {"programme_id": programme_id, "unit_id": unit_id, "specialty": specialty, "start_date": start_date,
+               "end_date": end_date, "clinical_supervisor_id": clinical_supervisor_id} | {
+        k: v for k, v in given.items() if v != PLACEMENT_DEFAULTS[k]}
 
     async def insert(tx: Tx) -> int:
         if not await tx.fetchone("SELECT id FROM programmes WHERE id = ?", (programme_id,)):
@@ -124,9 +164,9 @@ async def create_placement(
         if clinical_supervisor_id is not None:
             await _require_user_with_role(tx, clinical_supervisor_id, "clinical_supervisor", "clinical supervisor")
         row = await tx.fetchone(
-            """INSERT INTO placements (programme_id, unit_id, specialty, start_date, end_date, clinical_supervisor_id)
-               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
-            (programme_id, unit_id, specialty, start_date, end_date, clinical_supervisor_id),
+            f"""INSERT INTO placements ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})
+                RETURNING id""",
+            tuple(columns.values()),
         )
         assert row is not None
         return int(row["id"])

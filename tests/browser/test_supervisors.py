@@ -4,6 +4,7 @@ signing. The demo unit (server/demo.py) is built so that every rule for "behind"
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -112,6 +113,9 @@ def test_the_slutbedomning_chain_across_three_browsers_signed_offline(server: Se
     doc_id = page.url.split("#/a/")[1]
     assert karin.value("/specialty") == "Psykiatri" and karin.value("/unit") == "Medicinkliniken, Demosjukhuset"
     assert karin.value("/period_end") < karin.value("/period_start") or karin.value("/period_start")
+    # and what the placement says of itself: type, sysselsättningsgrad (Linnea works 75 %) and absence
+    assert karin.value("/placement_type") == "psykiatri"
+    assert karin.value("/employment_rate_percent") == "75" and karin.value("/absence_days") == "2"
     # the evidence picker lists that placement's signed assessments by day, form and focus
     page.click("details[data-goal=BT2] summary")
     options = page.locator("[data-pointer='/delmal/BT2/evidence'] label").all_inner_texts()
@@ -120,9 +124,6 @@ def test_the_slutbedomning_chain_across_three_browsers_signed_offline(server: Se
     karin.synced()
 
     server.stop()  # on the train: the server is really gone
-    karin.type("/employment_rate_percent", "100")
-    karin.type("/absence_days", "2")
-    karin.choose("/placement_type", "psykiatri")
     karin.choose("/supervision_frequency", "varje_vecka")
     karin.type("/supervision_by", "Karin Lund, klinisk handledare")
     karin.type("/issuer_specialty", "Psykiatri")
@@ -142,8 +143,10 @@ def test_the_slutbedomning_chain_across_three_browsers_signed_offline(server: Se
         raise
     server.start()
     karin.synced(timeout=60000)
-    (row,) = server.rows("SELECT status, placement_id, trainee_id FROM assessments WHERE id = ?", (doc_id,))
+    (row,) = server.rows("SELECT status, placement_id, trainee_id, data FROM assessments WHERE id = ?", (doc_id,))
     assert row["status"] == "signed" and row["trainee_id"] == linnea_id
+    signed = json.loads(row["data"])
+    assert (signed["placement_type"], signed["employment_rate_percent"], signed["absence_days"]) == ("psykiatri", 75, 2)
 
     # the trainee acknowledges with a comment, from her home's "waiting for me"
     linnea = devices("linnea")

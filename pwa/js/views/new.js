@@ -7,6 +7,7 @@ import { kvGet, kvSet } from "../storage.js";
 import { createDoc, newDocRecord } from "../docs.js";
 import { nudge } from "../outbox.js";
 import { iosGuidance, persist } from "../install.js";
+import { fromPlacement } from "./supervision.js";
 
 addStrings({
   sv: {
@@ -33,12 +34,8 @@ async function cached(key, load) {
   }
 }
 
-/** What a form asks that the placement record already says (Slutbedömning: unit, specialty, period). */
-function fromPlacement(form, placement) {
-  if (!placement || !form.workflow?.requires_placement) return {};
-  const known = { unit: placement.unit, specialty: placement.specialty, period_start: placement.start_date, period_end: placement.end_date };
-  return Object.fromEntries(Object.entries(known).filter(([k, v]) => v && form.schema?.properties?.[k]));
-}
+/** What a form that belongs to a placement (a Slutbedömning) takes from it; nothing for any other. */
+const headerFrom = (form, placement) => (placement && form.workflow?.requires_placement ? fromPlacement(form, placement) : {});
 
 /** The device's own day (not UTC): the day of the activity. */
 const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
@@ -152,7 +149,7 @@ export async function show(main, app) {
     }
     const meta = Object.fromEntries(Object.entries({ ...chosen.meta, observed_on: today() }).filter(([, v]) => v !== undefined && v !== ""));
     const record = newDocRecord({ form: def, meta, traineeName: chosen.traineeName, assessorName: chosen.assessorName });
-    await createDoc(record, meta, fromPlacement(def, chosen.placement));
+    await createDoc(record, meta, headerFrom(def, chosen.placement));
     nudge();
     app.navigate(`#/a/${record.doc_id}`);
   }

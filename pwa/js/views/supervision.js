@@ -116,15 +116,22 @@ export function finalLine(p, names) {
     f ? h("a", { href: `#/a/${f.doc_id}` }, t(`status_${f.status}`)) : null, f ? " – " : null, where);
 }
 
+/** What a form asks that the placement record already says (a Slutbedömning: unit, specialty, period, and
+ * type, sysselsättningsgrad and absence), for the fields this form version has and the placement fills. */
+export function fromPlacement(form, p) {
+  const known = { unit: p.unit, specialty: p.specialty, period_start: p.start_date, period_end: p.end_date,
+    placement_type: p.placement_type, employment_rate_percent: p.employment_rate_percent, absence_days: p.absence_days };
+  return Object.fromEntries(Object.entries(known).filter(([k, v]) => v != null && v !== "" && form.schema?.properties?.[k]));
+}
+
 /** A clinical supervisor starts the placement's Slutbedömning: the header comes from the placement. */
 export async function startFinal(app, trainee, p) {
   const def = app.latestForms().find((f) => f.instrument === "slutbedomning-bt");
   if (!def) { app.toast(t("catalog_missing")); return; }
   const meta = { trainee_id: trainee.trainee_id, assessor_id: app.user.user_id, placement_id: p.placement_id,
     observed_on: (p.end_date < today() ? p.end_date : today()) };
-  const data = { unit: p.unit, specialty: p.specialty, period_start: p.start_date, period_end: p.end_date };
   const record = newDocRecord({ form: def, meta, traineeName: trainee.name, assessorName: app.user.name });
-  await createDoc(record, meta, data);
+  await createDoc(record, meta, fromPlacement(def, p));
   nudge();
   app.navigate(`#/a/${record.doc_id}`);
 }
