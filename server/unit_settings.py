@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 
 from .db import Database, Tx, utc_now
+
+
+async def read_unit_settings(db: Database | Tx, unit_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The stored settings of these units: unit id → key → value (a unit or key without a row is absent)."""
+    if not unit_ids:
+        return {}
+    marks = ", ".join("?" for _ in unit_ids)
+    rows = await db.fetch(f"SELECT unit_id, key, value FROM unit_settings WHERE unit_id IN ({marks})", list(unit_ids))
+    settings: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        settings.setdefault(int(r["unit_id"]), {})[r["key"]] = msgspec.json.decode(r["value"])
+    return settings
 
 
 async def write_unit_settings(db: Database, unit_id: int, values: dict[str, Any], user_id: int) -> None:

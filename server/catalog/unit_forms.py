@@ -16,7 +16,7 @@ from ..auth.principal import Principal
 from ..db import Database
 from ..errors import InvalidInput
 from ..fields import DB_INT_MAX
-from ..unit_settings import write_unit_settings
+from ..unit_settings import read_unit_settings, write_unit_settings
 from .model import Catalog
 
 SETTING = "forms.mini_cex"
@@ -29,13 +29,18 @@ def mini_cex_choices(catalog: Catalog) -> list[str]:
     return sorted({f.form_id for f in catalog.forms() if f.instrument == "mini-cex" and catalog.latest(f.form_id)})
 
 
+def chosen_mini_cex(value: Any, catalog: Catalog) -> str:
+    """The unit's choice from its setting's value (None: not set); anything unknown: the default."""
+    return value if isinstance(value, str) and value in mini_cex_choices(catalog) else DEFAULT_MINI_CEX
+
+
 def mini_cex_of(stored: str | None, catalog: Catalog) -> str:
-    """The unit's choice from its stored setting (JSON text, or None); anything unknown: the default."""
+    """The same from the setting's stored JSON text (as a query that lists placements reads it)."""
     try:
         value = msgspec.json.decode(stored) if stored else None
     except msgspec.DecodeError:
         value = None
-    return value if isinstance(value, str) and value in mini_cex_choices(catalog) else DEFAULT_MINI_CEX
+    return chosen_mini_cex(value, catalog)
 
 
 class UnitForms(msgspec.Struct):
@@ -54,9 +59,8 @@ class FormsChange(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def _unit_forms(db: Database, catalog: Catalog, unit_id: int) -> UnitForms:
-    row = await db.fetchone("SELECT value FROM unit_settings WHERE unit_id = ? AND key = ?", (unit_id, SETTING))
-    return UnitForms(unit_id, mini_cex_of(row["value"] if row else None, catalog), DEFAULT_MINI_CEX,
-                     mini_cex_choices(catalog))
+    stored = (await read_unit_settings(db, [unit_id])).get(unit_id, {})
+    return UnitForms(unit_id, chosen_mini_cex(stored.get(SETTING), catalog), DEFAULT_MINI_CEX, mini_cex_choices(catalog))
 
 
 class UnitFormsController(Controller):

@@ -13,13 +13,12 @@ from litestar.params import JSONBody, Parameter
 
 from .. import clock
 from ..access import require_unit_steward
-from ..unit_settings import write_unit_settings
+from ..unit_settings import read_unit_settings, write_unit_settings
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
 from ..errors import Forbidden, InvalidInput
 from ..fields import DB_INT_MAX
-from . import repository
 from .csv_export import table_csv
 from .home import Home, home
 from .rules import DEFAULT_RULES, SETTING_PREFIX, checked_value, rule_names, rules_from_settings
@@ -51,7 +50,7 @@ def _overseen_units(principal: Principal, unit_id: int | None) -> set[int]:
 
 
 async def _unit_rules(db: Database, unit_id: int) -> UnitRules:
-    stored = await repository.unit_settings(db, [unit_id])
+    stored = await read_unit_settings(db, [unit_id])
     rules = rules_from_settings(stored.get(unit_id, {}))
     return UnitRules(unit_id, dataclasses.asdict(rules), dataclasses.asdict(DEFAULT_RULES))
 

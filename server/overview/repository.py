@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import msgspec
 
 from ..db import Database, Row
 from .rules import SETTING_PREFIX
@@ -86,18 +85,6 @@ async def open_requests_of(db: Database, trainees_sql: str, params: list[Any],
               AND a.form_id NOT IN ({_marks(hidden_forms)})""",
         [*params, *SIGNED_STATES, *hidden_forms],
     )
-
-
-async def unit_settings(db: Database, unit_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The stored settings of these units: unit id → key → value."""
-    if not unit_ids:
-        return {}
-    rows = await db.fetch(f"SELECT unit_id, key, value FROM unit_settings WHERE unit_id IN ({_marks(unit_ids)})",
-                          list(unit_ids))
-    settings: dict[int, dict[str, Any]] = {}
-    for r in rows:
-        settings.setdefault(int(r["unit_id"]), {})[r["key"]] = msgspec.json.decode(r["value"])
-    return settings
 
 
 async def flag_settings_rows(db: Database, unit_id: int) -> list[Row]:

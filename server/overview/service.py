@@ -15,6 +15,7 @@ from ..access import visible_trainees_sql
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
+from ..unit_settings import read_unit_settings
 from . import repository
 from .progress import (
     FinalState,
@@ -101,7 +102,7 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     for r in request_rows:
         requests[r["trainee_id"]].append(r["created_at"])
     unit_ids = sorted({r["unit_id"] for r in rows if r["unit_id"] is not None} | {r["programme_unit_id"] for r in rows})
-    settings = await repository.unit_settings(db, unit_ids)
+    settings = await read_unit_settings(db, unit_ids)
     rules: dict[int, FlagRules] = {u: rules_from_settings(settings.get(u, {})) for u in unit_ids}
 
     trainees: dict[int, TraineeStatus] = {}

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ..db import Database, Row, Tx
+from ..unit_settings import read_unit_settings
 
 Reader = Database | Tx
 
@@ -57,12 +58,11 @@ async def events_of(db: Reader, round_id: str) -> list[Row]:
 
 async def unit_settings_of(db: Reader, unit_ids: list[int], prefix: str) -> dict[str, Any]:
     """The round settings of the trainee's programme units (the lowest unit id wins a disagreement)."""
-    if not unit_ids:
-        return {}
-    marks = ", ".join("?" for _ in unit_ids)
-    rows = await db.fetch(f"SELECT unit_id, key, value FROM unit_settings WHERE unit_id IN ({marks}) "
-                          "AND key LIKE ? ORDER BY unit_id DESC", [*unit_ids, prefix + "%"])
-    return {r["key"][len(prefix):]: json.loads(r["value"]) for r in rows}
+    stored = await read_unit_settings(db, unit_ids)
+    merged: dict[str, Any] = {}
+    for unit_id in sorted(stored, reverse=True):
+        merged |= {key[len(prefix):]: value for key, value in stored[unit_id].items() if key.startswith(prefix)}
+    return merged
 
 
 async def self_assessment(db: Reader, assessment_id: str) -> Row | None:
