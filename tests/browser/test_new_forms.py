@@ -7,17 +7,21 @@ in, fits the compact form's height (issue 10); its height when first opened is p
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from server.catalog import load_catalog
+from server.settings import REPO_ROOT
+from tests import form_flow as flow
 
 from .conftest import TRAINEE, Device, Server
 from .test_compact_form import LIMIT_PX, SUPERVISOR, height, unfolded
 
 pytestmark = pytest.mark.browser
 
-FORMS = Path(__file__).resolve().parents[2] / "schemas/forms"
+FORMS = REPO_ROOT / "schemas/forms"
+CATALOG = load_catalog(REPO_ROOT / "schemas")
 BEA = "Bea Bergström"  # the demo trainee Karin Lind supervises
 KARIN = "Karin Lind"
 
@@ -27,12 +31,10 @@ def example(form_id: str, name: str) -> dict[str, Any]:
 
 
 def part_of(form_id: str, data: dict[str, Any], role: str) -> dict[str, Any]:
-    """The fields of ``data`` in the sections ``role`` fills in (the ui's ``filled_by``)."""
-    ui = json.loads((FORMS / form_id / "1/ui.json").read_text("utf-8"))
-    workflow = json.loads((FORMS / form_id / "1/workflow.json").read_text("utf-8"))
-    mine = {f["field"][1:] for s in ui["sections"] if role in s.get("filled_by", workflow["editors"])
-            for f in s["fields"]}
-    return {k: v for k, v in data.items() if k in mine}
+    """The fields of ``data`` that ``role`` fills in on version 1 of the form (its sections' ``filled_by``)."""
+    form = CATALOG.get(form_id, 1)
+    assert form is not None
+    return flow.part_of(form, data, role)
 
 
 def fill(device: Device, data: dict[str, Any]) -> None:

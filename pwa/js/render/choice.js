@@ -15,27 +15,37 @@ const coerce = (value, prop) => {
   return e.find((x) => String(x) === value) ?? value;
 };
 
-/** More options than this: a native list (one row, the phone's own picker) instead of tap targets. */
+/** From this many options: a native list (one row, the phone's own picker) instead of tap targets. */
 export const LIST_FROM = 9;
 
 export function render(field, ctx) {
   const opts = options(field, ctx.prop, ctx.vocab);
-  if (opts.length >= LIST_FROM) return renderList(field, ctx, opts);
+  return opts.length >= LIST_FROM ? renderList(field, ctx, opts) : renderTaps(field, ctx, opts, false);
+}
+
+export function renderMany(field, ctx) {
+  return renderTaps(field, ctx, options(field, ctx.prop, ctx.vocab), true);
+}
+
+/** Tap targets: radio buttons (one value), or with `many` checkboxes (a list in the options' order); six
+ * options or more (always for `many`) in two columns. */
+function renderTaps(field, ctx, opts, many) {
   const f = frame(field, { group: true, required: ctx.required });
-  // six options or more: two columns
-  const row = h(opts.length >= 6 ? "div.taps.seg.grid" : "div.taps.seg");
+  const row = h(many ? "div.taps.seg.many.grid" : opts.length >= 6 ? "div.taps.seg.grid" : "div.taps.seg");
   const inputs = opts.map((o, i) => {
     const input = h("input", {
-      type: "radio", name: f.id, id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,
-      onchange: () => ctx.onInput(o.value),
+      type: many ? "checkbox" : "radio", name: many ? undefined : f.id, id: `${f.id}-${i}`, disabled: !ctx.editable,
+      "aria-describedby": f.describedBy,
+      onchange: () => ctx.onInput(many ? inputs.filter(([x]) => x.checked).map(([, v]) => v) : o.value),
     });
     row.append(input, h("label", { htmlFor: input.id, "data-value": JSON.stringify(o.value), className: "tap" }, tr(o.label)));
     return [input, o.value];
   });
   f.body.append(row);
+  const holds = many ? (value, v) => Array.isArray(value) && value.includes(v) : (value, v) => v === value;
   return {
     el: f.el, frame: f, inputs: inputs.map(([i]) => i),
-    set(value) { for (const [input, v] of inputs) input.checked = v === value; },
+    set(value) { for (const [input, v] of inputs) input.checked = holds(value, v); },
     focus() { inputs[0]?.[0].focus(); },
   };
 }
@@ -50,26 +60,6 @@ function renderList(field, ctx, opts) {
     el: f.el, frame: f, inputs: [select],
     set(value) { select.selectedIndex = opts.findIndex((o) => o.value === value) + 1; },
     focus() { select.focus(); },
-  };
-}
-
-export function renderMany(field, ctx) {
-  const f = frame(field, { group: true, required: ctx.required });
-  const opts = options(field, ctx.prop, ctx.vocab);
-  const row = h("div.taps.seg.many.grid");
-  const inputs = opts.map((o, i) => {
-    const input = h("input", {
-      type: "checkbox", id: `${f.id}-${i}`, disabled: !ctx.editable, "aria-describedby": f.describedBy,
-      onchange: () => ctx.onInput(inputs.filter(([x]) => x.checked).map(([, v]) => v)),
-    });
-    row.append(input, h("label", { htmlFor: input.id, "data-value": JSON.stringify(o.value), className: "tap" }, tr(o.label)));
-    return [input, o.value];
-  });
-  f.body.append(row);
-  return {
-    el: f.el, frame: f, inputs: inputs.map(([i]) => i),
-    set(value) { for (const [input, v] of inputs) input.checked = Array.isArray(value) && value.includes(v); },
-    focus() { inputs[0]?.[0].focus(); },
   };
 }
 

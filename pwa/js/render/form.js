@@ -103,7 +103,7 @@ export function renderForm(form, doc, opts) {
     if (s.description) body.append(h("p.help", {}, tr(s.description)));
     const built = [];
     // someone else's part (the trainee's reflection for the assessor): folded to a line until opened
-    const x = { sec, body, open, built, theirs: note };
+    const x = { sec, body, open, built, filledBy: note };
     for (const field of s.fields) {
       if (field.widget === "delmal") {
         for (const g of opts.delmal.expand(field, form, DELMAL_LABELS, opts.relevantGoals)) {
@@ -141,7 +141,7 @@ export function renderForm(form, doc, opts) {
       const v = get(data, b.field.field), w = b.field.widget;
       return v == null || v === "" ? "" : w === "scale" || w === "number" ? `${tr(b.field.label)} ${typeof v === "number" ? v : format(b, v)}` : format(b, v);
     }).filter(Boolean).join(" · ");
-    x.open.textContent = x.theirs ? `${x.theirs}: ${line || t("not_filled_yet")}` : line;
+    x.open.textContent = x.filledBy ? `${x.filledBy}: ${line || t("not_filled_yet")}` : line;
   }
   const troubled = (x) => x.built.some((b) => b.widget.conflicted || b.widget.el.matches(".has-error"));
   /** Fold the complete sections she is not in, open the others; the focused field stays where it was on screen. */
@@ -149,7 +149,7 @@ export function renderForm(form, doc, opts) {
     const c = conditionallyRequired(form.schema, data);
     const a = root.contains(document.activeElement) && document.activeElement, y = a && a.getBoundingClientRect().top;
     for (const x of sections) {
-      const d = x.theirs ? !troubled(x) : done(x, c);
+      const d = x.filledBy ? !troubled(x) : done(x, c);
       if (x.body.hidden ? !d : d && x !== current) fold(x, d);
     }
     if (a) scrollBy(0, a.getBoundingClientRect().top - y);

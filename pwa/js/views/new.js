@@ -7,7 +7,7 @@ import { kvGet, kvSet } from "../storage.js";
 import { createDoc, newDocRecord } from "../docs.js";
 import { nudge } from "../outbox.js";
 import { iosGuidance, persist } from "../install.js";
-import { fromPlacement } from "./supervision.js";
+import { fromPlacement } from "../placement.js";
 
 addStrings({
   sv: {

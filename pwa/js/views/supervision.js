@@ -6,6 +6,7 @@ import { h } from "../render/dom.js";
 import { kvGet, kvSet } from "../storage.js";
 import { createDoc, newDocRecord } from "../docs.js";
 import { nudge } from "../outbox.js";
+import { fromPlacement } from "../placement.js";
 
 addStrings({
   sv: {
@@ -114,14 +115,6 @@ export function finalLine(p, names) {
   }
   return h("p.final-line", { "data-final": f ? f.status : "none" }, h("strong", {}, t("final_label"), ": "),
     f ? h("a", { href: `#/a/${f.doc_id}` }, t(`status_${f.status}`)) : null, f ? " – " : null, where);
-}
-
-/** What a form asks that the placement record already says (a Slutbedömning: unit, specialty, period, and
- * type, sysselsättningsgrad and absence), for the fields this form version has and the placement fills. */
-export function fromPlacement(form, p) {
-  const known = { unit: p.unit, specialty: p.specialty, period_start: p.start_date, period_end: p.end_date,
-    placement_type: p.placement_type, employment_rate_percent: p.employment_rate_percent, absence_days: p.absence_days };
-  return Object.fromEntries(Object.entries(known).filter(([k, v]) => v != null && v !== "" && form.schema?.properties?.[k]));
 }
 
 /** A clinical supervisor starts the placement's Slutbedömning: the header comes from the placement. */
