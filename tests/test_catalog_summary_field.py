@@ -93,13 +93,17 @@ async def test_the_catalog_api_exposes_the_summary_field(client: AsyncTestClient
     assert one["schema"]["properties"]["specialty"]["type"] == "string"
 
 
-async def test_the_bundle_a_phone_keeps_has_every_published_version_and_no_draft(client: AsyncTestClient) -> None:
-    """A draft is a maintainer's preview: a phone never downloads it, but its own page still serves it."""
+async def test_the_bundle_a_phone_keeps_has_each_forms_current_version_and_no_draft(client: AsyncTestClient) -> None:
+    """A phone downloads one version per form, the current one (the bundle grows with the forms, not their
+    versions); an older published version and a draft (a maintainer's preview) each have their own page."""
     catalog = load_catalog(REPO_ROOT / "schemas")
-    bundle = {(f["id"], f["version"]) for f in (await client.get("/api/catalog")).json()["forms"]}
-    published = {(f.form_id, f.version) for f in catalog.forms() if f.status == "published"}
+    bundle = {(f["id"], f["version"]): f for f in (await client.get("/api/catalog")).json()["forms"]}
+    current = {(f.form_id, f.version) for f in (catalog.latest(i) for i in {f.form_id for f in catalog.forms()}) if f}
+    older = {(f.form_id, f.version) for f in catalog.forms() if f.status == "published"} - current
     drafts = {(f.form_id, f.version) for f in catalog.forms() if f.status == "draft"}
-    assert bundle == published and drafts and not bundle & drafts
-    for form_id, version in drafts:
-        page = await client.get(f"/api/forms/{form_id}/{version}")
-        assert page.status_code == 200 and page.json()["status"] == "draft"
+    assert set(bundle) == current and older and not set(bundle) & (older | drafts)
+    assert all(f["latest"] for f in bundle.values())
+    assert {i for i, _ in bundle} == {f.form_id for f in catalog.forms() if f.status == "published"}
+    for (form_id, version), status in [*((k, "published") for k in older), *((k, "draft") for k in drafts)]:
+        page = (await client.get(f"/api/forms/{form_id}/{version}")).json()
+        assert page["status"] == status and page["latest"] is False and page["ui"] and page["schema"]

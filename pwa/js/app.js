@@ -1,7 +1,7 @@
 // Start-up and routing: shell, session, catalog, service worker, outbox.
 import * as api from "./api.js";
 import * as outbox from "./outbox.js";
-import { clientId, kvGet, kvSet, clearAll } from "./storage.js";
+import { allDocs, clientId, kvGet, kvSet, clearAll } from "./storage.js";
 import { t, setLang, getLang, loadEnglish } from "./i18n.js";
 import { afterPaint, h } from "./render/dom.js";
 import * as assessmentView from "./views/assessment.js";
@@ -35,11 +35,12 @@ export const app = {
     return (this.catalog?.forms || []).filter((f) => f.latest && f.status !== "retired");
   },
   // a link holder's first visit: only her form (kept), the catalog once it is interactive
+  // (and anyone's document of an older version than the catalog's current one: kept beside it)
   async ensureForm(id, version) {
     try {
       const def = await api.request("GET", `/api/forms/${encodeURIComponent(id)}/${version}`);
       if (this.form(id, version)) return this.form(id, version);
-      this.catalog = { forms: [...(this.catalog?.forms || []), def], partial: true };
+      this.catalog = { forms: [...(this.catalog?.forms || []), def], partial: !this.catalog || !!this.catalog.partial };
       await kvSet("catalog", this.catalog);
       return def;
     } catch { return null; }
@@ -147,13 +148,32 @@ async function route() {
 app.route = route;
 app.keepLater = keepLater;
 
+// The bundle has each form's current version; the older versions the device keeps stay beside it.
 async function loadCatalog() {
   app.catalog = (await kvGet("catalog")) || null;
   try {
     const fresh = await api.catalog();
-    app.catalog = fresh;
-    await kvSet("catalog", fresh);
+    const isNew = (f) => fresh.forms.some((n) => n.id === f.id && n.version === f.version);
+    const older = (app.catalog?.forms || []).filter((f) => !isNew(f)).map((f) => ({ ...f, latest: false }));
+    app.catalog = { forms: [...fresh.forms, ...older] };
+    await kvSet("catalog", app.catalog);
+    await keepFormsOfDocs();
   } catch { /* offline: the stored copy is what we have */ }
+}
+
+// A document of a version the device lacks (started before a newer one was published): its form is
+// fetched while the network is there, so that it opens offline later.
+let keeping = null;
+function keepFormsOfDocs() {
+  if (!app.catalog || app.catalog.partial || keeping) return keeping;
+  keeping = (async () => {
+    const missing = new Map();
+    for (const d of await allDocs()) {
+      if (d.form_id && d.form_version && !app.form(d.form_id, d.form_version)) missing.set(`${d.form_id}:${d.form_version}`, d);
+    }
+    for (const d of missing.values()) await app.ensureForm(d.form_id, d.form_version);
+  })().catch(() => {}).finally(() => { keeping = null; });
+  return keeping;
 }
 
 async function refreshSession() {
@@ -208,6 +228,7 @@ async function boot() {
   outbox.subscribe((state, changed) => {
     renderHeader();
     current?.onSync?.(changed);
+    if (changed.length && app.user && !app.user.link_doc) keepFormsOfDocs();
   });
   addEventListener("hashchange", route);
   addEventListener("online", renderHeader);

@@ -32,10 +32,13 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
 
 
 def catalog_bundle(catalog: Catalog) -> dict[str, Any]:
-    """``GET /api/catalog``: every published form version's definition but its content hash. Drafts are
-    a maintainer's preview, not something a phone keeps: ``GET /api/forms/{id}/{version}`` has them."""
-    return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": _is_latest(catalog, f)}
-                      for f in catalog.forms() if f.status == "published"]}
+    """``GET /api/catalog``: the current version (the highest published one) of every form, with everything
+    needed to render it, but its content hash. A phone keeps the older versions it already has and asks
+    ``GET /api/forms/{id}/{version}`` for the version of a document it holds and lacks, so the bundle grows
+    with the forms, not with their versions. Drafts are a maintainer's preview, never downloaded here."""
+    current = (catalog.latest(form_id) for form_id in sorted({f.form_id for f in catalog.forms()}))
+    return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": True}
+                      for f in current if f is not None]}
 
 
 def definition(form: FormVersion) -> dict[str, Any]:
@@ -72,7 +75,8 @@ class CatalogController(Controller):
 
     @get("/catalog", operation_id="getCatalogBundle", sync_to_thread=False)
     def bundle(self, catalog: NamedDependency[Catalog]) -> dict[str, Any]:
-        """Every published form version with everything needed to render it offline (what the PWA caches). Not the
+        """The current version of every form with everything needed to render it offline (what the PWA caches;
+        an older version a document was started with: ``GET /api/forms/{id}/{version}``). Not the
         content hash (random to gzip: a tenth of the bundle): an assessment carries its own ``form_hash``,
         and ``GET /api/forms/{id}/{version}`` has it."""
         return catalog_bundle(catalog)
