@@ -69,7 +69,9 @@ def test_the_real_catalog_loads_every_form_of_its_instruments(catalog: Catalog) 
     assert [(f.form_id, f.version) for f in forms] == sorted((f.form_id, f.version) for f in forms)
     # mini-cex, dops 2: sections say who fills them in (filled_by); msf 2: asked in a 360 round only
     # mini-cex, dops 3 and slutbedomning-bt 2: catalog v2 (issue 12)
-    newest = {"mini-cex": 2, "dops": 2, "msf-self": 2, "msf-rater": 2, "slutbedomning-bt": 2}
+    # konsultationsmall, bt-kollegium, mini-cex-sjalvstandighet 2: the same fields laid out for the phone
+    newest = {"mini-cex": 3, "dops": 3, "msf-self": 2, "msf-rater": 2, "slutbedomning-bt": 2, "konsultationsmall": 2,
+              "bt-kollegium": 2, "mini-cex-sjalvstandighet": 2}
     for form_id in FORM_IDS:
         latest = catalog.latest(form_id)
         assert latest is not None and latest.status == "published" and latest.version == newest.get(form_id, 1)

@@ -87,9 +87,22 @@ def test_the_new_forms_are_published_as_version_1_after_the_first_ones(catalog: 
     listing = json.loads((SCHEMAS / "catalog.json").read_text("utf-8"))
     assert [f["id"] for f in listing["forms"]][-len(NEW_FORMS) - 1:] == ["mini-cex-sjalvstandighet", *NEW_FORMS]
     for form_id in NEW_FORMS:
-        found = form(catalog, form_id)
-        assert (found.version, found.status, found.instrument) == (1, "published", form_id)
+        found = catalog.get(form_id, 1)
+        assert found is not None and (found.status, found.instrument) == ("published", form_id)
         assert found.schema["$id"] == f"urn:bedside:form:{form_id}:1"
+
+
+@pytest.mark.parametrize("form_id", ["konsultationsmall", "bt-kollegium", "mini-cex-sjalvstandighet"])
+def test_a_version_2_that_fits_the_phone_changes_the_layout_not_the_data(catalog: Catalog, form_id: str) -> None:
+    """Shorter help, short choices on one row, the optional part folded: the same fields, values, rules and
+    workflow, so that an assessment means the same on version 1 and 2."""
+    old, new = catalog.get(form_id, 1), catalog.get(form_id, 2)
+    assert old is not None and new is not None and catalog.latest(form_id) is new
+    assert {k: v for k, v in new.schema.items() if k != "$id"} == {k: v for k, v in old.schema.items() if k != "$id"}
+    assert new.workflow == old.workflow and new.summary_field == old.summary_field
+    assert new.feedback_rules == old.feedback_rules and new.content_hash != old.content_hash
+    fields = lambda f: sorted(x["field"] for s in f.ui["sections"] for x in s["fields"])  # noqa: E731
+    assert fields(new) == fields(old)
 
 
 @pytest.mark.parametrize("form_id", NEW_FORMS)
@@ -185,7 +198,8 @@ def test_the_case_texts_remind_never_to_write_the_patients_identity(catalog: Cat
         return str(fields[pointer]["help"]["sv"])
 
     for form_id, pointer in (("cbd", "/focus"), ("konsultationsmall", "/focus"), ("allman-aterkoppling", "/situation"),
-                             ("bt-kollegium", "/basis")):
+                             ("bt-kollegium", "/basis"), ("mini-cex", "/focus"), ("mini-cex-sjalvstandighet", "/focus"),
+                             ("dops", "/procedure")):
         assert NO_PATIENT_IDENTITY in help_of(form_id, pointer), (form_id, pointer)
     (loop,) = [s for s in form(catalog, "coachloopen").ui["sections"] if s["id"] == "loop"]
     assert NO_PATIENT_IDENTITY in loop["description"]["sv"]

@@ -100,7 +100,7 @@ def test_a_new_version_can_be_published_with_compute_hashes(schemas: Path) -> No
     republish(schemas)
     catalog = load_catalog(schemas)
     draft = catalog.get("mini-cex", 4)
-    assert draft is not None and draft.status == "draft" and catalog.latest("mini-cex").version == 2  # type: ignore[union-attr]
+    assert draft is not None and draft.status == "draft" and catalog.latest("mini-cex").version == 3  # type: ignore[union-attr]
     edit_json(schemas / "catalog.json", lambda c: c["forms"][0]["versions"][3].update(status="published"))
     assert load_catalog(schemas).latest("mini-cex").version == 4  # type: ignore[union-attr]
 
@@ -132,6 +132,15 @@ def test_a_section_filled_by_someone_who_is_not_an_editor_is_refused(schemas: Pa
     assert refusal(schemas) == (
         "schemas/forms/msf-rater/1/ui.json: section 'about' is filled_by trainee, who is not among the workflow's "
         "editors (assessor); name editors only, or add them to editors in workflow.json.")
+
+
+def test_an_optional_section_may_not_hold_a_required_field(schemas: Path) -> None:
+    # an optional section opens folded: a required field in it would be easy to pass by
+    edit_json(schemas / "forms" / "mini-cex" / "1" / "ui.json", lambda ui: ui["sections"][0].update(optional=True))
+    republish(schemas)
+    message = refusal(schemas)
+    assert message.startswith("schemas/forms/mini-cex/1/ui.json: section ") and "is optional but schema.json requires" in message
+    assert "/focus" in message
 
 
 def test_filled_by_names_participant_roles_only(schemas: Path) -> None:

@@ -61,7 +61,8 @@ def test_the_forms_with_structured_feedback_name_the_rules_and_their_prompts_are
                      ("slutbedomning-bt", 1): None, ("mini-cex", 3): RULES, ("dops", 3): RULES,
                      ("mini-cex-sjalvstandighet", 1): RULES, ("slutbedomning-bt", 2): None, ("cbd", 1): RULES,
                      ("konsultationsmall", 1): RULES, ("bt-kollegium", 1): RULES, ("allman-aterkoppling", 1): RULES,
-                     ("coachloopen", 1): None}
+                     ("coachloopen", 1): None, ("konsultationsmall", 2): RULES, ("bt-kollegium", 2): RULES,
+                     ("mini-cex-sjalvstandighet", 2): RULES}
     assert set(CATALOG_RULES["prompts"]) == {"/strengths", "/development_areas", "/agreed_action"}
     for label in [*CATALOG_RULES["prompts"].values(), *(r["hint"] for r in CATALOG_RULES["rules"])]:
         assert label["sv"] and label["en"] and label["sv"] != label["en"]
@@ -197,7 +198,7 @@ async def test_the_assessor_sees_the_hints_and_they_never_block_signing(client: 
     trainee = await login(client, world, "trainee")
     doc = await create_mini_cex(client, trainee, assessor_id=world.id("assessor"),
                                 placement_id=world.placements["placement"], data=MINI_CEX_CONTEXT)
-    assert doc["form_version"] == 2 and doc["feedback_hints"] == []  # the assessor writes the feedback, not her
+    assert doc["form_version"] == 3 and doc["feedback_hints"] == []  # the assessor writes the feedback, not her
     assessor = await login(client, world, "assessor")
     seen = (await client.get(f"/api/assessments/{doc['doc_id']}")).json()
     assert [h["code"] for h in seen["feedback_hints"]] == ["strengths_short", "development_short", "no_agreed_action"]

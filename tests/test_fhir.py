@@ -287,7 +287,7 @@ async def test_status_follows_the_lifecycle(client: AsyncTestClient, world: Worl
     doc = await create_mini_cex(client, trainee, assessor_id=world.id("assessor"), data={"focus": "Yrsel"})
     url = f"/api/fhir/QuestionnaireResponse/{doc['doc_id']}"
     draft = (await client.get(url)).json()
-    check_response(draft, questionnaire(CATALOG.get("mini-cex", 2)))
+    check_response(draft, questionnaire(CATALOG.latest("mini-cex")))
     assert draft["status"] == "in-progress" and [i["linkId"] for i in draft["item"]] == ["context"]
     assessor = await login(client, world, "assessor")
     await client.patch(f"/api/assessments/{doc['doc_id']}", headers=assessor,

@@ -54,19 +54,8 @@ def test_every_form_has_a_current_version_that_new_assessments_get() -> None:
         assert current.version == max(f.version for f in CATALOG.forms() if f.form_id == form_id and f.status == "published")
 
 
-def test_the_new_versions_are_current_and_the_drafts_wait() -> None:
-    # Mini-CEX 3 and DOPS 3 stay drafts until they fit the compact form's 2,600 px (issue 10)
+def test_the_new_versions_are_current() -> None:
+    # Mini-CEX 3 and DOPS 3 were published once they fit the compact form's 2,600 px (issue 10)
     assert {i: CATALOG.latest(i).version for i in ("mini-cex", "dops", "slutbedomning-bt", "mini-cex-sjalvstandighet")} == {  # type: ignore[union-attr]
-        "mini-cex": 2, "dops": 2, "slutbedomning-bt": 2, "mini-cex-sjalvstandighet": 1}
-    assert CATALOG.get("mini-cex", 3).status == CATALOG.get("dops", 3).status == "draft"  # type: ignore[union-attr]
-
-
-@pytest.mark.parametrize("form_id", ["mini-cex", "dops"])
-async def test_the_drafts_go_through_their_workflow_too(client: AsyncTestClient, world: World, form_id: str) -> None:
-    form = CATALOG.get(form_id, 3)
-    assert form is not None
-    doc_id = await through_the_api(client, world, form, first_example(form))
-    await login(client, world, "trainee")
-    assert (await client.get(f"/api/assessments/{doc_id}")).json()["status"] == "acknowledged"
-
-
+        "mini-cex": 3, "dops": 3, "slutbedomning-bt": 2, "mini-cex-sjalvstandighet": 2}
+    assert CATALOG.get("mini-cex", 3).status == CATALOG.get("dops", 3).status == "published"  # type: ignore[union-attr]

@@ -172,6 +172,7 @@ function keepFormsOfDocs() {
       if (d.form_id && d.form_version && !app.form(d.form_id, d.form_version)) missing.set(`${d.form_id}:${d.form_version}`, d);
     }
     for (const d of missing.values()) await app.ensureForm(d.form_id, d.form_version);
+    if (missing.size) current?.onCatalog?.(); // e.g. the list's one-line summaries of those documents
   })().catch(() => {}).finally(() => { keeping = null; });
   return keeping;
 }

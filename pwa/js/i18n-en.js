@@ -46,6 +46,7 @@ export const EN = {
   their_part: "The assessor fills in their part and signs; you see it here when it is done.",
   their_part_trainee: "The trainee fills in her part first; then you can sign.",
   not_filled_yet: "not filled in yet",
+  optional: "optional",
   field: "Field", this_device: "this device", you_elsewhere: "you on another device", colleague: "a colleague",
   reflection_saved: "Reflection", countersign: "Countersign", returned_reason: "Reason",
   rq_title: "Ask for an assessment",

@@ -46,6 +46,7 @@ const STRINGS = {
     their_part: "Bedömaren fyller i sin del och signerar; du ser den här när den är klar.",
     their_part_trainee: "BT-läkaren fyller i sin del först; sedan kan du signera.",
     not_filled_yet: "inte ifyllt än",
+    optional: "valfritt",
     field: "Fält", this_device: "den här enheten", you_elsewhere: "dig på en annan enhet", colleague: "en kollega",
     reflection_saved: "Reflektion", countersign: "Kontrasignera", returned_reason: "Anledning",
     rq_title: "Be om bedömning",

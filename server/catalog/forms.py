@@ -20,7 +20,7 @@ from .hashing import FORM_FILES, form_content_hash
 from .meta import MetaSchemas
 from .model import FeedbackRules, FormVersion, Vocabulary, Workflow, field_owners
 from .refs import referenced_vocabularies
-from .ui_check import check_filled_by, check_ui
+from .ui_check import check_filled_by, check_optional_sections, check_ui
 
 META_KIND = {"schema.json": "form", "ui.json": "ui", "workflow.json": "workflow"}
 
@@ -46,6 +46,7 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
     check_form_schema(root, folder / "schema.json", schema, form_id, version)
     used = referenced_vocabularies(root, folder / "schema.json", schema, status, vocabularies)
     check_ui(root, folder, schema, ui, used)
+    check_optional_sections(root, folder, schema, ui)
     summary_field = entry.get("summary_field")
     if summary_field is not None:
         check_summary_field(root, form_id, version, schema, summary_field, used)

@@ -81,6 +81,18 @@ def check_filled_by(root: Path, folder: Path, ui: dict[str, Any], editors: tuple
                 f"({', '.join(editors)}); name editors only, or add them to editors in workflow.json.")
 
 
+def check_optional_sections(root: Path, folder: Path, schema: dict[str, Any], ui: dict[str, Any]) -> None:
+    """Raise CatalogError (naming ui.json) when a section marked ``optional`` (opened folded, so easy to
+    pass by) holds a field the schema requires: it could never be completed without opening it."""
+    required = {f"/{name}" for name in schema.get("required", ())}
+    for section in ui["sections"]:
+        needed = [f["field"] for f in section["fields"] if f["field"] in required]
+        if section.get("optional") and needed:
+            raise CatalogError(
+                f"{shown(root, folder / 'ui.json')}: section {section['id']!r} is optional but schema.json requires "
+                f"{', '.join(needed)}; move the required field to another section, or drop optional.")
+
+
 def _check_each_once(where: str, pointers: list[str]) -> None:
     for i, pointer in enumerate(pointers):
         if pointer in pointers[:i]:

@@ -143,7 +143,33 @@ class Device:
         self.page.wait_for_selector(f"[data-doc='{doc_id}'][data-ready] >> visible=true")
 
     def choose(self, pointer: str, value: Any) -> None:
-        self.page.click(f"[data-pointer='{pointer}'] label[data-value='{json.dumps(value, ensure_ascii=False)}']")
+        """Tap the option (or, in a long list, pick it from the phone's own picker)."""
+        field, coded = f"[data-pointer='{pointer}']", json.dumps(value, ensure_ascii=False)
+        if self.page.locator(f"{field} select").count():
+            index = self.page.locator(f"{field} option[data-value='{coded}']").get_attribute("value")
+            self.page.select_option(f"{field} select", value=index)
+        else:
+            self.page.click(f"{field} label[data-value='{coded}']")
+
+    def fill_form(self, data: dict[str, Any]) -> None:
+        """Tap and type every field as a person would: a section folded to one line opened first, choices by
+        their labels, several choices one by one, text and numbers typed."""
+        page = self.page
+        for key, value in data.items():
+            pointer = f"/{key}"
+            field = page.locator(f"[data-pointer='{pointer}']")
+            folded = page.locator(".form-section", has=field).locator("button.sec-open")
+            if folded.is_visible():
+                folded.click()
+            if field.locator("input[type=radio], select").count():
+                self.choose(pointer, value)
+            elif isinstance(value, list):
+                for v in value:
+                    page.click(f"[data-pointer='{pointer}'] label[data-value='{json.dumps(v, ensure_ascii=False)}']")
+            elif isinstance(value, bool):
+                field.locator("input[type=checkbox]").set_checked(value)
+            else:
+                self.type(pointer, str(value))
 
     def type(self, pointer: str, text: str) -> None:
         self.page.fill(f"[data-pointer='{pointer}'] input, [data-pointer='{pointer}'] textarea", text)
@@ -155,6 +181,8 @@ class Device:
                 const el = document.querySelector(`[data-pointer='${pointer}']`);
                 const checked = el.querySelector('input:checked');
                 if (checked) return JSON.parse(el.querySelector(`label[for='${checked.id}']`).dataset.value);
+                const list = el.querySelector('select');
+                if (list) return list.selectedIndex > 0 ? JSON.parse(list.options[list.selectedIndex].dataset.value) : null;
                 const input = el.querySelector('input:not([type=radio]), textarea');
                 return input ? input.value : null;
             }""", pointer)

@@ -63,7 +63,7 @@ def test_offline_capture_survives_reload_and_restart_then_syncs_once(server: Ser
     fill(phone, CONTEXT)
     assert not page.locator("[data-pointer='/focus'] .error").is_visible()
     # the assessor rates and gives feedback: read-only to the trainee, with a note in each header
-    for section in ("ratings", "time", "feedback"):
+    for section in ("ratings", "feedback", "assessor"):
         assert page.locator(f"#sec-{section}-by").inner_text() == "Fylls i av bedömaren"
     assert page.locator("[data-section='context'] .filled-by").count() == 0
     assert page.locator("[data-pointer='/anamnes'] input").first.is_disabled()
@@ -88,7 +88,7 @@ def test_offline_capture_survives_reload_and_restart_then_syncs_once(server: Ser
     assert len(rows) == 1
     assert server.rows("SELECT count(*) AS n FROM assessments")[0]["n"] == before + 1
     view = server.api(TRAINEE, f"/api/assessments/{doc_id}")
-    assert view["data"] == CONTEXT and view["form_version"] == 2
+    assert view["data"] == CONTEXT and view["form_version"] == 3  # the current Mini-CEX
     assert view["status"] == "draft"
     assert phone.outbox() == []
     assert not phone.errors

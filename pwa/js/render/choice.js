@@ -54,7 +54,7 @@ function renderList(field, ctx, opts) {
   const f = frame(field, { group: false, required: ctx.required });
   const select = h("select", { id: f.id, disabled: !ctx.editable, "aria-describedby": f.describedBy, name: field.field,
     onchange: () => ctx.onInput(select.selectedIndex > 0 ? opts[select.selectedIndex - 1].value : null) },
-    h("option", { value: "" }, t("choose_option")), opts.map((o, i) => h("option", { value: String(i) }, tr(o.label))));
+    h("option", { value: "" }, t("choose_option")), opts.map((o, i) => h("option", { value: String(i), "data-value": JSON.stringify(o.value) }, tr(o.label))));
   f.body.append(select);
   return {
     el: f.el, frame: f, inputs: [select],

@@ -12,7 +12,7 @@ export function frame(field, { group, required, inputId }) {
   const error = h("p.error", { id: errId, hidden: true });
   const conflict = h("div.conflict-slot");
   const body = h("div.control");
-  const el = h(group ? "fieldset" : "div", { className: `field field-${field.widget}` }, caption, help, conflict, body, error);
+  const el = h(group ? "fieldset" : "div", { className: `field field-${field.widget}${field.half ? " field-half" : ""}` }, caption, help, conflict, body, error);
   const describedBy = [help && helpId, errId].filter(Boolean).join(" ");
   return {
     el, body, id, describedBy, conflict,

@@ -97,13 +97,15 @@ export function renderForm(form, doc, opts) {
     const body = h("div", { id: `sec-${s.id}-body` });
     const open = h("button.sec-open", { type: "button", hidden: true, "aria-expanded": "false", "aria-controls": body.id,
       onclick: () => { current = x; fold(x, false); built.find(shown)?.widget.focus(); } });
+    const heading = h("h2", { id: `sec-${s.id}` }, tr(s.title));
     const sec = h(`section.form-section${note ? ".not-mine" : ""}`, { "aria-labelledby": `sec-${s.id}`, "data-section": s.id },
-      h("h2", { id: `sec-${s.id}` }, tr(s.title)), open, body);
+      heading, open, body);
     if (note) body.append(h("p.filled-by", { id: `sec-${s.id}-by` }, note));
     if (s.description) body.append(h("p.help", {}, tr(s.description)));
     const built = [];
     // someone else's part (the trainee's reflection for the assessor): folded to a line until opened
-    const x = { sec, body, open, built, filledBy: note };
+    // an optional part (nothing in it required): folded to "Valfritt" until she opens it or it has answers
+    const x = { sec, heading, body, open, built, filledBy: note, optional: !!s.optional && !note, title: tr(s.title) };
     for (const field of s.fields) {
       if (field.widget === "delmal") {
         for (const g of opts.delmal.expand(field, form, DELMAL_LABELS, opts.relevantGoals)) {
@@ -113,7 +115,7 @@ export function renderForm(form, doc, opts) {
       } else built.push(build(field, body, mine));
     }
     // two number fields side by side share a row; one alone takes the whole row (its label on one line)
-    for (const el of body.querySelectorAll(":scope > .field-number")) {
+    for (const el of body.querySelectorAll(":scope > .field-number:not(.field-half)")) {
       if (!el.previousElementSibling?.matches(".field-number") && !el.nextElementSibling?.matches(".field-number")) el.classList.add("field-alone");
     }
     for (const handle of built) show(handle, last, true);
@@ -141,15 +143,19 @@ export function renderForm(form, doc, opts) {
       const v = get(data, b.field.field), w = b.field.widget;
       return v == null || v === "" ? "" : w === "scale" || w === "number" ? `${tr(b.field.label)} ${typeof v === "number" ? v : format(b, v)}` : format(b, v);
     }).filter(Boolean).join(" · ");
-    x.open.textContent = x.filledBy ? `${x.filledBy}: ${line || t("not_filled_yet")}` : line;
+    // an untouched optional part is one line, its title the button: "Om dig som bedömer (valfritt)"
+    const bare = closed && x.optional && !line;
+    x.heading.hidden = bare;
+    x.open.textContent = x.filledBy ? `${x.filledBy}: ${line || t("not_filled_yet")}` : bare ? `${x.title} (${t("optional")})` : line;
   }
+  const untouched = (x) => x.built.every((b) => { const v = get(data, b.field.field); return v == null || v === "" || (Array.isArray(v) && !v.length); });
   const troubled = (x) => x.built.some((b) => b.widget.conflicted || b.widget.el.matches(".has-error"));
   /** Fold the complete sections she is not in, open the others; the focused field stays where it was on screen. */
   function tidy() {
     const c = conditionallyRequired(form.schema, data);
     const a = root.contains(document.activeElement) && document.activeElement, y = a && a.getBoundingClientRect().top;
     for (const x of sections) {
-      const d = x.filledBy ? !troubled(x) : done(x, c);
+      const d = x.filledBy ? !troubled(x) : x.optional && untouched(x) ? x !== current && !troubled(x) : done(x, c);
       if (x.body.hidden ? !d : d && x !== current) fold(x, d);
     }
     if (a) scrollBy(0, a.getBoundingClientRect().top - y);
