@@ -44,7 +44,7 @@ DEMO_SUPERVISION = (
 )
 
 #: the Mini-CEX version the demo fills in: the trainee the context, the assessor the rest (filled_by)
-MINI_CEX_VERSION = 2
+MINI_CEX_VERSION = 3  # the current one, as a phone that starts a Mini-CEX today gets
 MINI_CEX_CONTEXT: dict[str, Any] = {
     "setting": "akutmottagning", "encounter": "ny", "focus": "Bröstsmärta, bedömning och handläggning",
     "complexity": "medel", "patient_age_band": "65-79",
