@@ -127,6 +127,13 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     ])
     await as_user("trainee", [Acknowledge(id=1, doc_id=done, at=now_ms(),
                                           reflection="Bra återkoppling; jag tränar på att prioritera tidigare.")])
+    # her monthly handledningssamtal with Helena (HHL): she documented it, Helena confirmed it
+    meeting = new_id()
+    await as_user("trainee", [
+        Create(id=1, doc_id=meeting, at=now_ms(), form_id="handledningssamtal", form_version=1, data=DEMO_MEETING,
+               meta={"assessor_id": ids["main_supervisor"], "observed_on": (today - dt.timedelta(days=12)).isoformat()}),
+        Submit(id=1, doc_id=meeting, at=now_ms())])
+    await as_user("main_supervisor", [Sign(id=1, doc_id=meeting, at=now_ms())])
     await _who_is_behind(db, settings, catalog, ids, as_user, today)
     from .demo_rounds import load_demo_round
 
@@ -212,6 +219,17 @@ async def _people(db: Database) -> dict[str, int]:
             db, email=email, name=name, password=DEMO_PASSWORD, roles=roles, title=title,
             studierektor_unit_id=ids["unit"] if "studierektor" in roles else None)
     return ids
+
+
+#: Bea's last handledningssamtal (seed 000's "Alla träffar")
+DEMO_MEETING: dict[str, Any] = {
+    "kind": "hhl",
+    "agenda": "Hur de första månaderna på akuten har gått; BT-dagarna i vår.",
+    "placement_status": "Bra introduktion. Nattjourerna är tunga; jag hinner sällan äta.",
+    "feedback": "Tydligare journalanteckningar. Ring bakjouren tidigare när du är osäker.",
+    "evaluation": "Vi hann med det vi ville; nästa gång prioritering under jour.",
+    "plan_next": "Två Mini-CEX och en DOPS på akuten före nästa träff.",
+}
 
 
 def print_logins(settings: Settings) -> None:

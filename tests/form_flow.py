@@ -24,7 +24,7 @@ def assessor_key(form: FormVersion) -> str:
     requires one or only supervisors may start it (a BT-kollegium is convened by one), else a colleague
     with the assessor role."""
     start = set(form.workflow.start)
-    if form.workflow.assessor_must_be == "clinical_supervisor" or (start and not start & {"trainee", "assessor"}):
+    if form.workflow.assessor_must_be in ("clinical_supervisor", "supervisor") or (start and not start & {"trainee", "assessor"}):
         return "clinical_supervisor"
     return "assessor"
 

@@ -22,7 +22,7 @@ from server.fhir.items import code_of
 from server.fhir.service import questionnaire, questionnaire_response
 from server.privacy import redact_identity_numbers
 from server.settings import REPO_ROOT
-from tests.form_flow import through_the_api
+from tests.form_flow import assessor_key, through_the_api
 from tests.helpers import MINI_CEX_COMPLETE, create_mini_cex
 from tests.rounds_support import answer_by_link, rater_answer, rater_links, start_round
 from tests.world import World, login
@@ -218,17 +218,8 @@ async def test_questionnaires_are_public_and_unknown_ids_404(client: AsyncTestCl
 
 # --- QuestionnaireResponse: every example, through the API where a test user can make it ------------------
 
-def _assessor_of(form: FormVersion) -> str:
-    """The test user who is the assessor of a form's assessment: the placement's clinical supervisor
-    where the workflow says so or where only supervisors start it (a BT-kollegium), else the assessor."""
-    w = form.workflow
-    if w.assessor_must_be == "clinical_supervisor" or ("assessor" not in w.start and "trainee" not in w.start):
-        return "clinical_supervisor"
-    return "assessor"
-
-
 def _signer_of(form: FormVersion) -> str:
-    return "trainee" if form.workflow.sign == "trainee" else _assessor_of(form)
+    return "trainee" if form.workflow.sign == "trainee" else assessor_key(form)
 
 
 async def _signed_through_the_api(client: AsyncTestClient, world: World, form: FormVersion,

@@ -186,3 +186,7 @@ function localActions(doc, form, roles) {
   else if (doc.status === "acknowledged" && w.countersign) steps = ["countersign"];
   return steps.filter(may);
 }
+
+/** The other party is the trainee's supervisor, not an assessor: a form she signs herself (Coachloopen) or a
+ * supervision meeting (Handledningssamtal, which the supervisor confirms). */
+export const bySupervisor = (form) => form.workflow?.sign === "trainee" || form.workflow?.purpose === "handledning";

@@ -327,6 +327,13 @@ def _authorize_create(batch: _Batch, m: Create) -> tuple[Create, frozenset[str]]
         if assessor_id not in (None, supervisor):
             raise Refused("invalid", "The assessor of this form must be the placement's clinical supervisor.")
         assessor_id = supervisor
+    if form.workflow.assessor_must_be == "supervisor":
+        supervisors = ctx.main_supervisors | {s for s in ctx.placements.values() if s is not None}
+        if assessor_id is None and p.user_id in supervisors:
+            assessor_id = p.user_id
+        if assessor_id not in supervisors:
+            raise Refused("invalid", f"A {form.form_id} is confirmed by one of the trainee's supervisors (her main "
+                          "supervisor or a clinical supervisor of one of her placements): name one as meta.assessor_id.")
     if assessor_id is None and trainee_id != p.user_id and p.roles.intersection(ASSESSING_ROLES):
         assessor_id = p.user_id
     _refuse_self_assessment(batch, trainee_id, assessor_id, meta.get("assessor_email"))

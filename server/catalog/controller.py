@@ -27,7 +27,7 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
         "start": list(w.start), "editors": list(w.editors), "sign": w.sign, "acknowledge": w.acknowledge,
         "countersign": w.countersign, "assessor_must_be": w.assessor_must_be,
         "requires_placement": w.requires_placement, "evidence_for": list(w.evidence_for),
-        "anonymous_to_trainee": w.anonymous_to_trainee, "in_round": w.in_round,
+        "anonymous_to_trainee": w.anonymous_to_trainee, "in_round": w.in_round, "purpose": w.purpose,
     }
 
 

@@ -34,6 +34,8 @@ class Workflow:
     #: asked only through a 360 round (its nominations), never through a single request
     #: (``in_round``; absent from workflow.json: False)
     in_round: bool = False
+    #: not an assessment but a supervision meeting ("handledning"), or None (``purpose`` in workflow.json)
+    purpose: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Workflow:
@@ -43,7 +45,7 @@ class Workflow:
             acknowledge=data["acknowledge"], countersign=data["countersign"],
             assessor_must_be=data["assessor_must_be"], requires_placement=data["requires_placement"],
             evidence_for=tuple(data["evidence_for"]), anonymous_to_trainee=data["anonymous_to_trainee"],
-            in_round=data.get("in_round", False),
+            in_round=data.get("in_round", False), purpose=data.get("purpose"),
         )
 
 

@@ -35,7 +35,7 @@ class FormKinds:
     """Which forms count as what: formative evidence (Mini-CEX, DOPS...: signed by an assessor), the
     placement's Slutbedömning, and 360 forms, which never count here (their answers are anonymous). A
     form the trainee signs herself (Coachloopen) is in none: listed on her page, never counted as an
-    assessment."""
+    assessment; nor is a supervision meeting (Handledningssamtal, workflow ``purpose`` handledning)."""
 
     formative: tuple[str, ...]
     finals: tuple[str, ...]
@@ -50,7 +50,7 @@ class FormKinds:
                 hidden.add(form.form_id)
             elif form.instrument.startswith("slutbedomning"):
                 finals.add(form.form_id)
-            elif form.workflow.sign == "assessor":
+            elif form.workflow.sign == "assessor" and form.workflow.purpose is None:
                 formative.add(form.form_id)
         return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)))
 

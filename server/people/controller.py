@@ -90,18 +90,21 @@ class PeopleController(Controller):
     async def placements(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
                          catalog: NamedDependency[Catalog]) -> list[dict[str, Any]]:
         """Placements of the trainees the caller may see (a trainee: their own), each with its type,
-        sysselsättningsgrad and absence days (what a Slutbedömning's header takes) and the Mini-CEX its
-        unit offers first (``mini_cex_form``)."""
+        sysselsättningsgrad and absence days (what a Slutbedömning's header takes), its clinical supervisor
+        and the programme's HHL (who may confirm a Handledningssamtal) and the Mini-CEX its unit offers
+        first (``mini_cex_form``)."""
         visible, params = visible_trainees_sql(principal)
         rows = await db.fetch(
             f"""SELECT pl.id, pl.specialty, pl.start_date, pl.end_date, pl.placement_type, pl.employment_rate_percent,
                        pl.absence_days, un.name AS unit, pr.trainee_id,
                        t.name AS trainee_name, pl.clinical_supervisor_id, ks.name AS clinical_supervisor_name,
+                       pr.main_supervisor_id, hs.name AS main_supervisor_name,
                        (SELECT us.value FROM unit_settings us WHERE us.unit_id = pl.unit_id AND us.key = ?)
                        AS mini_cex_setting
                 FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
                 JOIN units un ON un.id = pl.unit_id JOIN users t ON t.id = pr.trainee_id
                 LEFT JOIN users ks ON ks.id = pl.clinical_supervisor_id
+                LEFT JOIN users hs ON hs.id = pr.main_supervisor_id
                 WHERE pr.trainee_id IN ({visible}) ORDER BY pl.start_date""",
             (UNIT_MINI_CEX_SETTING, *params),
         )

@@ -154,7 +154,7 @@ def test_cards_show_day_summary_and_placement_and_filters_narrow_the_list(server
     page.wait_for_selector(f"a[href='#/a/{dops}']")
     cards = page.locator("#device-list .card-link")
     total = cards.count()
-    assert total == 6  # the demo's four Mini-CEX and bedside request (a DOPS), and this DOPS
+    assert total == 7  # the demo's four Mini-CEX, bedside request (a DOPS) and handledningssamtal, and this DOPS
     today = dt.date.today().isoformat()
     card = page.locator(f"a[href='#/a/{dops}'] .card-meta").inner_text()
     assert card.startswith(today) and f" · {procedure[:59]}… · " in card  # the one-line summary, cut at 60

@@ -6,7 +6,7 @@ import { renderForm } from "../render/form.js";
 import { identityMessage } from "../render/text.js";
 import { containsIdentityNumber } from "../personnummer.js";
 import { allDocs, getDoc } from "../storage.js";
-import { actions, dismissRejection, editField, keepDraftText, LOCKED, resolveField, rolesOn, sectionOwners, setMeta, step } from "../docs.js";
+import { actions, bySupervisor, dismissRejection, editField, keepDraftText, LOCKED, resolveField, rolesOn, sectionOwners, setMeta, step } from "../docs.js";
 import { flush, inflight, nudge, state as syncState } from "../outbox.js";
 import * as api from "../api.js";
 
@@ -91,8 +91,8 @@ export async function show(main, app, docId) {
   const section = (s) => {
     const owners = sectionOwners(s, form);
     const fill = owners.some((r) => roles.has(r));
-    // on a form the trainee signs herself the other editor is her supervisor, not an assessor
-    const ownerName = (r) => t(r === "assessor" && form.workflow?.sign === "trainee" ? "filled_by_supervisor" : `filled_by_${r}`);
+    // on a form the trainee signs herself, or a handledningssamtal, the other editor is her supervisor
+    const ownerName = (r) => t(r === "assessor" && bySupervisor(form) ? "filled_by_supervisor" : `filled_by_${r}`);
     const note = editor && !fill ? t("filled_by", owners.map(ownerName).join(t("filled_by_or"))) : null;
     return { fill, note };
   };
@@ -162,7 +162,7 @@ export async function show(main, app, docId) {
       h("span", {}, `${t("trainee")}: ${doc.trainee_name || "–"}`), h("br"),
       // a form the trainee signs herself (Coachloopen) names her supervisor, not an assessor
       form.workflow?.sign === "trainee" ? (doc.assessor_name ? [h("span", {}, `${t("supervisor")}: ${doc.assessor_name}`), h("br")] : null)
-        : [h("span", {}, `${t("assessor")}: ${doc.assessor_name || "–"}`), h("br")],
+        : [h("span", {}, `${t(bySupervisor(form) ? "supervisor" : "assessor")}: ${doc.assessor_name || "–"}`), h("br")],
       doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null],
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));

@@ -40,6 +40,14 @@ const headerFrom = (form, placement) => (placement && form.workflow?.requires_pl
 /** The device's own day (not UTC): the day of the activity. */
 const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
 
+/** Her supervisors, from her placements: the programme's HHL first, then each clinical supervisor. */
+function supervisorsOf(own) {
+  const found = new Map();
+  for (const p of own) if (p.main_supervisor_id) found.set(p.main_supervisor_id, p.main_supervisor_name);
+  for (const p of own) if (p.clinical_supervisor_id) found.set(p.clinical_supervisor_id, p.clinical_supervisor_name);
+  return [...found].map(([id, name]) => ({ id, name }));
+}
+
 export async function show(main, app) {
   const user = app.user;
   const isTrainee = user.roles.includes("trainee");
@@ -54,6 +62,8 @@ export async function show(main, app) {
 
   const formSelect = h("select", { id: "form-select", required: true },
     forms.map((f) => h("option", { value: `${f.id}:${f.version}` }, tr(f.title))));
+  // her own choice stands, also when made before the placements and colleagues arrived
+  formSelect.addEventListener("change", () => { formSelect.dataset.chosen = "1"; });
   const error = h("p.error", { role: "alert", hidden: true });
   const fields = h("div");
   const form = h("form.card", { onsubmit: (e) => { e.preventDefault(); start(); } },
@@ -72,15 +82,29 @@ export async function show(main, app) {
     const current = own.find((p) => p.start_date <= today() && today() <= p.end_date) || own[own.length - 1];
     const placementSelect = own.length ? h("select", { id: "placement-select" },
       own.map((p) => h("option", { value: p.id, selected: p === current }, `${p.specialty} – ${p.unit}`))) : null;
-    const assessorSelect = h("select", { id: "assessor-select" }, h("option", { value: "" }, t("choose")),
-      colleagues.filter((c) => c.id !== user.user_id).map((c) => h("option", { value: c.id }, c.title ? `${c.name}, ${c.title}` : c.name)),
-      h("option", { value: "other" }, t("assessor_other")));
+    const assessorSelect = h("select", { id: "assessor-select" });
     const otherName = h("input", { id: "assessor-name", type: "text", autocomplete: "off" });
     const otherEmail = h("input", { id: "assessor-email", type: "email", autocomplete: "off" });
     const other = h("div", { hidden: true }, h("label", { htmlFor: "assessor-name" }, t("assessor_name")), otherName,
       h("label", { htmlFor: "assessor-email" }, t("assessor_email")), otherEmail);
+    const assessorLabel = h("label", { htmlFor: "assessor-select" }, t("assessor"));
+    // a Handledningssamtal is confirmed by one of her supervisors (her HHL, a clinical supervisor):
+    // only they are offered, and nobody from outside
+    let people = [];
+    const showPeople = () => {
+      const [id, version] = formSelect.value.split(":");
+      const supervisorsOnly = app.form(id, Number(version))?.workflow?.assessor_must_be === "supervisor";
+      people = supervisorsOnly ? supervisorsOf(own) : colleagues.filter((c) => c.id !== user.user_id);
+      assessorLabel.textContent = t(supervisorsOnly ? "supervisor" : "assessor");
+      assessorSelect.replaceChildren(h("option", { value: "" }, t("choose")),
+        ...people.map((c) => h("option", { value: c.id }, c.title ? `${c.name}, ${c.title}` : c.name)),
+        ...(supervisorsOnly ? [] : [h("option", { value: "other" }, t("assessor_other"))]));
+      if (supervisorsOnly && people.length === 1) assessorSelect.value = String(people[0].id);
+      other.hidden = true;
+    };
     assessorSelect.addEventListener("change", () => { other.hidden = assessorSelect.value !== "other"; });
-    fields.append(h("label", { htmlFor: "assessor-select" }, t("assessor")), assessorSelect, other);
+    formSelect.addEventListener("change", showPeople);
+    fields.append(assessorLabel, assessorSelect, other);
     if (placementSelect) fields.append(h("label", { htmlFor: "placement-select" }, t("placement")), placementSelect);
     // the Mini-CEX the placement's unit offers first (1–9 or grad av självständighet)
     const offered = () => {
@@ -88,9 +112,9 @@ export async function show(main, app) {
       const f = forms.find((x) => x.id === p?.mini_cex_form);
       if (f && !formSelect.dataset.chosen) formSelect.value = `${f.id}:${f.version}`;
     };
-    formSelect.addEventListener("change", () => { formSelect.dataset.chosen = "1"; });
     placementSelect?.addEventListener("change", offered);
     offered();
+    showPeople();
     pick = () => {
       const meta = { trainee_id: user.user_id, placement_id: placementSelect ? Number(placementSelect.value) : undefined };
       if (assessorSelect.value === "other") {
@@ -98,7 +122,7 @@ export async function show(main, app) {
         Object.assign(meta, { assessor_name: otherName.value.trim(), assessor_email: otherEmail.value.trim() || undefined });
         return { meta, traineeName: user.name, assessorName: meta.assessor_name };
       }
-      const c = colleagues.find((x) => String(x.id) === assessorSelect.value);
+      const c = people.find((x) => String(x.id) === assessorSelect.value);
       if (!c) return null;
       meta.assessor_id = c.id;
       return { meta, traineeName: user.name, assessorName: c.name };

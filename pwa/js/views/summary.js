@@ -8,6 +8,7 @@ import { h } from "../render/dom.js";
 import { goals, schemaAt } from "../render/form.js";
 import * as choice from "../render/choice.js";
 import { get } from "../pointer.js";
+import { bySupervisor } from "../docs.js";
 import { allDocs, kvGet } from "../storage.js";
 import { titles } from "./header.js";
 
@@ -143,7 +144,7 @@ export async function render(doc, form, app, formEl) {
         row(t("sum_form"), `${tr(form.title)}, ${t("sum_version", form.version)}`),
         doc.observed_on ? row(t("sum_day"), h("span", { id: "sum-day" }, doc.observed_on)) : null,
         p ? row(t("placement"), h("span", { id: "sum-placement" }, `${p.specialty} – ${p.unit}`)) : null,
-        row(t("assessor"), [doc.assessor_name || "–", title].filter(Boolean).join(", ")),
+        row(t(bySupervisor(form) ? "supervisor" : "assessor"), [doc.assessor_name || "–", title].filter(Boolean).join(", ")),
         row(t("trainee"), doc.trainee_name || "–")),
       doc.delmal?.length ? h("section.sum-sec", { id: "sum-goals" }, h("h2", {}, t("sum_goals")),
         h("ul.ticks", {}, doc.delmal.map((g) => h("li", {}, `✓ ${g} ${names.has(g) ? tr(names.get(g)) : ""}`)))) : null,
