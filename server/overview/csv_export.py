@@ -27,6 +27,8 @@ def flag_text(flag: Flag) -> str:
         "final_not_approved": lambda: "slutbedömning ej godkänd – handlingsplan behövs",
         "final_concern": lambda: "varning i slutbedömningen: risk att målen inte nås",
         "delmal_not_reached": lambda: f"delmål ej uppnått ({', '.join(n['delmal'])}) – handlingsplan behövs",
+        "handledning_missed": lambda: f"inget handledningssamtal på {n['days']} dagar (gräns {n['limit']})",
+        "handover_without_check": lambda: f"ingen handledaravstämning vid bytet från {n['from']} till {n['to']} ({n['on']})",
     }
     return texts[flag.rule]() if flag.rule in texts else flag.rule
 

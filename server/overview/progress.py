@@ -4,6 +4,7 @@ the repository reads, so a test can check each rule on a chosen day."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -14,7 +15,7 @@ from .rules import FlagRules
 #: how much a flag weighs when a table is sorted by flag (highest first)
 SEVERITY: dict[str, int] = {
     "final_not_approved": 3, "delmal_not_reached": 3, "final_concern": 3, "final_missing": 2, "behind_at_midpoint": 2,
-    "no_recent_assessment": 1, "request_unanswered": 1,
+    "no_recent_assessment": 1, "request_unanswered": 1, "handledning_missed": 1, "handover_without_check": 1,
 }
 
 _decode_data = msgspec.json.Decoder(dict[str, Any]).decode
@@ -152,6 +153,51 @@ def placement_flags(s: PlacementStatus, rules: FlagRules, today: dt.date) -> lis
         missed = sorted((d for d, o in s.final.outcomes.items() if o == "ej_uppnatt"), key=_delmal_order)
         if missed:
             flags.append(Flag("delmal_not_reached", {"delmal": missed, "doc_id": s.final.doc_id}, s.placement_id))
+    return flags
+
+
+class Meeting(msgspec.Struct, frozen=True):
+    """A documented handledningssamtal: its day and its kind (hhl, klinisk_handledare, handledaravstamning)."""
+
+    day: str
+    kind: str | None
+
+
+def meeting_of(row: dict[str, Any]) -> Meeting:
+    kind = _decode_data(row["data"]).get("kind") if row["data"] else None
+    return Meeting(day=str(row["observed_on"]), kind=kind if isinstance(kind, str) else None)
+
+
+def handledning_flags(placements: list[PlacementStatus], meetings: list[Meeting],
+                      rules_of: Callable[[PlacementStatus], FlagRules], today: dt.date) -> list[Flag]:
+    """The handledning rhythm (seed 004): a current placement without a documented meeting within its
+    unit's interval (weekly in primary care), and a hand-over between two placements without a
+    handledaravstämning within the days around it (flagged once those days have passed)."""
+    flags: list[Flag] = []
+    held = sorted(dt.date.fromisoformat(m.day) for m in meetings if m.day <= today.isoformat())
+    last = held[-1] if held else None
+    for p in placements:
+        if p.phase != "current":
+            continue
+        rules = rules_of(p)
+        limit = (rules.max_days_between_handledning_primarvard if p.placement_type == "primarvard"
+                 else rules.max_days_between_handledning)
+        start = dt.date.fromisoformat(p.start_date)
+        quiet = (today - (max(start, last) if last else start)).days
+        if quiet > limit:
+            flags.append(Flag("handledning_missed", {"days": quiet, "limit": limit,
+                                                     "last": last.isoformat() if last else None}, p.placement_id))
+    checks = [dt.date.fromisoformat(m.day) for m in meetings if m.kind == "handledaravstamning"]
+    ordered = sorted(placements, key=lambda p: (p.start_date, p.placement_id))
+    for before, after in zip(ordered, ordered[1:]):
+        within = rules_of(after).handover_check_within_days
+        on = dt.date.fromisoformat(after.start_date)
+        if (today - on).days <= within:
+            continue  # not yet, or still time
+        earliest = dt.date.fromisoformat(before.end_date) - dt.timedelta(days=within)
+        if not any(earliest <= d <= on + dt.timedelta(days=within) for d in checks):
+            flags.append(Flag("handover_without_check", {"on": after.start_date, "from": before.specialty,
+                                                         "to": after.specialty, "limit": within}, after.placement_id))
     return flags
 
 

@@ -40,6 +40,19 @@ async def placements_of(db: Database, trainees_sql: str, params: list[Any]) -> l
     )
 
 
+async def handledning_of(db: Database, trainees_sql: str, params: list[Any], forms: Sequence[str]) -> list[Row]:
+    """Each documented handledningssamtal (submitted for confirmation or confirmed; a draft is not yet
+    one): its trainee, its day and its data (the kind of meeting is in it)."""
+    if not forms:
+        return []
+    documented = _marks(("submitted", *SIGNED_STATES))
+    return await db.fetch(
+        f"""SELECT trainee_id, observed_on, data FROM assessments
+            WHERE trainee_id IN ({trainees_sql}) AND form_id IN ({_marks(forms)}) AND deleted = 0
+              AND status IN ({documented}) AND observed_on IS NOT NULL""",
+        (*params, *forms, "submitted", *SIGNED_STATES))
+
+
 async def formative_counts(db: Database, trainees_sql: str, params: list[Any], forms: Sequence[str]) -> list[Row]:
     """Per trainee and placement: signed, waiting (submitted) and draft formative assessments, and the
     day of the latest activity."""

@@ -24,6 +24,12 @@ class FlagRules:
     request_unanswered_days: int = 14
     #: a Slutbedömning is "due" for the clinical supervisor this many days before the placement ends
     final_due_within_days: int = 14
+    #: days a current placement may go without a documented handledningssamtal (monthly, seed 004)
+    max_days_between_handledning: int = 31
+    #: the same in primary care, where handledning is weekly (seed 004)
+    max_days_between_handledning_primarvard: int = 7
+    #: days either side of a hand-over between placements within which its handledaravstämning counts
+    handover_check_within_days: int = 14
 
 
 #: the accepted range of each rule's value
@@ -33,6 +39,9 @@ LIMITS: dict[str, tuple[int, int]] = {
     "final_missing_after_days": (0, 365),
     "request_unanswered_days": (1, 365),
     "final_due_within_days": (0, 120),
+    "max_days_between_handledning": (1, 365),
+    "max_days_between_handledning_primarvard": (1, 365),
+    "handover_check_within_days": (0, 90),
 }
 
 DEFAULT_RULES = FlagRules()

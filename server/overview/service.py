@@ -20,10 +20,13 @@ from . import repository
 from .progress import (
     FinalState,
     Flag,
+    Meeting,
     PlacementStatus,
     final_state,
     flag_weight,
+    handledning_flags,
     latest_final,
+    meeting_of,
     placement_status,
     request_flag,
 )
@@ -40,19 +43,23 @@ class FormKinds:
     formative: tuple[str, ...]
     finals: tuple[str, ...]
     hidden: tuple[str, ...]
+    #: the handledning log's forms (a meeting documented, not an assessment): their rhythm is a flag
+    handledning: tuple[str, ...] = ()
 
     @classmethod
     @functools.lru_cache(maxsize=4)  # a catalog never changes while the server runs
     def of(cls, catalog: Catalog) -> FormKinds:
-        formative, finals, hidden = set(), set(), set()
+        formative, finals, hidden, handledning = set(), set(), set(), set()
         for form in catalog.forms():
-            if form.workflow.anonymous_to_trainee or form.instrument == "360":
+            if form.workflow.purpose == "handledning":
+                handledning.add(form.form_id)
+            elif form.workflow.anonymous_to_trainee or form.instrument == "360":
                 hidden.add(form.form_id)
             elif form.instrument.startswith("slutbedomning"):
                 finals.add(form.form_id)
             elif form.workflow.sign == "assessor" and form.workflow.purpose is None:
                 formative.add(form.form_id)
-        return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)))
+        return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)), tuple(sorted(handledning)))
 
 
 class TraineeStatus(msgspec.Struct, kw_only=True):
@@ -87,10 +94,11 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     if not rows:
         return []
     # independent reads, at once (the reader pool and PostgreSQL's pool serve them in parallel)
-    count_rows, final_rows, request_rows = await asyncio.gather(
+    count_rows, final_rows, request_rows, meeting_rows = await asyncio.gather(
         repository.formative_counts(db, visible, params, kinds.formative),
         repository.finals_of(db, visible, params, kinds.finals),
-        repository.open_requests_of(db, visible, params, kinds.hidden))
+        repository.open_requests_of(db, visible, params, kinds.hidden),
+        repository.handledning_of(db, visible, params, kinds.handledning))
     counts = {(r["trainee_id"], r["placement_id"]): r for r in count_rows}
     finals: dict[tuple[int, int | None], list[FinalState]] = defaultdict(list)
     for r in final_rows:
@@ -101,6 +109,9 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     requests: dict[int, list[str]] = defaultdict(list)
     for r in request_rows:
         requests[r["trainee_id"]].append(r["created_at"])
+    meetings: dict[int, list[Meeting]] = defaultdict(list)
+    for r in meeting_rows:
+        meetings[r["trainee_id"]].append(meeting_of(r))
     unit_ids = sorted({r["unit_id"] for r in rows if r["unit_id"] is not None} | {r["programme_unit_id"] for r in rows})
     settings = await read_unit_settings(db, unit_ids)
     rules: dict[int, FlagRules] = {u: rules_from_settings(settings.get(u, {})) for u in unit_ids}
@@ -130,6 +141,11 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
         t.flags.extend(status.flags)
     for t in trainees.values():
         t.placements.sort(key=lambda p: (p.start_date, p.placement_id))
+        by_id = {p.placement_id: p for p in t.placements}
+        for flag in handledning_flags(t.placements, meetings.get(t.trainee_id, []), lambda p: rules[p.unit_id], today):
+            t.flags.append(flag)
+            if flag.placement_id in by_id:  # each names its placement (the CSV lists it there)
+                by_id[flag.placement_id].flags.append(flag)
         t.flags.sort(key=lambda f: -flag_weight([f]))
         t.weight = flag_weight(t.flags)
     return list(trainees.values())
