@@ -156,6 +156,9 @@ def test_cards_show_day_summary_and_placement_and_filters_narrow_the_list(server
     total = cards.count()
     assert total == 7  # the demo's four Mini-CEX, bedside request (a DOPS) and handledningssamtal, and this DOPS
     today = dt.date.today().isoformat()
+    # its one-line summary comes from DOPS version 1, which the phone fetches for it (not in the catalog bundle)
+    page.wait_for_function("(id) => document.querySelector(`a[href='#/a/${id}'] .card-meta`)?.textContent.includes('Artärpunktion')",
+                           arg=dops)
     card = page.locator(f"a[href='#/a/{dops}'] .card-meta").inner_text()
     assert card.startswith(today) and f" · {procedure[:59]}… · " in card  # the one-line summary, cut at 60
     assert f"{second['specialty']} – {second['unit']}" in card and "Maja Sjöberg" in card and "Utkast" in card
