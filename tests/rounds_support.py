@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 import server.clock
+from server.privacy.ids import new_id
 
 from tests.helpers import in_app
 from tests.requests_support import claimed_secret, link_sync, mutation, request_link, token_of
@@ -73,7 +73,7 @@ async def answer_by_link(client: AsyncTestClient, link: str, doc_id: str, answer
     """A rater opens the mailed link on their phone (no account), fills in and signs."""
     client.cookies.clear()
     secret = await claimed_secret(client, token_of(link))
-    done = await link_sync(client, secret, client_id=str(uuid.uuid4()), mutations=[
+    done = await link_sync(client, secret, client_id=new_id(), mutations=[
         mutation(1, "edit", doc_id, base_version=1, fields={f"/{k}": v for k, v in answer.items()}),
         mutation(2, "submit", doc_id), mutation(3, "sign", doc_id)])
     assert done.status_code == 200, done.text
