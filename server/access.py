@@ -5,7 +5,8 @@
 - a clinical supervisor: the trainees of their placements;
 - a main supervisor (HHL): their trainees;
 - a studierektor: the trainees of their unit;
-- an admin: everything administrative (users, units, placements), not assessment content.
+- an admin: everything administrative (users, units, placements), not assessment content;
+- a private handledningssamtal: only its trainee and its supervisor, whatever the roles above say.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def visible_trainees_sql(p: Principal) -> tuple[str, list[Any]]:
 
 def visible_assessments_where(p: Principal, anonymous_forms: tuple[str, ...], alias: str = "a") -> tuple[str, list[Any]]:
     """A WHERE condition on assessments ``alias`` that holds exactly for what ``p`` may read."""
+    condition, params = _by_role(p, anonymous_forms, alias)
+    between_two = f"({alias}.private = 0 OR {alias}.trainee_id = ? OR {alias}.assessor_id = ?)"
+    return f"({condition} AND {between_two})", [*params, p.user_id, p.user_id]
+
+
+def _by_role(p: Principal, anonymous_forms: tuple[str, ...], alias: str) -> tuple[str, list[Any]]:
     supervised, params = supervised_trainees_sql(p)
     own = f"{alias}.trainee_id = ?"
     own_params: list[Any] = [p.user_id]

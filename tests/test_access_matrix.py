@@ -17,6 +17,7 @@ from litestar.testing import AsyncTestClient
 from server import clock
 
 from tests.helpers import MINI_CEX_CONTEXT, fill_assessors_part
+from tests.test_handledning_log import MEETING
 from tests.test_lifecycle import SLUTBEDOMNING
 from tests.world import World, login
 
@@ -52,7 +53,20 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     # public as the catalog
     "fhir_response": ("draft",      (200, 200, 200, 200, 200, N)),
     "fhir_questionnaire": ("none",  (200, 200, 200, 200, 200, 200)),
+    # a private handledningssamtal (issue 13): read by its trainee and the supervisor who took part,
+    # by nobody else through any channel; every supervisor of hers sees that the meeting took place
+    "private_read":    ("private_with_hhl", (200, N, N, 200, N, N)),
+    "private_audit":   ("private_with_hhl", (200, N, N, 200, N, N)),
+    "private_fhir":    ("private_with_hhl", (200, N, N, 200, N, N)),
+    "private_listed":  ("private_with_hhl", (200, N, N, 200, N, N)),
+    "private_pulled":  ("private_with_hhl", (200, N, N, 200, N, N)),
+    "private_read_ks": ("private_with_ks",  (200, N, 200, N, N, N)),
+    "private_edit_ks": ("private_with_ks",  (403, N, 200, N, N, N)),  # her comment; the notes are the trainee's
+    "meeting_seen":    ("private_with_hhl_submitted", (200, N, 200, 200, 200, N)),
 }
+#: endpoints above that act as another one does, on a different record
+SAME_AS = {"private_read": "read", "private_audit": "audit", "private_fhir": "fhir_response",
+           "private_listed": "listed", "private_read_ks": "read"}
 # The same people acting on someone else's record: invisible, except that any colleague with an
 # assessing role may start an assessment of any trainee (the bedside colleague), and admin stays admin.
 OTHER: dict[str, tuple[int, ...]] = {
@@ -76,6 +90,16 @@ async def _make_record(client: AsyncTestClient, world: World, side: str, state: 
     prefix = "" if side == "own" else "other_"
     if state == "none":
         return None
+    if state.startswith("private_with_"):
+        trainee = await login(client, world, f"{prefix}trainee")
+        supervisor = "main_supervisor" if state.startswith("private_with_hhl") else "clinical_supervisor"
+        r = await client.post("/api/assessments", headers=trainee, json={
+            "form_id": "handledningssamtal", "assessor_id": world.id(f"{prefix}{supervisor}"),
+            "observed_on": "2026-03-10", "private": True, "data": MEETING})
+        assert r.status_code == 201, r.text
+        if state.endswith("_submitted"):  # documented: the rhythm and the log count it
+            assert (await client.post(f"/api/assessments/{r.json()['doc_id']}/submit", headers=trainee)).status_code == 200
+        return r.json()  # type: ignore[no-any-return]
     if state == "slutbedomning":
         ks = await login(client, world, f"{prefix}clinical_supervisor")
         doc = (await client.post("/api/assessments", headers=ks, json={
@@ -106,6 +130,8 @@ async def _make_record(client: AsyncTestClient, world: World, side: str, state: 
 
 
 def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], dict[str, Any] | None, World, str], Awaitable[int]]:
+    name = SAME_AS.get(name, name)
+
     async def act(client: AsyncTestClient, h: dict[str, str], doc: dict[str, Any] | None, world: World, side: str) -> int:
         url = f"/api/assessments/{doc['doc_id']}" if doc else ""
         prefix = "" if side == "own" else "other_"
@@ -129,6 +155,16 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
             if role == "trainee":  # a trainee names the assessor; an assessor is the assessor
                 body["assessor_id"] = world.id(f"{prefix}assessor")
             return (await client.post("/api/assessments", headers=h, json=body)).status_code
+        if name == "private_pulled":
+            pulled = await client.post("/api/sync", headers=h, json={"client_id": "matrix-phone", "since": 0})
+            return 200 if doc["doc_id"] in {c["doc_id"] for c in pulled.json()["changes"]} else N
+        if name == "private_edit_ks":
+            return (await client.patch(url, headers=h, json={"base_version": doc["version"],
+                                                             "data": {"supervisor_comment": "Bra"}})).status_code
+        if name == "meeting_seen":
+            page = await client.get(f"/api/trainees/{world.id(f'{prefix}trainee')}")
+            days = [m["day"] for m in page.json().get("meetings", [])] if page.status_code == 200 else []
+            return 200 if "2026-03-10" in days else N
         if name == "listed":
             listed = (await client.get("/api/assessments")).json()
             return 200 if doc["doc_id"] in {a["doc_id"] for a in listed} else N

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from server import clock
 from server.db import Database, Tx
 from server.db.migrate import all_migrations, migrate
 from server.people import repository as people
@@ -20,7 +21,7 @@ from server.settings import Settings
 from tests.helpers import in_app, migrated_upto
 from tests.world import World, login
 
-TODAY = dt.date.today()
+TODAY = clock.today()  # the Swedish day, as the server reckons it (not the machine's UTC day)
 
 
 async def current_placement(client: AsyncTestClient, world: World) -> int:

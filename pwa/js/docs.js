@@ -24,6 +24,7 @@ export function overlay(record, pending) {
     placement_id: s ? s.placement_id ?? record.placement_id : record.placement_id,
     observed_on: s ? s.observed_on ?? record.observed_on : record.observed_on,
     delmal: (s ? s.delmal : record.delmal) || [],
+    private: s ? !!s.private : false,
     pending: pending.length,
   };
   for (const m of pending) {
@@ -36,8 +37,8 @@ export function overlay(record, pending) {
     }
     if (STEP_TARGET[m.kind]) doc.status = STEP_TARGET[m.kind];
     if (m.kind === "acknowledge") doc.reflection = m.reflection ?? null;
-    if (m.kind === "create" && !s) Object.assign(doc, pick(m.meta, ["placement_id", "observed_on", "delmal"]));
-    if (m.kind === "set_meta") Object.assign(doc, pick(m.meta, ["placement_id", "observed_on", "delmal"]));
+    if (m.kind === "create" && !s) Object.assign(doc, pick(m.meta, ["placement_id", "observed_on", "delmal", "private"]));
+    if (m.kind === "set_meta") Object.assign(doc, pick(m.meta, ["placement_id", "observed_on", "delmal", "private"]));
     if (m.kind === "delete") doc.deleted = true;
   }
   return doc;

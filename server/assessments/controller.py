@@ -64,16 +64,20 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     placement_id: int | None = None
     observed_on: str | None = None
     delmal: list[str] | None = None
+    #: a handledningssamtal only: private between the trainee and the supervisor who took part
+    private: bool | None = None
     data: dict[str, Any] = {}
 
 
 class HeaderChange(msgspec.Struct, forbid_unknown_fields=True):
     """The assessment's header: the day of the activity, its placement (the trainee, among her own),
-    the BT delmål it gives evidence for. Drafts only; give at least one."""
+    the BT delmål it gives evidence for, whether a handledningssamtal is private. Drafts only; give at
+    least one."""
 
     placement_id: int | None = None
     observed_on: str | None = None
     delmal: list[str] | None = None
+    private: bool | None = None
 
 
 class AssessmentEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -162,7 +166,7 @@ class AssessmentController(Controller):
             version = latest.version
         meta = {k: v for k, v in msgspec.structs.asdict(data).items()
                 if k in ("trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "observed_on",
-                         "delmal")
+                         "delmal", "private")
                 and v is not None}
         mutation = Create(id=1, doc_id=_new_id(data.id), at=now_ms(), form_id=data.form_id, form_version=version,
                           data=data.data, meta=meta)

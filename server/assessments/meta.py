@@ -27,6 +27,8 @@ class CreateMeta(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     observed_on: dt.date | None = None
     #: the BT delmål this encounter showed, from the form's evidence_for
     delmal: Delmal | None = None
+    #: a handledningssamtal private between the trainee and the supervisor who took part
+    private: bool | None = None
 
 
 class SetMetaFields(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -35,6 +37,7 @@ class SetMetaFields(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     placement_id: RowId | None = None
     observed_on: dt.date | None = None
     delmal: Delmal | None = None
+    private: bool | None = None
 
 
 class MetaError(ValueError):
@@ -59,7 +62,7 @@ def parse_set_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """A ``set_meta`` mutation's fields, checked (at least one)."""
     out = _convert(meta, SetMetaFields)
     if not out:
-        raise MetaError("meta is empty: set placement_id, observed_on or delmal.")
+        raise MetaError("meta is empty: set placement_id, observed_on, delmal or private.")
     return out
 
 

@@ -137,11 +137,16 @@ async def _load_users(tx: Tx, ids: set[int]) -> dict[int, Row]:
     return users
 
 
+PRIVATE_PARTIES = frozenset({"trainee", "assessor"})
+
+
 def _roles(batch: _Batch, doc: Document) -> frozenset[str]:
     trainee_id = doc.meta.get("trainee_id")
     assert isinstance(trainee_id, int)
-    return batch.actor.roles_on(doc_id=doc.id, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"),
-                                ctx=batch.contexts.get(trainee_id))
+    roles = batch.actor.roles_on(doc_id=doc.id, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"),
+                                 ctx=batch.contexts.get(trainee_id))
+    # a private handledningssamtal has two people; to anyone else it does not exist (access.py)
+    return roles & PRIVATE_PARTIES if doc.meta.get("private") else roles
 
 
 def _form(batch: _Batch, form_id: str, version: int) -> FormVersion:
@@ -313,6 +318,7 @@ def _authorize_create(batch: _Batch, m: Create) -> tuple[Create, frozenset[str]]
         observed_on = min(_day_of(m.at), dt.datetime.now(STOCKHOLM).date().isoformat())
     _refuse_future(observed_on)
     _refuse_other_delmal(meta.get("delmal"), form)
+    _refuse_private(meta.get("private"), form)
     # the placement it was made in: the one whose period holds the day of the activity, unless named
     placement_id = meta.get("placement_id") or ctx.placement_on(observed_on)
     if placement_id is not None and placement_id not in ctx.placements:
@@ -373,6 +379,14 @@ def _refuse_other_delmal(delmal: list[str] | None, form: FormVersion) -> None:
         raise Refused("invalid", f"meta.delmal: {', '.join(unknown)} is not evidenced by a {form.form_id} (it can be: {menu}).")
 
 
+def _refuse_private(private: bool | None, form: FormVersion) -> None:
+    """Only the notes of a supervision meeting are private between two people; an assessment is
+    evidence its trainee's supervisors must be able to read."""
+    if private and form.workflow.purpose != "handledning":
+        raise Refused("invalid", f"meta.private: a {form.form_id} is evidence her supervisors read; only the notes "
+                      "of a handledningssamtal can be private.")
+
+
 def _checked_set_meta(batch: _Batch, m: SetMeta, doc: Document, form: FormVersion, roles: frozenset[str]) -> SetMeta:
     """A header change: the placement only by the trainee and only to one of hers; the day not in the
     future; delmål from the form's menu."""
@@ -389,6 +403,12 @@ def _checked_set_meta(batch: _Batch, m: SetMeta, doc: Document, form: FormVersio
     if "observed_on" in fields:
         _refuse_future(fields["observed_on"])
     _refuse_other_delmal(fields.get("delmal"), form)
+    _refuse_private(fields.get("private"), form)
+    if fields.get("private") and not doc.meta.get("private"):
+        # whoever reads the trainee's drafts may already hold this one on her phone: closing it now
+        # would promise a privacy it no longer has
+        raise Refused("private_from_start", "A note is private only from its start: others may already have read "
+                      "this one. Start a new handledningssamtal marked private.")
     return msgspec.structs.replace(m, meta=fields)
 
 
@@ -414,7 +434,7 @@ def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> tupl
         raise Refused("forbidden", "Only the people who wrote or signed this assessment may amend it.")
     if (m.form_id, m.form_version) != (original.form_id, original.form_version):
         raise Refused("invalid", "An amendment uses the same form and version as the assessment it corrects.")
-    new_meta = {k: original.meta[k] for k in (*repository.META_COLUMNS, "delmal") if original.meta.get(k) is not None}
+    new_meta = {k: original.meta[k] for k in (*repository.META_COLUMNS, "delmal", "private") if original.meta.get(k) is not None}
     new_meta["amends"] = original.id
     return msgspec.structs.replace(m, meta=new_meta, data=m.data or dict(original.data)), roles
 

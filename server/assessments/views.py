@@ -81,6 +81,8 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     #: the day of the observed activity, and the BT delmål this encounter showed
     observed_on: str | None = None
     delmal: list[str] = []
+    #: a handledningssamtal private between its trainee and its supervisor: nobody else reads it
+    private: bool = False
     amends_id: str | None
     reflection: str | None
     content_hash: str | None
@@ -133,6 +135,7 @@ def build_views(rows: list[Row], actor: Actor, catalog: Catalog, contexts: dict[
             assessor_id=row["assessor_id"], assessor_name=row["assessor_display"],
             assessor_email=row["assessor_email"], placement_id=row["placement_id"], amends_id=row["amends_id"],
             observed_on=row["observed_on"], delmal=doc.meta.get("delmal", []),
+            private=bool(doc.meta.get("private")),
             reflection=doc.reflection, content_hash=doc.content_hash, returned_reason=doc.returned_reason,
             created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
             submitted_at=row["submitted_at"], signed_at=row["signed_at"], signed_by=row["signed_by"],

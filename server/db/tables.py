@@ -111,6 +111,8 @@ class Assessment(Table, tablename="assessments"):
     #: encounter showed (JSON list, a subset of the form's evidence_for): metadata, not form data
     observed_on = Varchar(length=10, null=True)
     delmal = Text(null=True)
+    #: 1: a handledningssamtal private between its trainee and its supervisor (nobody else reads it)
+    private = Integer(default=0)
     status = Varchar(length=20)
     data = Text()
     field_meta = Text()

@@ -42,12 +42,13 @@ async def placements_of(db: Database, trainees_sql: str, params: list[Any]) -> l
 
 async def handledning_of(db: Database, trainees_sql: str, params: list[Any], forms: Sequence[str]) -> list[Row]:
     """Each documented handledningssamtal (submitted for confirmation or confirmed; a draft is not yet
-    one): its trainee, its day and its data (the kind of meeting is in it)."""
+    one): its trainee, its day, its data (the kind of meeting is in it), its status and whether it is
+    private. Private ones count too: that a meeting took place is never private, what was said is."""
     if not forms:
         return []
     documented = _marks(("submitted", *SIGNED_STATES))
     return await db.fetch(
-        f"""SELECT trainee_id, observed_on, data FROM assessments
+        f"""SELECT id, trainee_id, observed_on, data, status, private FROM assessments
             WHERE trainee_id IN ({trainees_sql}) AND form_id IN ({_marks(forms)}) AND deleted = 0
               AND status IN ({documented}) AND observed_on IS NOT NULL""",
         (*params, *forms, "submitted", *SIGNED_STATES))

@@ -13,7 +13,8 @@ from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
 from ..errors import NotFound
-from .repository import SIGNED_STATES
+from .progress import meeting_of
+from .repository import SIGNED_STATES, handledning_of
 from .service import FormKinds, TraineeStatus, trainee_statuses
 
 _decode_list = msgspec.json.Decoder(list[str]).decode
@@ -43,10 +44,24 @@ class DelmalRow(msgspec.Struct, kw_only=True):
     outcomes: dict[str, dict[str, str]]
 
 
+class MeetingEntry(msgspec.Struct, kw_only=True):
+    """One line of her handledning log as every supervisor of hers sees it: that a meeting took place,
+    when, what kind, whether it is confirmed. ``doc_id`` only when the reader may open its notes (a
+    private one: its trainee and its supervisor)."""
+
+    day: str
+    kind: str | None
+    status: str
+    private: bool
+    doc_id: str | None
+
+
 class TraineePage(msgspec.Struct, kw_only=True):
     trainee: TraineeStatus
     assessments: list[EvidenceItem]
     delmal: list[DelmalRow]
+    #: the handledning log, newest first
+    meetings: list[MeetingEntry] = []
 
 
 def summary_of(catalog: Catalog, form_id: str, version: int, data: dict[str, Any]) -> str | None:
@@ -84,7 +99,14 @@ async def trainee_page(db: Database, catalog: Catalog, principal: Principal, tra
         delmal=_decode_list(r["delmal"]) if r["delmal"] else [],
         summary=summary_of(catalog, r["form_id"], int(r["form_version"]), _decode_data(r["data"])))
         for r in rows]
-    return TraineePage(trainee=statuses[0], assessments=items, delmal=delmal_matrix(catalog, statuses[0], items, kinds))
+    readable = {i.doc_id for i in items}
+    meetings = [MeetingEntry(day=m.day, kind=m.kind, status=r["status"], private=bool(r["private"]),
+                             doc_id=r["id"] if r["id"] in readable else None)
+                for r in await handledning_of(db, "SELECT ? AS trainee_id", [trainee_id], kinds.handledning)
+                for m in (meeting_of(r),)]
+    meetings.sort(key=lambda m: m.day, reverse=True)
+    return TraineePage(trainee=statuses[0], assessments=items, delmal=delmal_matrix(catalog, statuses[0], items, kinds),
+                       meetings=meetings)
 
 
 def delmal_matrix(catalog: Catalog, trainee: TraineeStatus, items: list[EvidenceItem], kinds: FormKinds) -> list[DelmalRow]:

@@ -66,3 +66,41 @@ def test_the_trainee_logs_a_meeting_offline_and_her_hhl_confirms_it(server: Serv
                          (doc_id,))
     assert (row["status"], row["email"]) == ("signed", HHL)
     assert not bea.errors and not helena.errors
+
+
+def test_a_private_meeting_shows_its_supervisors_only_that_it_took_place(server: Server, devices: Any) -> None:
+    """Bea marks her meeting with Karin (clinical supervisor) private when she starts it: Helena, her HHL,
+    sees on Bea's page that the meeting took place, with no way into its notes."""
+    bea = devices("bea")
+    page = bea.open()
+    bea.login(TRAINEE)
+    page.click("#new-assessment")
+    page.select_option("#form-select", value="handledningssamtal:1")
+    page.select_option("#assessor-select", label="Karin Lind")
+    assert page.locator("label[for=private-notes]").inner_text() == "Privat mellan oss två"
+    page.locator("label[for=private-notes]").click()
+    page.click("#start")
+    page.wait_for_selector("form[data-ready]")
+    doc_id = page.url.split("#/a/")[1]
+    assert page.locator("#doc-private").inner_text() == "Privat"
+    bea.fill_form({k: v for k, v in MEETING.items()} | {"kind": "klinisk_handledare"})
+    page.click("#submit")
+    page.wait_for_selector("#doc-status[data-status='submitted']")
+    bea.synced()
+    (row,) = server.rows("SELECT private, status FROM assessments WHERE id = ?", (doc_id,))
+    assert (row["private"], row["status"]) == (1, "submitted")
+
+    helena = devices("helena", laptop=True)
+    hp = helena.open()
+    helena.login(HHL)
+    (bea_row,) = server.rows("SELECT id FROM users WHERE email = ?", (TRAINEE,))
+    hp.goto(f"{server.base_url}/#/bt/{bea_row['id']}")
+    log = hp.locator("#meeting-log")
+    log.wait_for()
+    private = log.locator("li[data-private='1']")
+    assert private.count() == 1 and "Med klinisk handledare" in private.inner_text()
+    assert "väntar på bekräftelse" in private.inner_text() and private.locator("a").count() == 0
+    assert log.locator("li[data-private='0'] a").count() >= 1  # her own, open meeting with Bea: a link
+    assert MEETING["agenda"] not in hp.content()
+    hp.screenshot(path="/tmp/meeting-log-helena.png", full_page=True)
+    assert not bea.errors and not helena.errors

@@ -165,6 +165,7 @@ export async function show(main, app, docId) {
         : [h("span", {}, `${t(bySupervisor(form) ? "supervisor" : "assessor")}: ${doc.assessor_name || "–"}`), h("br")],
       doc.observed_on ? [h("span", { id: "doc-day" }, doc.observed_on), h("br")] : null],
       h("span.status", { id: "doc-status", "data-status": status }, t(`status_${status}`)),
+      doc.private ? h("span.badge", { id: "doc-private", title: t("private_notes_help") }, t("private_badge")) : null,
       doc.pending ? h("span.badge", { id: "doc-pending" }, t("not_synced")) : null));
     const n = [];
     if (doc.displaced) n.push(h("p.warn", { id: "displaced", role: "alert" }, t("rq_displaced")));

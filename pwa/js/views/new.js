@@ -66,8 +66,19 @@ export async function show(main, app) {
   formSelect.addEventListener("change", () => { formSelect.dataset.chosen = "1"; });
   const error = h("p.error", { role: "alert", hidden: true });
   const fields = h("div");
+  // a handledningssamtal may be private between the two who met, from its start only (the server
+  // refuses to close one that others may already have read)
+  const privateBox = h("input", { type: "checkbox", id: "private-notes" });
+  const privateOption = h("div", { hidden: true }, h("div.option", {}, privateBox,
+    h("label", { htmlFor: "private-notes", className: "tap wide" }, t("private_notes"))),
+    h("p.help", {}, t("private_notes_help")));
+  const showPrivate = () => {
+    const [id, version] = formSelect.value.split(":");
+    privateOption.hidden = app.form(id, Number(version))?.workflow?.purpose !== "handledning";
+  };
+  formSelect.addEventListener("change", showPrivate);
   const form = h("form.card", { onsubmit: (e) => { e.preventDefault(); start(); } },
-    h("label", { htmlFor: "form-select" }, t("form")), formSelect, fields, error,
+    h("label", { htmlFor: "form-select" }, t("form")), formSelect, fields, privateOption, error,
     h("button.primary", { type: "submit", id: "start" }, t("start")));
   main.append(form);
 
@@ -115,6 +126,7 @@ export async function show(main, app) {
     placementSelect?.addEventListener("change", offered);
     offered();
     showPeople();
+    showPrivate();
     pick = () => {
       const meta = { trainee_id: user.user_id, placement_id: placementSelect ? Number(placementSelect.value) : undefined };
       if (assessorSelect.value === "other") {
@@ -153,6 +165,7 @@ export async function show(main, app) {
     fields.append(h("label", { htmlFor: "trainee-search" }, t("trainee_search")), search,
       h("p.help", { id: "trainee-search-help" }, t("trainee_search_help")),
       h("label", { htmlFor: "trainee-select" }, t("trainee")), traineeSelect);
+    showPrivate();
     pick = () => {
       const id = Number(traineeSelect.value);
       if (!id) return null;
@@ -171,7 +184,8 @@ export async function show(main, app) {
       error.hidden = false;
       return;
     }
-    const meta = Object.fromEntries(Object.entries({ ...chosen.meta, observed_on: today() }).filter(([, v]) => v !== undefined && v !== ""));
+    const isPrivate = !privateOption.hidden && privateBox.checked ? true : undefined;
+    const meta = Object.fromEntries(Object.entries({ ...chosen.meta, observed_on: today(), private: isPrivate }).filter(([, v]) => v !== undefined && v !== ""));
     const record = newDocRecord({ form: def, meta, traineeName: chosen.traineeName, assessorName: chosen.assessorName });
     await createDoc(record, meta, headerFrom(def, chosen.placement));
     nudge();

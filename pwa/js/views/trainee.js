@@ -15,6 +15,9 @@ addStrings({
     tp_outcome_uppnatt: "Uppnått", tp_outcome_pagaende: "Pågående", tp_outcome_ej_uppnatt: "Ej uppnått",
     tp_outcome_ej_aktuellt: "Ej aktuellt", tp_no_placement: "Utan placering", tp_hhl: (n) => `Huvudhandledare: ${n || "–"}`,
     tp_matrix_help: "Antal signerade bedömningar som visar delmålet, och slutbedömningens utfall per placering.",
+    tp_meetings: "Handledningssamtal", tp_no_meetings: "Inga dokumenterade samtal än.",
+    tp_meeting_signed: "bekräftat", tp_meeting_submitted: "väntar på bekräftelse",
+    tp_meeting_private: "bara de två som träffades läser anteckningarna",
   },
   en: {
     tp_placements: "Placements", tp_assessments: "Assessments", tp_matrix: "Goals BT1–BT18",
@@ -22,6 +25,9 @@ addStrings({
     tp_outcome_uppnatt: "Achieved", tp_outcome_pagaende: "In progress", tp_outcome_ej_uppnatt: "Not achieved",
     tp_outcome_ej_aktuellt: "Not applicable", tp_no_placement: "Without placement", tp_hhl: (n) => `Main supervisor: ${n || "–"}`,
     tp_matrix_help: "Signed assessments that show the goal, and the final assessment's outcome per placement.",
+    tp_meetings: "Supervision meetings", tp_no_meetings: "No documented meetings yet.",
+    tp_meeting_signed: "confirmed", tp_meeting_submitted: "waiting for confirmation",
+    tp_meeting_private: "only the two who met read the notes",
   },
 });
 
@@ -72,7 +78,26 @@ function page(app, data, keptAt) {
     h("h2", {}, t("tp_placements")), timeline(trainee.placements), ...placements,
     loose ? h("section.placement-block", {}, h("h3", {}, t("tp_no_placement")), assessmentList(app, loose)) : null,
     matrix(app, data),
+    meetingLog(app, data.meetings || []),
   ].filter(Boolean);
+}
+
+/** Her handledning log: that each meeting took place, when and of what kind; the notes only behind a
+ * link, and a private one's never (the server gives no link to anyone but its two people). */
+function meetingLog(app, meetings) {
+  const kinds = app.latestForms().find((f) => f.workflow?.purpose === "handledning")
+    ?.ui.sections.flatMap((s) => s.fields).find((f) => f.field === "/kind")?.options || {};
+  const line = (m) => [m.day, kinds[m.kind] ? tr(kinds[m.kind]) : m.kind,
+    t(m.status === "submitted" ? "tp_meeting_submitted" : "tp_meeting_signed")].filter(Boolean).join(" · ");
+  return h("section", { id: "meeting-log", "aria-labelledby": "h-meetings" },
+    h("h2", { id: "h-meetings" }, t("tp_meetings")),
+    meetings.length ? h("ul.cards", {}, meetings.map((m) => {
+      const inner = [h("span.card-meta", {}, line(m)),
+        m.private ? h("span.small", {}, h("span.badge", {}, t("private_badge")), " ", t("tp_meeting_private")) : null];
+      return h("li", { "data-day": m.day, "data-private": m.private ? "1" : "0" },
+        m.doc_id ? h("a.card-link", { href: `#/a/${m.doc_id}` }, inner) : h("div.card-link", {}, inner));
+    }))
+      : h("p.muted", {}, t("tp_no_meetings")));
 }
 
 function assessmentList(app, items) {
