@@ -6,13 +6,17 @@
 - a main supervisor (HHL): their trainees;
 - a studierektor: the trainees of their unit;
 - an admin: everything administrative (users, units, placements), not assessment content;
-- a private handledningssamtal: only its trainee and its supervisor, whatever the roles above say.
+- a private handledningssamtal: only its trainee and its supervisor, whatever the roles above say;
+- a restricted form (an action plan): its trainee, its assessor, her HHL and studierektor, and the
+  clinical supervisor of her current placement (who reads only part of it, views.py); no other
+  clinical supervisor, not even one of an earlier placement.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from .auth.principal import Principal
 from .errors import Forbidden, NotFound
 
@@ -48,11 +52,30 @@ def visible_trainees_sql(p: Principal) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def visible_assessments_where(p: Principal, anonymous_forms: tuple[str, ...], alias: str = "a") -> tuple[str, list[Any]]:
+def visible_assessments_where(p: Principal, anonymous_forms: tuple[str, ...], alias: str = "a", *,
+                              restricted_forms: tuple[str, ...]) -> tuple[str, list[Any]]:
     """A WHERE condition on assessments ``alias`` that holds exactly for what ``p`` may read."""
     condition, params = _by_role(p, anonymous_forms, alias)
     between_two = f"({alias}.private = 0 OR {alias}.trainee_id = ? OR {alias}.assessor_id = ?)"
-    return f"({condition} AND {between_two})", [*params, p.user_id, p.user_id]
+    condition, params = f"({condition} AND {between_two})", [*params, p.user_id, p.user_id]
+    if not restricted_forms:
+        return condition, params
+    restricted, restricted_params = _restricted_readers(p, restricted_forms, alias)
+    return f"({condition} AND {restricted})", [*params, *restricted_params]
+
+
+def _restricted_readers(p: Principal, forms: tuple[str, ...], alias: str) -> tuple[str, list[Any]]:
+    marks = ", ".join("?" for _ in forms)
+    overseen, overseen_params = supervised_trainees_sql(p, clinical=False)
+    parts = [f"{alias}.form_id NOT IN ({marks})", f"{alias}.trainee_id = ?", f"{alias}.assessor_id = ?",
+             f"{alias}.trainee_id IN ({overseen})"]
+    params: list[Any] = [*forms, p.user_id, p.user_id, *overseen_params]
+    if p.has("clinical_supervisor"):
+        today = clock.today().isoformat()
+        parts.append(f"""{alias}.trainee_id IN (SELECT pr.trainee_id FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
+                         WHERE pl.clinical_supervisor_id = ? AND pl.start_date <= ? AND pl.end_date >= ?)""")
+        params += [p.user_id, today, today]
+    return "(" + " OR ".join(parts) + ")", params
 
 
 def _by_role(p: Principal, anonymous_forms: tuple[str, ...], alias: str) -> tuple[str, list[Any]]:
@@ -75,11 +98,12 @@ def _by_role(p: Principal, anonymous_forms: tuple[str, ...], alias: str) -> tupl
     return condition, [*own_params, p.user_id, *overseen_params, *params, *anonymous_forms]
 
 
-def actor_visibility_where(actor: Actor, anonymous_forms: tuple[str, ...], alias: str = "a") -> tuple[str, list[Any]]:
+def actor_visibility_where(actor: Actor, anonymous_forms: tuple[str, ...], alias: str = "a", *,
+                           restricted_forms: tuple[str, ...]) -> tuple[str, list[Any]]:
     """What an actor may read: a user by the rules above; a request-link holder only their one assessment."""
     if actor.principal is None:
         return f"{alias}.id = ?", [actor.request_doc_id]
-    return visible_assessments_where(actor.principal, anonymous_forms, alias)
+    return visible_assessments_where(actor.principal, anonymous_forms, alias, restricted_forms=restricted_forms)
 
 
 async def require_unit_steward(db: Any, p: Principal, unit_id: int) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sync.protocol import Acknowledge, Create, Edit, Mutation, Sign, Submit
 
+from . import clock
 from .assessments.actor import Actor
 from .assessments.service import apply_batch, now_ms
 from .catalog import Catalog
@@ -67,7 +68,7 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
         return False
     ids = await _people(db)
     catalog = load_catalog(settings.schemas_dir)
-    today = dt.date.today()
+    today = clock.today()  # the Swedish day, as every rule reckons it
     programme = await people.create_programme(
         db, trainee_id=ids["trainee"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
         start_date=(today - dt.timedelta(days=120)).isoformat())
@@ -134,6 +135,14 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
                meta={"assessor_id": ids["main_supervisor"], "observed_on": (today - dt.timedelta(days=12)).isoformat()}),
         Submit(id=1, doc_id=meeting, at=now_ms())])
     await as_user("main_supervisor", [Sign(id=1, doc_id=meeting, at=now_ms())])
+    # and one with Karin that the two keep private: Helena and the studierektor see only that it took place
+    private = new_id()
+    await as_user("trainee", [
+        Create(id=2, doc_id=private, at=now_ms(), form_id="handledningssamtal", form_version=1,
+               data=DEMO_MEETING | {"kind": "klinisk_handledare", "agenda": "Hur jag mår efter en svår jourhelg."},
+               meta={"assessor_id": ids["clinical_supervisor"], "private": True,
+                     "observed_on": (today - dt.timedelta(days=5)).isoformat()}),
+        Submit(id=2, doc_id=private, at=now_ms())])
     await _who_is_behind(db, settings, catalog, ids, as_user, today)
     from .demo_rounds import load_demo_round
 
@@ -207,6 +216,37 @@ async def _who_is_behind(db: Database, settings: Settings, catalog: Catalog, ids
         Submit(id=1, doc_id=final, at=now_ms()), Sign(id=1, doc_id=final, at=now_ms())])
     await as_user("trainee4", [Acknowledge(id=1, doc_id=final, at=now_ms(),
                                            reflection="Jag håller med; vi behöver en handlingsplan för läkemedel.")])
+    await _omars_plan(as_user, ids, day)
+
+
+async def _omars_plan(as_user: Callable[[str, list[Mutation]], Awaitable[None]], ids: dict[str, int],
+                      day: Callable[[int], str]) -> None:
+    """Helena's handlingsplan for Omar after the "ej godkänd" (seed 003): signed, acknowledged with his
+    view, its first follow-up 4 days overdue (plan_follow_up_missed); Karin, his clinical supervisor now,
+    sees the measure at her placement, not the underlying factors."""
+    plan = new_id()
+    hhl_part = {
+        "started_from": "ej_godkand", "problem_delmal": ["BT15"],
+        "problems": "Läkemedelsgenomgångar och ordinationer: ofullständiga genomgångar, osäker dosering till äldre.",
+        "underlying_factors": "Svår höst privat; sömnbrist under jourveckor.",
+        "measures": {
+            "medsittning": {"chosen": True, "responsible": "Karin Lind", "by": day(10), "at_placement": True},
+            "extra_kurs": {"chosen": True, "responsible": "Helena Holm", "by": day(40)},
+            "tydligare_krav": {"chosen": True, "responsible": "Helena Holm", "by": day(-10), "at_placement": True},
+        },
+        "timeline": "Medsittning vid två läkemedelsgenomgångar i veckan i fyra veckor; därefter en DOPS och en Mini-CEX.",
+        "period_end": day(60), "follow_up_1": day(-4), "follow_up_2": day(30),
+    }
+    await as_user("main_supervisor", [
+        Create(id=1, doc_id=plan, at=now_ms(), form_id="handlingsplan", form_version=1, data=hhl_part,
+               meta={"trainee_id": ids["trainee4"], "observed_on": day(-18)})])
+    await as_user("trainee4", [
+        Edit(id=1, doc_id=plan, at=now_ms(), base_version=1, fields={
+            "/trainee_response": "egen_syn",
+            "/trainee_view": "Jag håller med. Jag vill gärna ha medsittningarna på dagtid, inte under jourveckor."}),
+        Submit(id=2, doc_id=plan, at=now_ms())])
+    await as_user("main_supervisor", [Sign(id=2, doc_id=plan, at=now_ms())])
+    await as_user("trainee4", [Acknowledge(id=3, doc_id=plan, at=now_ms(), reflection="Tack, planen känns rimlig.")])
 
 
 async def _people(db: Database) -> dict[str, int]:

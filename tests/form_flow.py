@@ -5,12 +5,14 @@ REST API or through ``/api/sync`` (each person's own phone)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar.testing import AsyncTestClient
 
 from server.catalog import FormVersion
 from server.privacy.ids import new_id
+from server.settings import REPO_ROOT
 from tests.world import World, login
 
 
@@ -24,6 +26,8 @@ def assessor_key(form: FormVersion) -> str:
     requires one or only supervisors may start it (a BT-kollegium is convened by one), else a colleague
     with the assessor role."""
     start = set(form.workflow.start)
+    if form.workflow.assessor_must_be == "main_supervisor":  # an action plan: her HHL writes and signs it
+        return "main_supervisor"
     if form.workflow.assessor_must_be in ("clinical_supervisor", "supervisor") or (start and not start & {"trainee", "assessor"}):
         return "clinical_supervisor"
     return "assessor"
@@ -42,8 +46,10 @@ def roles_of(key: str) -> str:
     return "trainee" if key == "trainee" else "assessor"
 
 
-def meta_for(form: FormVersion, world: World) -> dict[str, Any]:
+def meta_for(form: FormVersion, world: World, follows_up: str | None = None) -> dict[str, Any]:
     meta: dict[str, Any] = {"trainee_id": world.id("trainee")}
+    if follows_up is not None:
+        meta["follows_up"] = follows_up
     if "assessor" in form.workflow.editors:  # else the trainee's own document (a 360 self-assessment)
         meta["assessor_id"] = world.id(assessor_key(form))
     if form.workflow.requires_placement:
@@ -51,12 +57,29 @@ def meta_for(form: FormVersion, world: World) -> dict[str, Any]:
     return meta
 
 
+def valid_examples(form: FormVersion) -> list[dict[str, Any]]:
+    folder = REPO_ROOT / "schemas/forms" / form.form_id / str(form.version) / "examples/valid"
+    return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+async def followed_up(client: AsyncTestClient, world: World, form: FormVersion, through: Any) -> str | None:
+    """For a form that follows up a signed document (an action plan's follow-up): that document, taken
+    through its own workflow first, from an example that meets the form's condition (no improvement)."""
+    if not form.workflow.follows_up:
+        return None
+    target = client.app.state.catalog.latest(form.workflow.follows_up[0])
+    data = next(d for d in valid_examples(target)
+                if all(d.get(p.lstrip("/")) == v for p, v in form.workflow.follows_up_if.items()))
+    return await through(client, world, target, data)  # type: ignore[no-any-return]
+
+
 async def through_the_api(client: AsyncTestClient, world: World, form: FormVersion, data: dict[str, Any]) -> str:
     """Create, fill, submit, sign, acknowledge, countersign via the REST API; returns the doc id."""
+    follows_up = await followed_up(client, world, form, through_the_api)
     first = starter(form)
     headers = await login(client, world, first)
     made = await client.post("/api/assessments", headers=headers, json={
-        "form_id": form.form_id, "form_version": form.version, **meta_for(form, world),
+        "form_id": form.form_id, "form_version": form.version, **meta_for(form, world, follows_up),
         "data": part_of(form, data, roles_of(first))})
     assert made.status_code == 201, made.text
     doc = made.json()
@@ -106,12 +129,13 @@ class Phone:
 
 async def through_sync(client: AsyncTestClient, world: World, form: FormVersion, data: dict[str, Any]) -> str:
     """The same flow as each person's phone pushes it through /api/sync; returns the doc id."""
+    follows_up = await followed_up(client, world, form, through_sync)
     doc_id = new_id()
     phones = {key: Phone(client, world, key) for key in dict.fromkeys(
         ("trainee", assessor_key(form), starter(form), form.workflow.countersign or "trainee"))}
     first = starter(form)
     done = await phones[first].push("create", doc_id, form_id=form.form_id, form_version=form.version,
-                                    data=part_of(form, data, roles_of(first)), meta=meta_for(form, world))
+                                    data=part_of(form, data, roles_of(first)), meta=meta_for(form, world, follows_up))
     version = done["version"]
     for key in dict.fromkeys(("trainee", assessor_key(form))):
         rest = {f"/{k}": v for k, v in part_of(form, data, roles_of(key)).items()

@@ -17,6 +17,7 @@ from litestar.testing import AsyncTestClient
 from server import clock
 
 from tests.helpers import MINI_CEX_CONTEXT, fill_assessors_part
+from tests.test_action_plans import HHL_PART as PLAN_HHL_PART
 from tests.test_handledning_log import MEETING
 from tests.test_lifecycle import SLUTBEDOMNING
 from tests.world import World, login
@@ -63,10 +64,17 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "private_read_ks": ("private_with_ks",  (200, N, 200, N, N, N)),
     "private_edit_ks": ("private_with_ks",  (403, N, 200, N, N, N)),  # her comment; the notes are the trainee's
     "meeting_seen":    ("private_with_hhl_submitted", (200, N, 200, 200, 200, N)),
+    # a handlingsplan (issue 13): the trainee, her HHL and studierektor read it all; the clinical
+    # supervisor of her current placement reads part of it (no audit trail, which holds every value)
+    "plan_read":       ("plan", (200, N, 200, 200, 200, N)),
+    "plan_audit":      ("plan", (200, N, N, 200, 200, N)),
+    "plan_listed":     ("plan", (200, N, 200, 200, 200, N)),
+    "plan_whole":      ("plan", (200, N, N, 200, 200, N)),
 }
 #: endpoints above that act as another one does, on a different record
 SAME_AS = {"private_read": "read", "private_audit": "audit", "private_fhir": "fhir_response",
-           "private_listed": "listed", "private_read_ks": "read"}
+           "private_listed": "listed", "private_read_ks": "read", "plan_read": "read", "plan_audit": "audit",
+           "plan_listed": "listed"}
 # The same people acting on someone else's record: invisible, except that any colleague with an
 # assessing role may start an assessment of any trainee (the bedside colleague), and admin stays admin.
 OTHER: dict[str, tuple[int, ...]] = {
@@ -99,6 +107,12 @@ async def _make_record(client: AsyncTestClient, world: World, side: str, state: 
         assert r.status_code == 201, r.text
         if state.endswith("_submitted"):  # documented: the rhythm and the log count it
             assert (await client.post(f"/api/assessments/{r.json()['doc_id']}/submit", headers=trainee)).status_code == 200
+        return r.json()  # type: ignore[no-any-return]
+    if state == "plan":
+        hhl = await login(client, world, f"{prefix}main_supervisor")
+        r = await client.post("/api/assessments", headers=hhl, json={
+            "form_id": "handlingsplan", "trainee_id": world.id(f"{prefix}trainee"), "data": PLAN_HHL_PART})
+        assert r.status_code == 201, r.text
         return r.json()  # type: ignore[no-any-return]
     if state == "slutbedomning":
         ks = await login(client, world, f"{prefix}clinical_supervisor")
@@ -161,6 +175,9 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
         if name == "private_edit_ks":
             return (await client.patch(url, headers=h, json={"base_version": doc["version"],
                                                              "data": {"supervisor_comment": "Bra"}})).status_code
+        if name == "plan_whole":  # the underlying factors are read in full, or not at all
+            got = await client.get(url)
+            return got.status_code if got.status_code != 200 or "underlying_factors" in got.json()["data"] else N
         if name == "meeting_seen":
             page = await client.get(f"/api/trainees/{world.id(f'{prefix}trainee')}")
             days = [m["day"] for m in page.json().get("meetings", [])] if page.status_code == 200 else []

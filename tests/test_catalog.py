@@ -15,7 +15,8 @@ from server.settings import REPO_ROOT
 
 SCHEMAS = REPO_ROOT / "schemas"
 FORM_IDS = {"mini-cex", "dops", "msf-self", "msf-rater", "slutbedomning-bt", "mini-cex-sjalvstandighet", "cbd",
-            "konsultationsmall", "bt-kollegium", "allman-aterkoppling", "coachloopen", "handledningssamtal"}
+            "konsultationsmall", "bt-kollegium", "allman-aterkoppling", "coachloopen", "handledningssamtal",
+            "handlingsplan", "handlingsplan-uppfoljning", "handlingsplan-sekundar"}
 FORM_FILES = ("schema.json", "ui.json", "workflow.json")
 
 # As listed in the domain brief (HSLF-FS 2021:8).
@@ -65,7 +66,8 @@ def test_the_real_catalog_loads_every_form_of_its_instruments(catalog: Catalog) 
     forms = catalog.forms()
     assert {f.form_id for f in forms} == FORM_IDS
     assert {f.instrument for f in forms} == {"mini-cex", "dops", "360", "slutbedomning-bt", "cbd", "konsultationsmall",
-                                             "bt-kollegium", "allman-aterkoppling", "coachloopen", "handledningssamtal"}
+                                             "bt-kollegium", "allman-aterkoppling", "coachloopen", "handledningssamtal",
+                                             "handlingsplan", "handlingsplan-uppfoljning", "handlingsplan-sekundar"}
     assert [(f.form_id, f.version) for f in forms] == sorted((f.form_id, f.version) for f in forms)
     # mini-cex, dops 2: sections say who fills them in (filled_by); msf 2: asked in a 360 round only
     # mini-cex, dops 3 and slutbedomning-bt 2: catalog v2 (issue 12)
@@ -77,7 +79,7 @@ def test_the_real_catalog_loads_every_form_of_its_instruments(catalog: Catalog) 
         assert latest is not None and latest.status == "published" and latest.version == newest.get(form_id, 1)
         assert catalog.get(form_id, latest.version) is latest
         assert all(f.status == "published" for f in catalog.forms() if f.form_id == form_id and f.version <= latest.version)  # v1 stays
-    assert catalog.get("mini-cex", 99) is None and catalog.latest("handlingsplan") is None
+    assert catalog.get("mini-cex", 99) is None and catalog.latest("no-such-form") is None
 
 
 def test_every_form_version_has_at_least_two_valid_and_three_invalid_examples(catalog: Catalog) -> None:

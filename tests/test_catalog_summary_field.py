@@ -44,7 +44,9 @@ def test_the_published_forms_name_their_summary_field() -> None:
     assert named == {"mini-cex": "/focus", "dops": "/procedure", "slutbedomning-bt": "/specialty",
                      "msf-self": None, "msf-rater": None, "mini-cex-sjalvstandighet": "/focus", "cbd": "/focus",
                      "konsultationsmall": "/focus", "bt-kollegium": None, "allman-aterkoppling": "/situation",
-                     "coachloopen": "/topic", "handledningssamtal": "/agenda"}
+                     "coachloopen": "/topic", "handledningssamtal": "/agenda",
+                     "handlingsplan": "/problems", "handlingsplan-sekundar": "/problems",
+                     "handlingsplan-uppfoljning": "/reviewed"}
 
 
 def test_a_pointer_to_a_field_the_schema_lacks_is_refused(schemas: Path) -> None:

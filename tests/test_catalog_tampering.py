@@ -80,8 +80,8 @@ def test_a_draft_version_may_change(schemas: Path) -> None:
 
 
 def test_an_unlisted_form_folder_is_refused(schemas: Path) -> None:
-    shutil.copytree(schemas / "forms" / "mini-cex", schemas / "forms" / "handlingsplan")
-    assert "schemas/forms/handlingsplan is not listed in catalog.json" in refusal(schemas)
+    shutil.copytree(schemas / "forms" / "mini-cex", schemas / "forms" / "iup-utkast")
+    assert "schemas/forms/iup-utkast is not listed in catalog.json" in refusal(schemas)
 
 
 def test_an_unlisted_version_folder_is_refused(schemas: Path) -> None:

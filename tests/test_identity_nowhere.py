@@ -20,6 +20,7 @@ digit-only forms sent as JSON *numbers* (which a text guard does not look at).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import re
@@ -44,6 +45,8 @@ from tests.mail_support import MailServer, body
 from tests.requests_support import ME, bearer, device_key, token_of
 from tests.world import PASSWORD, World, login
 from server.privacy.ids import new_id
+from server import clock
+from server.plans.reminders import run_plan_reminders
 
 settings, smtp = support.settings, support.smtp  # fixtures: real SMTP (aiosmtpd), no demo mode
 
@@ -1050,6 +1053,29 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
     await ok(await client.post(f"/api/rounds/{rid}/raters/{rater_id}/remind", headers=HHL))
     await run.checkpoint(db)
 
+    run.section = "action plans"
+    HHL = await login(client, world, "main_supervisor")
+    soon = (clock.today() + dt.timedelta(days=2)).isoformat()
+    plan_data = {"started_from": "annat", "problems": f"{CANARY} prioritering", "underlying_factors": f"{CANARY} hemma",
+                 "measures": {"medsittning": {"chosen": True, "responsible": f"{CANARY} Karin", "by": soon, "at_placement": True}},
+                 "period_end": soon, "follow_up_1": soon}
+    plan = await ok(await client.post("/api/assessments", headers=HHL, json={
+        "form_id": "handlingsplan", "trainee_id": world.id("trainee"), "data": plan_data}), 201)
+    for t in IDENTITY:
+        for place, body_ in (("plan problems", {"data": plan_data | {"problems": t}}),
+                             ("plan measure responsible", {"data": plan_data | {"measures": {"annat": {"chosen": True, "text": t}}}}),
+                             ("plan follows up", {"follows_up": t, "data": {}})):
+            await run.refused(place, "POST", "/api/assessments", headers=HHL,
+                              json={"form_id": "handlingsplan", "trainee_id": world.id("trainee"), **body_})
+    T = await login(client, world, "trainee")
+    await ok(await client.patch(f"/api/assessments/{plan['doc_id']}", headers=T, json={
+        "base_version": plan["version"], "data": {"trainee_response": "egen_syn", "trainee_view": f"{CANARY} håller med"}}))
+    for step_ in ("submit", "sign"):
+        HHL = await login(client, world, "main_supervisor")
+        await ok(await client.post(f"/api/assessments/{plan['doc_id']}/{step_}", headers=HHL))
+    await in_app(client, run_plan_reminders, db, ("handlingsplan",), client.app.state.settings, clock.now())
+    await run.checkpoint(db)
+
     run.section = "closing flows"
     T = await login(client, world, "trainee")
     await ok(await client.post(f"/api/assessments/{doc2}/resolve", headers=T,
@@ -1058,7 +1084,7 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
         client.app.state.mail_job.wake()
 
     await in_app(client, wake_mail_job)
-    await smtp.wait_for(7)  # requests (5), reminder, declined notice, receipts, dispute notices
+    await smtp.wait_for(9)  # requests (5), reminder, declined notice, receipts, dispute notices, plan reminders (2)
     await asyncio.sleep(0.3)
     scan = await run.checkpoint(db)
 

@@ -11,6 +11,7 @@ export const EN = {
   list_title: "My assessments", on_this_device: "Assessments on this device", to_me: "Requests to me", drafts: "Drafts", waiting: "Waiting for signature", signed: "Signed",
   none: "None yet.", new_assessment: "New assessment", trainee: "Trainee", assessor: "Assessor", supervisor: "Supervisor", choose_option: "Choose…",
   private_notes: "Private between the two of us", private_badge: "Private",
+  partial_view: "You see the part that concerns your placement: the measures and the follow-up.",
   private_notes_help: "Only you and the supervisor read the notes. The studierektor and your other supervisors see only that the meeting took place.", form: "Form",
   placement: "Placement", state: "State", all: "All", no_match: "No assessments match the filter.",
   assessor_name: "Assessor's name", assessor_email: "Assessor's e-mail", back: "Back",

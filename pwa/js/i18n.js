@@ -11,6 +11,7 @@ const STRINGS = {
     list_title: "Mina bedömningar", on_this_device: "Bedömningar på den här enheten", to_me: "Förfrågningar till mig", drafts: "Utkast", waiting: "Väntar på signatur", signed: "Signerade",
     none: "Inga ännu.", new_assessment: "Ny bedömning", trainee: "BT-läkare", assessor: "Bedömare", supervisor: "Handledare", choose_option: "Välj…",
     private_notes: "Privat mellan oss två", private_badge: "Privat",
+    partial_view: "Du ser den del som gäller din placering: åtgärderna och uppföljningen.",
     private_notes_help: "Bara du och handledaren läser anteckningarna. Studierektor och dina andra handledare ser bara att samtalet ägt rum.", form: "Formulär",
     placement: "Placering", state: "Status", all: "Alla", no_match: "Inga bedömningar matchar filtret.",
     assessor_name: "Bedömarens namn", assessor_email: "Bedömarens e-post", back: "Tillbaka",

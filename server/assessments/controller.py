@@ -42,7 +42,7 @@ from ..errors import (
 from .repository import VIEW_SELECT
 from .actor import Actor
 from .service import apply_batch, now_ms
-from .views import AssessmentView, anonymous_forms, views_for, visible_view
+from .views import AssessmentView, anonymous_forms, restricted_forms, views_for, visible_view
 from ..privacy.ids import new_id
 
 HTTP_DEVICE = "api"
@@ -66,6 +66,8 @@ class AssessmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     delmal: list[str] | None = None
     #: a handledningssamtal only: private between the trainee and the supervisor who took part
     private: bool | None = None
+    #: a follow-up: the signed document it follows up (an action plan)
+    follows_up: str | None = None
     data: dict[str, Any] = {}
 
 
@@ -142,7 +144,8 @@ class AssessmentController(Controller):
         trainee_id: Annotated[int | None, Parameter(ge=1, le=DB_INT_MAX)] = None, form_id: FromQuery[str | None] = None,
     ) -> list[AssessmentView]:
         """Assessments the caller may see, newest first (filters: status, trainee_id, form_id)."""
-        where, params = visible_assessments_where(principal, anonymous_forms(catalog))
+        where, params = visible_assessments_where(principal, anonymous_forms(catalog),
+                                                  restricted_forms=restricted_forms(catalog))
         conditions, values = [where, "a.deleted = 0"], list(params)
         for column, value in (("a.status", status), ("a.trainee_id", trainee_id), ("a.form_id", form_id)):
             if value is not None:
@@ -166,7 +169,7 @@ class AssessmentController(Controller):
             version = latest.version
         meta = {k: v for k, v in msgspec.structs.asdict(data).items()
                 if k in ("trainee_id", "assessor_id", "assessor_name", "assessor_email", "placement_id", "observed_on",
-                         "delmal", "private")
+                         "delmal", "private", "follows_up")
                 and v is not None}
         mutation = Create(id=1, doc_id=_new_id(data.id), at=now_ms(), form_id=data.form_id, form_version=version,
                           data=data.data, meta=meta)
@@ -253,8 +256,10 @@ class AssessmentController(Controller):
 
     @get("/{doc_id:str}/audit", operation_id="getAssessmentAudit")
     async def audit(self, principal: NamedDependency[Principal], db: NamedDependency[Database], catalog: NamedDependency[Catalog], doc_id: FromPath[str]) -> list[dict[str, Any]]:
-        """Who changed what and when."""
-        await visible_view(db, principal, catalog, doc_id)
+        """Who changed what and when (for whoever reads the whole assessment: the trail holds every value)."""
+        view = await visible_view(db, principal, catalog, doc_id)
+        if view.partial:
+            raise NotFound(f"Assessment {doc_id} has no audit trail for you: you read only part of it.")
         rows = await db.fetch(
             "SELECT at, actor, actor_name, action, detail FROM audit_events WHERE assessment_id = ? ORDER BY id",
             (doc_id,))

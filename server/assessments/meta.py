@@ -29,6 +29,8 @@ class CreateMeta(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     delmal: Delmal | None = None
     #: a handledningssamtal private between the trainee and the supervisor who took part
     private: bool | None = None
+    #: the signed document this one follows up (a form whose workflow says ``follows_up``)
+    follows_up: Uuid | None = None
 
 
 class SetMetaFields(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

@@ -28,7 +28,7 @@ COLUMNS = (
     "placement_id", "status", "data", "field_meta", "conflicts", "version", "seq", "deleted", "amends_id",
     "reflection", "content_hash", "created_by", "created_at", "updated_at", "submitted_at", "signed_at",
     "signed_by", "acknowledged_at", "countersigned_at", "countersigned_by", "returned_reason", "observed_on", "delmal",
-    "private",
+    "private", "follows_up_id",
 )
 
 
@@ -41,6 +41,7 @@ def meta_columns(meta: dict[str, Any]) -> dict[str, Any]:
     columns = {k: meta.get(k) for k in META_COLUMNS}
     columns["delmal"] = encode_json(meta["delmal"]) if meta.get("delmal") is not None else None
     columns["private"] = 1 if meta.get("private") else 0
+    columns["follows_up_id"] = meta.get("follows_up")
     return columns
 
 
@@ -52,6 +53,8 @@ def row_to_document(row: Row) -> Document:
         meta["delmal"] = _decode_delmal(row["delmal"])
     if row["private"]:
         meta["private"] = True
+    if row["follows_up_id"]:
+        meta["follows_up"] = row["follows_up_id"]
     return Document(
         id=row["id"], form_id=row["form_id"], form_version=row["form_version"], status=row["status"],
         version=row["version"], data=_decode_data(row["data"]), field_meta=_decode_meta(row["field_meta"]),

@@ -37,6 +37,7 @@ from sync.protocol import (
     kind_of,
 )
 
+from .. import clock
 from ..auth.principal import ASSESSING_ROLES
 from ..catalog import Catalog, FormVersion
 from ..db import Row, Tx, utc_now
@@ -46,6 +47,7 @@ from .actor import Actor
 from .meta import MetaError, meta_user_id, parse_meta, parse_set_meta
 from .participants import TraineeContext, load_trainee_contexts, may_read, participant_roles
 from .permissions import allowed_roles, may
+from .restricted import reader_roles
 from .validation import describe, identity_field_of, schema_errors
 
 
@@ -100,7 +102,8 @@ async def apply_batch(
 
 async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], device: str) -> _Batch:
     ids = {m.doc_id for m in mutations}
-    ids |= {m.meta["amends"] for m in mutations if isinstance(m, Create) and isinstance(m.meta.get("amends"), str)}
+    ids |= {m.meta[key] for m in mutations if isinstance(m, Create)
+            for key in ("amends", "follows_up") if isinstance(m.meta.get(key), str)}
     rows = await repository.load_rows(tx, ids)
     own = {actor.principal.user_id} if actor.principal else set()
     trainees = {r["trainee_id"] for r in rows.values()} | own
@@ -143,8 +146,11 @@ PRIVATE_PARTIES = frozenset({"trainee", "assessor"})
 def _roles(batch: _Batch, doc: Document) -> frozenset[str]:
     trainee_id = doc.meta.get("trainee_id")
     assert isinstance(trainee_id, int)
-    roles = batch.actor.roles_on(doc_id=doc.id, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"),
-                                 ctx=batch.contexts.get(trainee_id))
+    ctx = batch.contexts.get(trainee_id)
+    roles = batch.actor.roles_on(doc_id=doc.id, trainee_id=trainee_id, assessor_id=doc.meta.get("assessor_id"), ctx=ctx)
+    p = batch.actor.principal
+    roles = reader_roles(roles, batch.catalog.get(doc.form_id, doc.form_version), ctx, p.user_id if p else None,
+                         clock.today())
     # a private handledningssamtal has two people; to anyone else it does not exist (access.py)
     return roles & PRIVATE_PARTIES if doc.meta.get("private") else roles
 
@@ -333,6 +339,12 @@ def _authorize_create(batch: _Batch, m: Create) -> tuple[Create, frozenset[str]]
         if assessor_id not in (None, supervisor):
             raise Refused("invalid", "The assessor of this form must be the placement's clinical supervisor.")
         assessor_id = supervisor
+    if form.workflow.assessor_must_be == "main_supervisor":
+        if assessor_id is None and p.user_id in ctx.main_supervisors:
+            assessor_id = p.user_id
+        if assessor_id not in ctx.main_supervisors:
+            raise Refused("invalid", f"A {form.form_id} is written and signed by the trainee's main supervisor (HHL).")
+    _check_follows_up(batch, form, trainee_id, meta.get("follows_up"))
     if form.workflow.assessor_must_be == "supervisor":
         supervisors = ctx.main_supervisors | {s for s in ctx.placements.values() if s is not None}
         if assessor_id is None and p.user_id in supervisors:
@@ -377,6 +389,26 @@ def _refuse_other_delmal(delmal: list[str] | None, form: FormVersion) -> None:
     if unknown:
         menu = ", ".join(form.workflow.evidence_for) or "none"
         raise Refused("invalid", f"meta.delmal: {', '.join(unknown)} is not evidenced by a {form.form_id} (it can be: {menu}).")
+
+
+def _check_follows_up(batch: _Batch, form: FormVersion, trainee_id: int, follows_up: str | None) -> None:
+    """A follow-up names the signed document it follows up: of a form its workflow lists, of the same
+    trainee, visible to the caller; a form that follows up nothing names none."""
+    wanted = form.workflow.follows_up
+    if not wanted:
+        if follows_up is not None:
+            raise Refused("invalid", f"meta.follows_up: a {form.form_id} follows up nothing.")
+        return
+    if follows_up is None:
+        raise Refused("invalid", f"A {form.form_id} follows up a signed {' or '.join(wanted)}: name it as meta.follows_up.")
+    target = batch.docs.get(follows_up)
+    if target is None or target.deleted or target.meta.get("trainee_id") != trainee_id or not _roles(batch, target):
+        raise Refused("not_found", f"meta.follows_up: {follows_up} does not exist or is not yours to see.")
+    if target.form_id not in wanted or target.status not in LOCKED_STATUSES:
+        raise Refused("invalid", f"meta.follows_up: a {form.form_id} follows up a signed {' or '.join(wanted)}.")
+    for pointer, value in form.workflow.follows_up_if.items():  # the secondary plan: after "no improvement"
+        if target.data.get(pointer.lstrip("/")) != value:
+            raise Refused("invalid", f"A {form.form_id} follows up a {target.form_id} whose {pointer} is {value!r}.")
 
 
 def _refuse_private(private: bool | None, form: FormVersion) -> None:
@@ -434,7 +466,7 @@ def _authorize_amendment(batch: _Batch, m: Create, meta: dict[str, Any]) -> tupl
         raise Refused("forbidden", "Only the people who wrote or signed this assessment may amend it.")
     if (m.form_id, m.form_version) != (original.form_id, original.form_version):
         raise Refused("invalid", "An amendment uses the same form and version as the assessment it corrects.")
-    new_meta = {k: original.meta[k] for k in (*repository.META_COLUMNS, "delmal", "private") if original.meta.get(k) is not None}
+    new_meta = {k: original.meta[k] for k in (*repository.META_COLUMNS, "delmal", "private", "follows_up") if original.meta.get(k) is not None}
     new_meta["amends"] = original.id
     return msgspec.structs.replace(m, meta=new_meta, data=m.data or dict(original.data)), roles
 

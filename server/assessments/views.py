@@ -8,6 +8,7 @@ import msgspec
 
 from sync.document import LOCKED_STATUSES, Conflict, Document
 
+from .. import clock
 from ..access import visible_assessments_where
 from ..auth.principal import Principal
 from ..catalog import Catalog, FormVersion
@@ -18,6 +19,7 @@ from .actor import Actor
 from .participants import Reader, TraineeContext, load_trainee_contexts
 from .permissions import available_actions
 from .repository import VIEW_SELECT, row_to_document
+from .restricted import is_partial, partial_data, reader_roles, shown_pointer
 
 
 SUPERVISING_ROLES = frozenset({"clinical_supervisor", "main_supervisor", "studierektor"})
@@ -83,6 +85,11 @@ class AssessmentView(msgspec.Struct, kw_only=True):
     delmal: list[str] = []
     #: a handledningssamtal private between its trainee and its supervisor: nobody else reads it
     private: bool = False
+    #: the reader sees only part of ``data`` (a restricted form: the clinical supervisor of the
+    #: current placement reads the measures at the placement, restricted.py)
+    partial: bool = False
+    #: the signed document this one follows up (an action plan's follow-up: its plan)
+    follows_up: str | None = None
     amends_id: str | None
     reflection: str | None
     content_hash: str | None
@@ -123,20 +130,25 @@ def signature_of(row: Row) -> SignatureView | None:
 def build_views(rows: list[Row], actor: Actor, catalog: Catalog, contexts: dict[int, TraineeContext],
                 other_answers: dict[str, list[OtherAnswer]] | None = None) -> list[AssessmentView]:
     views = []
+    today = clock.today()
     for row in rows:
         doc = row_to_document(row)
         form = catalog.get(doc.form_id, doc.form_version)
-        roles = actor.roles_on(doc_id=row["id"], trainee_id=row["trainee_id"], assessor_id=row["assessor_id"],
-                               ctx=contexts.get(row["trainee_id"]))
+        ctx = contexts.get(row["trainee_id"])
+        roles = reader_roles(actor.roles_on(doc_id=row["id"], trainee_id=row["trainee_id"], assessor_id=row["assessor_id"],
+                                            ctx=ctx), form, ctx, actor.principal.user_id if actor.principal else None, today)
+        partial = form is not None and is_partial(form, roles)
+        data = partial_data(form, roles, doc.data) if partial and form else doc.data
+        conflicts = {k: c for k, c in doc.conflicts.items() if shown_pointer(k, data)} if partial else doc.conflicts
         views.append(AssessmentView(
             doc_id=doc.id, seq=row["seq"], version=doc.version, deleted=doc.deleted, form_id=doc.form_id,
-            form_version=doc.form_version, form_hash=row["form_hash"], status=doc.status, data=doc.data,
-            conflicts=doc.conflicts, trainee_id=row["trainee_id"], trainee_name=row["trainee_name"],
+            form_version=doc.form_version, form_hash=row["form_hash"], status=doc.status, data=data,
+            conflicts=conflicts, partial=partial, trainee_id=row["trainee_id"], trainee_name=row["trainee_name"],
             assessor_id=row["assessor_id"], assessor_name=row["assessor_display"],
             assessor_email=row["assessor_email"], placement_id=row["placement_id"], amends_id=row["amends_id"],
             observed_on=row["observed_on"], delmal=doc.meta.get("delmal", []),
-            private=bool(doc.meta.get("private")),
-            reflection=doc.reflection, content_hash=doc.content_hash, returned_reason=doc.returned_reason,
+            private=bool(doc.meta.get("private")), follows_up=doc.meta.get("follows_up"),
+            reflection=None if partial else doc.reflection, content_hash=doc.content_hash, returned_reason=doc.returned_reason,
             created_by=row["created_by"], created_at=row["created_at"], updated_at=row["updated_at"],
             submitted_at=row["submitted_at"], signed_at=row["signed_at"], signed_by=row["signed_by"],
             acknowledged_at=row["acknowledged_at"], countersigned_at=row["countersigned_at"],
@@ -168,7 +180,7 @@ async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog)
 async def visible_view(db: Reader, principal: Principal, catalog: Catalog, doc_id: str) -> AssessmentView:
     """The one assessment ``GET /api/assessments/{id}`` answers: ``doc_id`` as ``principal`` may read it
     (``access.visible_assessments_where``), or NotFound, whether it does not exist or is not theirs."""
-    where, params = visible_assessments_where(principal, anonymous_forms(catalog))
+    where, params = visible_assessments_where(principal, anonymous_forms(catalog), restricted_forms=restricted_forms(catalog))
     rows = await db.fetch(f"{VIEW_SELECT} WHERE a.id = ? AND {where}", [doc_id, *params])
     views = await views_for(db, rows, Actor.of(principal), catalog)
     if not views:
@@ -193,6 +205,11 @@ async def _other_answers(tx: Reader, rows: list[Row], actor: Actor) -> dict[str,
             assessor_workplace=r["assessor_workplace"], assessor_email=r["assessor_email"],
             data=_decode_answer_data(r["data"]), steps=_decode_steps(r["steps"])))
     return found
+
+
+def restricted_forms(catalog: Catalog) -> tuple[str, ...]:
+    """Forms only the people around the trainee read (action plans): ``access._restricted_readers``."""
+    return tuple(sorted({f.form_id for f in catalog.forms() if f.workflow.restricted}))
 
 
 def anonymous_forms(catalog: Catalog) -> tuple[str, ...]:

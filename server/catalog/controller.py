@@ -28,7 +28,8 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
         "countersign": w.countersign, "assessor_must_be": w.assessor_must_be,
         "requires_placement": w.requires_placement, "evidence_for": list(w.evidence_for),
         "anonymous_to_trainee": w.anonymous_to_trainee, "in_round": w.in_round, "purpose": w.purpose,
-    }
+    } | {k: v for k, v in (("restricted", w.restricted), ("follows_up", list(w.follows_up)),
+                           ("follows_up_if", w.follows_up_if)) if v}  # an action plan's only
 
 
 def catalog_bundle(catalog: Catalog) -> dict[str, Any]:

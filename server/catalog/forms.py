@@ -53,6 +53,7 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
     rules = form_feedback_rules(root, form_id, version, status, entry.get("feedback_rules"), schema, ui, feedback or {})
     workflow = Workflow.from_json(docs["workflow.json"])
     check_filled_by(root, folder, ui, workflow.editors)
+    check_partial_readers(root, folder, schema, workflow)
     loaded = FormVersion(
         form_id=form_id, version=version, instrument=form["instrument"], status=status, title=ui["title"],
         schema=schema, ui=ui, workflow=workflow, field_owners=field_owners(ui, workflow),
@@ -63,6 +64,18 @@ def load_form_version(root: Path, meta: MetaSchemas, form: dict[str, Any], entry
     )
     check_examples(root, folder, loaded)
     return loaded
+
+
+def check_partial_readers(root: Path, folder: Path, schema: dict[str, Any], workflow: Workflow) -> None:
+    """A partial reader's fields are the form's own top-level fields, and only a restricted form has any."""
+    if workflow.partial_readers and not workflow.restricted:
+        raise CatalogError(f"{shown(root, folder / 'workflow.json')}: partial_readers needs restricted: true.")
+    fields = set(schema.get("properties", {}))
+    for role, rule in workflow.partial_readers.items():
+        unknown = [p for p in [*rule["fields"], *rule.get("items_if", {})] if p.lstrip("/") not in fields]
+        if unknown or not set(rule.get("items_if", {})) <= set(rule["fields"]):
+            raise CatalogError(f"{shown(root, folder / 'workflow.json')}: partial_readers.{role} names "
+                               f"{', '.join(unknown) or 'an items_if field it does not show'}, not a field it shows of the form.")
 
 
 def check_published_hashes(root: Path, folder: Path, form_id: str, version: int,

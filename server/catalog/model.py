@@ -34,8 +34,17 @@ class Workflow:
     #: asked only through a 360 round (its nominations), never through a single request
     #: (``in_round``; absent from workflow.json: False)
     in_round: bool = False
-    #: not an assessment but a supervision meeting ("handledning"), or None (``purpose`` in workflow.json)
+    #: not an assessment but a supervision meeting ("handledning") or an action plan ("handlingsplan"),
+    #: or None (``purpose`` in workflow.json)
     purpose: str | None = None
+    #: read only by the trainee, the assessor, her HHL and studierektor, and in part by ``partial_readers``
+    restricted: bool = False
+    #: participant role -> {"fields": [top-level pointers it reads], "items_if": {pointer: flag}}
+    partial_readers: dict[str, Any] = field(default_factory=dict)
+    #: forms of which this one follows up a signed document (``meta.follows_up``)
+    follows_up: tuple[str, ...] = ()
+    #: what the followed-up document must say (top-level pointer -> value), e.g. no improvement
+    follows_up_if: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Workflow:
@@ -46,6 +55,8 @@ class Workflow:
             assessor_must_be=data["assessor_must_be"], requires_placement=data["requires_placement"],
             evidence_for=tuple(data["evidence_for"]), anonymous_to_trainee=data["anonymous_to_trainee"],
             in_round=data.get("in_round", False), purpose=data.get("purpose"),
+            restricted=data.get("restricted", False), partial_readers=data.get("partial_readers", {}),
+            follows_up=tuple(data.get("follows_up", ())), follows_up_if=data.get("follows_up_if", {}),
         )
 
 

@@ -113,6 +113,8 @@ class Assessment(Table, tablename="assessments"):
     delmal = Text(null=True)
     #: 1: a handledningssamtal private between its trainee and its supervisor (nobody else reads it)
     private = Integer(default=0)
+    #: the signed document this one follows up (an action plan's follow-up names its plan)
+    follows_up_id = Varchar(length=36, null=True)
     status = Varchar(length=20)
     data = Text()
     field_meta = Text()

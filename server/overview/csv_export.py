@@ -29,6 +29,7 @@ def flag_text(flag: Flag) -> str:
         "delmal_not_reached": lambda: f"delmål ej uppnått ({', '.join(n['delmal'])}) – handlingsplan behövs",
         "handledning_missed": lambda: f"inget handledningssamtal på {n['days']} dagar (gräns {n['limit']})",
         "handover_without_check": lambda: f"ingen handledaravstämning vid bytet från {n['from']} till {n['to']} ({n['on']})",
+        "plan_follow_up_missed": lambda: f"uppföljning av handlingsplan ({n['due']}) ej dokumenterad, {n['days']} dagar sedan",
     }
     return texts[flag.rule]() if flag.rule in texts else flag.rule
 

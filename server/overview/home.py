@@ -10,9 +10,13 @@ import msgspec
 
 from .. import clock
 
+from ..access import supervised_trainees_sql, visible_assessments_where
+from ..assessments.views import restricted_forms
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
+from ..plans.repository import plans_and_follow_ups
+from ..plans.schedule import PlanLine, plan_lines
 from .service import (
     FormKinds,
     TraineeStatus,
@@ -73,6 +77,8 @@ class Home(msgspec.Struct, kw_only=True):
     clinical_supervisor: list[TraineeStatus] | None = None
     main_supervisor: list[TraineeStatus] | None = None
     studierektor: list[UnitSummary] | None = None
+    #: the action plans of her trainees (HHL) or her unit (studierektor) that she may read, most overdue first
+    plans: list[PlanLine] | None = None
 
 
 async def waiting_for(db: Database, catalog: Catalog, principal: Principal) -> list[WaitingItem]:
@@ -192,4 +198,16 @@ async def home(db: Database, catalog: Catalog, principal: Principal, today: dt.d
             UnitSummary(int(u["id"]), u["name"], sum(1 for t in units if u["id"] in t.programme_unit_ids),
                         sum(1 for t in units if u["id"] in t.programme_unit_ids and t.flags))
             for u in names]
+    if principal.has("studierektor") or principal.has("main_supervisor"):
+        result.plans = await visible_plans(db, catalog, principal, today)
     return result
+
+
+async def visible_plans(db: Database, catalog: Catalog, principal: Principal, today: dt.date) -> list[PlanLine]:
+    """The plans ``principal`` oversees as HHL or studierektor (not as a clinical supervisor, who reads
+    only part of one, on its page)."""
+    kinds = FormKinds.of(catalog)
+    overseen, params = supervised_trainees_sql(principal, clinical=False)
+    readable, readable_params = visible_assessments_where(principal, kinds.hidden, restricted_forms=restricted_forms(catalog))
+    rows = await plans_and_follow_ups(db, overseen, params, readable, readable_params, (*kinds.plans, *kinds.plan_follow_ups))
+    return plan_lines(rows, kinds.plans, today)

@@ -16,6 +16,7 @@ from .rules import FlagRules
 SEVERITY: dict[str, int] = {
     "final_not_approved": 3, "delmal_not_reached": 3, "final_concern": 3, "final_missing": 2, "behind_at_midpoint": 2,
     "no_recent_assessment": 1, "request_unanswered": 1, "handledning_missed": 1, "handover_without_check": 1,
+    "plan_follow_up_missed": 2,
 }
 
 _decode_data = msgspec.json.Decoder(dict[str, Any]).decode

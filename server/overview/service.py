@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 import msgspec
 
-from ..access import visible_trainees_sql
+from ..access import visible_assessments_where, visible_trainees_sql
+from ..assessments.views import restricted_forms
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
+from ..plans.repository import plans_and_follow_ups
+from ..plans.schedule import Overdue, overdue_follow_ups
 from ..unit_settings import read_unit_settings
 from . import repository
 from .progress import (
@@ -45,13 +48,19 @@ class FormKinds:
     hidden: tuple[str, ...]
     #: the handledning log's forms (a meeting documented, not an assessment): their rhythm is a flag
     handledning: tuple[str, ...] = ()
+    #: action plans (they schedule follow-ups) and the forms that follow them up (seed 003)
+    plans: tuple[str, ...] = ()
+    plan_follow_ups: tuple[str, ...] = ()
 
     @classmethod
     @functools.lru_cache(maxsize=4)  # a catalog never changes while the server runs
     def of(cls, catalog: Catalog) -> FormKinds:
-        formative, finals, hidden, handledning = set(), set(), set(), set()
+        formative, finals, hidden, handledning, plans, follow_ups = set(), set(), set(), set(), set(), set()
         for form in catalog.forms():
-            if form.workflow.purpose == "handledning":
+            if form.workflow.purpose == "handlingsplan":
+                schedules = "follow_up_1" in form.schema.get("properties", {})
+                (plans if schedules else follow_ups).add(form.form_id)
+            elif form.workflow.purpose == "handledning":
                 handledning.add(form.form_id)
             elif form.workflow.anonymous_to_trainee or form.instrument == "360":
                 hidden.add(form.form_id)
@@ -59,7 +68,8 @@ class FormKinds:
                 finals.add(form.form_id)
             elif form.workflow.sign == "assessor" and form.workflow.purpose is None:
                 formative.add(form.form_id)
-        return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)), tuple(sorted(handledning)))
+        return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)), tuple(sorted(handledning)),
+                   tuple(sorted(plans)), tuple(sorted(follow_ups)))
 
 
 class TraineeStatus(msgspec.Struct, kw_only=True):
@@ -94,11 +104,14 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     if not rows:
         return []
     # independent reads, at once (the reader pool and PostgreSQL's pool serve them in parallel)
-    count_rows, final_rows, request_rows, meeting_rows = await asyncio.gather(
+    # a plan is seen only by whom it may be shown (access.py): its flags follow the same rule
+    readable, readable_params = visible_assessments_where(principal, kinds.hidden, restricted_forms=restricted_forms(catalog))
+    count_rows, final_rows, request_rows, meeting_rows, plan_rows = await asyncio.gather(
         repository.formative_counts(db, visible, params, kinds.formative),
         repository.finals_of(db, visible, params, kinds.finals),
         repository.open_requests_of(db, visible, params, kinds.hidden),
-        repository.handledning_of(db, visible, params, kinds.handledning))
+        repository.handledning_of(db, visible, params, kinds.handledning),
+        plans_and_follow_ups(db, visible, params, readable, readable_params, (*kinds.plans, *kinds.plan_follow_ups)))
     counts = {(r["trainee_id"], r["placement_id"]): r for r in count_rows}
     finals: dict[tuple[int, int | None], list[FinalState]] = defaultdict(list)
     for r in final_rows:
@@ -109,6 +122,9 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     requests: dict[int, list[str]] = defaultdict(list)
     for r in request_rows:
         requests[r["trainee_id"]].append(r["created_at"])
+    overdue: dict[int, list[Overdue]] = defaultdict(list)
+    for o in overdue_follow_ups(plan_rows, kinds.plans, today):
+        overdue[o.trainee_id].append(o)
     meetings: dict[int, list[Meeting]] = defaultdict(list)
     for r in meeting_rows:
         meetings[r["trainee_id"]].append(meeting_of(r))
@@ -146,6 +162,8 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
             t.flags.append(flag)
             if flag.placement_id in by_id:  # each names its placement (the CSV lists it there)
                 by_id[flag.placement_id].flags.append(flag)
+        t.flags.extend(Flag("plan_follow_up_missed", {"due": o.due_on, "days": o.days, "doc_id": o.plan_id}, None)
+                       for o in overdue.get(t.trainee_id, []))
         t.flags.sort(key=lambda f: -flag_weight([f]))
         t.weight = flag_weight(t.flags)
     return list(trainees.values())

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from ..access import visible_assessments_where
+from ..assessments.views import restricted_forms
 from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
@@ -83,7 +84,7 @@ async def trainee_page(db: Database, catalog: Catalog, principal: Principal, tra
     if not statuses:
         raise NotFound(f"No trainee {trainee_id} that you follow.")
     kinds = FormKinds.of(catalog)
-    where, params = visible_assessments_where(principal, kinds.hidden)
+    where, params = visible_assessments_where(principal, kinds.hidden, restricted_forms=restricted_forms(catalog))
     hidden = ", ".join("?" for _ in kinds.hidden) or "NULL"
     rows = await db.fetch(
         f"""SELECT a.id, a.form_id, a.form_version, a.status, a.observed_on, a.placement_id, a.delmal, a.data,

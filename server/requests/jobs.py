@@ -10,6 +10,8 @@ import logging
 from ..catalog import Catalog
 from ..db import Database
 from ..mail.outbox import deliver_due
+from ..plans.reminders import run_plan_reminders
+from ..plans.schedule import plan_forms
 from ..settings import Settings
 from . import clock
 from .reminders import run_reminders
@@ -21,6 +23,7 @@ async def run_once(db: Database, catalog: Catalog, settings: Settings) -> tuple[
     """One round: (reminders and notices queued, mails delivered)."""
     now = clock.now()
     queued = await run_reminders(db, catalog, settings, now)
+    queued += await run_plan_reminders(db, plan_forms(catalog), settings, now)
     delivered = await deliver_due(db, settings, now)
     return queued, delivered
 

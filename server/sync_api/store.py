@@ -17,7 +17,7 @@ from ..access import actor_visibility_where
 from ..assessments.repository import VIEW_SELECT
 from ..assessments.actor import Actor
 from ..assessments.service import apply_batch
-from ..assessments.views import AssessmentView, anonymous_forms, views_for
+from ..assessments.views import AssessmentView, anonymous_forms, restricted_forms, views_for
 from ..catalog import Catalog
 from ..db import Database, Tx, utc_now
 from ..errors import Forbidden
@@ -90,7 +90,7 @@ async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest,
 
 async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int) -> tuple[list[AssessmentView], int, bool]:
     """Changes the actor may see with a sequence number above ``since``, oldest first, one page."""
-    where, params = actor_visibility_where(actor, anonymous_forms(catalog))
+    where, params = actor_visibility_where(actor, anonymous_forms(catalog), restricted_forms=restricted_forms(catalog))
     rows = await reader.fetch(
         f"{VIEW_SELECT} WHERE a.seq > ? AND {where} ORDER BY a.seq LIMIT {PAGE_SIZE + 1}", [since, *params])
     has_more = len(rows) > PAGE_SIZE

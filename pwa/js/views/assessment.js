@@ -35,6 +35,9 @@ export async function show(main, app, docId) {
   // A link holder hears when another device tried to claim the same request.
   const link = user.link_doc ? await (await import("../link.js")).getLink() : null;
   let claimInfo = null;
+  // An action plan's next steps (its follow-up; a secondary plan): loaded for those forms only
+  let plans = null;
+  if (form.workflow?.purpose === "handlingsplan") import("./plans.js").then((m) => { plans = m; drawChrome(); }, () => {});
   // How it was signed, and answers from a second device: only loaded for documents that have them.
   let signatureNotes = null;
   const loadEvidence = () => {
@@ -173,6 +176,7 @@ export async function show(main, app, docId) {
     if (claimInfo?.claim_refusals) n.push(h("p.warn", { id: "claim-attempts", role: "alert" },
       t("rq_claim_attempts", (claimInfo.last_claim_refused_at || "").slice(11, 16), doc.trainee_name)));
     if (LOCKED.has(status)) n.push(h("p.info", { id: "read-only" }, t("read_only")));
+    if (doc.server?.partial) n.push(h("p.info", { id: "partial" }, t("partial_view")));
     // the summary says how it was signed; a second device's answers stay here
     if (signatureNotes && (doc.server?.signature || doc.server?.other_answers?.length)) n.push(signatureNotes.show(sum ? { server: { other_answers: doc.server.other_answers } } : doc, label));
     if (doc.server?.returned_reason && status === "draft") n.push(h("p.warn", {}, `${t("returned")}: ${doc.server.returned_reason}`));
@@ -256,6 +260,7 @@ export async function show(main, app, docId) {
           run(["return"], { reason: reason.value.trim() });
         } }, t("return"))));
     }
+    if (plans) out.push(...plans.nextStepButtons(app, doc));
     if (can.has("delete")) {
       out.push(h("button.danger", { type: "button", id: "delete", onclick: async () => {
         if (!confirm(t("confirm_delete"))) return;

@@ -49,7 +49,9 @@ export async function mount(slot, main, app) {
       slot.replaceChildren(h("p.warn", { role: "alert" }, err.offline ? t("could_not_load") : reasonText(err.reason)));
       return;
     }
-    slot.replaceChildren(...sections(app, got.value, got.keptAt));
+    // the action plans she oversees (HHL, studierektor): their module only when there are any
+    const plans = got.value.plans?.length ? await import("./plans.js").catch(() => null) : null;
+    slot.replaceChildren(...sections(app, got.value, got.keptAt), plans?.plansHome(app, got.value.plans));
     slot.dataset.ready = "1";
   };
   await draw();

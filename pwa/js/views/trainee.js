@@ -7,6 +7,7 @@ import { goals } from "../render/form.js";
 import {
   fetchKept, finalLine, flagList, formTitle, keptNote, placementNumbers, placementTitle, progressBar, startFinal, timeline, wide,
 } from "./supervision.js";
+import { callsForPlan, isPlan, plansSection, startPlan } from "./plans.js";
 
 addStrings({
   sv: {
@@ -53,7 +54,9 @@ function page(app, data, keptAt) {
   const trainee = data.trainee;
   const names = { trainee: trainee.name, main_supervisor: trainee.main_supervisor };
   const byPlacement = new Map();
+  const hhl = (trainee.main_supervisor_ids || []).includes(app.user.user_id);
   for (const a of data.assessments) {
+    if (isPlan(app, a.form_id)) continue; // listed with the plans below
     const key = a.placement_id ?? "none";
     if (!byPlacement.has(key)) byPlacement.set(key, []);
     byPlacement.get(key).push(a);
@@ -67,7 +70,10 @@ function page(app, data, keptAt) {
       progressBar(p), placementNumbers(p), finalLine(p, names),
       startable ? h(`button.start-final${due ? ".primary" : ""}`, { type: "button", onclick: () => startFinal(app, trainee, p) },
         t("start_final")) : null,
-      flagList(p.flags), assessmentList(app, byPlacement.get(p.placement_id) || []));
+      flagList(p.flags),
+      ...(hhl ? p.flags.filter(callsForPlan).map((f) => h("button.start-plan", { type: "button", "data-plan-flag": f.rule,
+        onclick: () => startPlan(app, trainee, f) }, t("plan_from_flag"))) : []),
+      assessmentList(app, byPlacement.get(p.placement_id) || []));
   });
   const loose = byPlacement.get("none");
   return [
@@ -79,6 +85,7 @@ function page(app, data, keptAt) {
     loose ? h("section.placement-block", {}, h("h3", {}, t("tp_no_placement")), assessmentList(app, loose)) : null,
     matrix(app, data),
     meetingLog(app, data.meetings || []),
+    plansSection(app, data, hhl),
   ].filter(Boolean);
 }
 
