@@ -83,7 +83,7 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
     programme2 = await people.create_programme(
         db, trainee_id=ids["trainee2"], kind="BT", unit_id=ids["unit"], main_supervisor_id=ids["main_supervisor"],
         start_date=(today - dt.timedelta(days=90)).isoformat())
-    await people.create_placement(
+    emils = await people.create_placement(
         db, programme_id=programme2, unit_id=ids["unit"], specialty="Akut sjukvård (internmedicin)",
         start_date=(today - dt.timedelta(days=90)).isoformat(), end_date=(today + dt.timedelta(days=30)).isoformat(),
         clinical_supervisor_id=ids["clinical_supervisor"], placement_type="akut_sjukvard")
@@ -143,6 +143,14 @@ async def load_demo(db: Database, settings: Settings, *, only_if_empty: bool = T
                meta={"assessor_id": ids["clinical_supervisor"], "private": True,
                      "observed_on": (today - dt.timedelta(days=5)).isoformat()}),
         Submit(id=2, doc_id=private, at=now_ms())])
+    # Emil's IUP, written with Helena just before his placement began and never followed up since
+    # (iup_follow_up_missed); its planned assessments are his target
+    iup = new_id()
+    await as_user("trainee2", [
+        Create(id=1, doc_id=iup, at=now_ms(), form_id="iup", form_version=1, data=DEMO_IUP,
+               meta={"placement_id": emils, "observed_on": (today - dt.timedelta(days=92)).isoformat()}),
+        Submit(id=2, doc_id=iup, at=now_ms())])
+    await as_user("main_supervisor", [Sign(id=1, doc_id=iup, at=now_ms())])
     await _who_is_behind(db, settings, catalog, ids, as_user, today)
     from .demo_rounds import load_demo_round
 
@@ -259,6 +267,16 @@ async def _people(db: Database) -> dict[str, int]:
             db, email=email, name=name, password=DEMO_PASSWORD, roles=roles, title=title,
             studierektor_unit_id=ids["unit"] if "studierektor" in roles else None)
     return ids
+
+
+#: Emil's IUP for his placement at the emergency department
+DEMO_IUP: dict[str, Any] = {
+    "goals": "Bli trygg i akuta bedömningar, prioritering och journalföring på akuten.",
+    "courses": "BT-dagar (kommunikation, läkemedel) under hösten.",
+    "auskultationer": "Två dagar på IVA.",
+    "planned": {"mini_cex": 2, "dops": 1, "cbd": 1},
+    "delmal_methods": {"BT1": ["mini_cex", "medsittning"], "BT5": ["cbd"], "BT15": ["dops", "kurs"]},
+}
 
 
 #: Bea's last handledningssamtal (seed 000's "Alla träffar")

@@ -11,6 +11,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from server.catalog import FormVersion
+from sync.pointer import flatten
 from server.privacy.ids import new_id
 from server.settings import REPO_ROOT
 from tests.world import World, login
@@ -138,8 +139,7 @@ async def through_sync(client: AsyncTestClient, world: World, form: FormVersion,
                                     data=part_of(form, data, roles_of(first)), meta=meta_for(form, world, follows_up))
     version = done["version"]
     for key in dict.fromkeys(("trainee", assessor_key(form))):
-        rest = {f"/{k}": v for k, v in part_of(form, data, roles_of(key)).items()
-                if key != first}
+        rest = flatten(part_of(form, data, roles_of(key))) if key != first else {}
         if rest:
             version = (await phones[key].push("edit", doc_id, base_version=version, fields=rest))["version"]
     signer = "trainee" if form.workflow.sign == "trainee" else assessor_key(form)

@@ -16,7 +16,7 @@ from server.settings import REPO_ROOT
 SCHEMAS = REPO_ROOT / "schemas"
 FORM_IDS = {"mini-cex", "dops", "msf-self", "msf-rater", "slutbedomning-bt", "mini-cex-sjalvstandighet", "cbd",
             "konsultationsmall", "bt-kollegium", "allman-aterkoppling", "coachloopen", "handledningssamtal",
-            "handlingsplan", "handlingsplan-uppfoljning", "handlingsplan-sekundar"}
+            "handlingsplan", "handlingsplan-uppfoljning", "handlingsplan-sekundar", "iup", "iup-uppfoljning"}
 FORM_FILES = ("schema.json", "ui.json", "workflow.json")
 
 # As listed in the domain brief (HSLF-FS 2021:8).
@@ -67,7 +67,8 @@ def test_the_real_catalog_loads_every_form_of_its_instruments(catalog: Catalog) 
     assert {f.form_id for f in forms} == FORM_IDS
     assert {f.instrument for f in forms} == {"mini-cex", "dops", "360", "slutbedomning-bt", "cbd", "konsultationsmall",
                                              "bt-kollegium", "allman-aterkoppling", "coachloopen", "handledningssamtal",
-                                             "handlingsplan", "handlingsplan-uppfoljning", "handlingsplan-sekundar"}
+                                             "handlingsplan", "handlingsplan-uppfoljning", "handlingsplan-sekundar",
+                                             "iup", "iup-uppfoljning"}
     assert [(f.form_id, f.version) for f in forms] == sorted((f.form_id, f.version) for f in forms)
     # mini-cex, dops 2: sections say who fills them in (filled_by); msf 2: asked in a 360 round only
     # mini-cex, dops 3 and slutbedomning-bt 2: catalog v2 (issue 12)

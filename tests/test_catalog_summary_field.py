@@ -46,7 +46,7 @@ def test_the_published_forms_name_their_summary_field() -> None:
                      "konsultationsmall": "/focus", "bt-kollegium": None, "allman-aterkoppling": "/situation",
                      "coachloopen": "/topic", "handledningssamtal": "/agenda",
                      "handlingsplan": "/problems", "handlingsplan-sekundar": "/problems",
-                     "handlingsplan-uppfoljning": "/reviewed"}
+                     "handlingsplan-uppfoljning": "/reviewed", "iup": "/goals", "iup-uppfoljning": "/reviewed"}
 
 
 def test_a_pointer_to_a_field_the_schema_lacks_is_refused(schemas: Path) -> None:

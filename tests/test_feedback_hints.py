@@ -63,7 +63,8 @@ def test_the_forms_with_structured_feedback_name_the_rules_and_their_prompts_are
                      ("konsultationsmall", 1): RULES, ("bt-kollegium", 1): RULES, ("allman-aterkoppling", 1): RULES,
                      ("coachloopen", 1): None, ("konsultationsmall", 2): RULES, ("bt-kollegium", 2): RULES,
                      ("mini-cex-sjalvstandighet", 2): RULES, ("handledningssamtal", 1): None,
-                     ("handlingsplan", 1): None, ("handlingsplan-sekundar", 1): None, ("handlingsplan-uppfoljning", 1): None}
+                     ("handlingsplan", 1): None, ("handlingsplan-sekundar", 1): None, ("handlingsplan-uppfoljning", 1): None,
+                     ("iup", 1): None, ("iup-uppfoljning", 1): None}
     assert set(CATALOG_RULES["prompts"]) == {"/strengths", "/development_areas", "/agreed_action"}
     for label in [*CATALOG_RULES["prompts"].values(), *(r["hint"] for r in CATALOG_RULES["rules"])]:
         assert label["sv"] and label["en"] and label["sv"] != label["en"]

@@ -190,4 +190,4 @@ function localActions(doc, form, roles) {
 
 /** The other party is the trainee's supervisor, not an assessor: a form she signs herself (Coachloopen) or a
  * supervision meeting (Handledningssamtal, which the supervisor confirms). */
-export const bySupervisor = (form) => form.workflow?.sign === "trainee" || ["handledning", "handlingsplan"].includes(form.workflow?.purpose);
+export const bySupervisor = (form) => form.workflow?.sign === "trainee" || ["handledning", "handlingsplan", "iup"].includes(form.workflow?.purpose);

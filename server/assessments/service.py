@@ -117,8 +117,8 @@ async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mu
     contexts = await load_trainee_contexts(tx, trainees)
     users: dict[int, Row] = {}
     if any(isinstance(m, Create) for m in mutations):  # only a create names people to check
-        for ctx in contexts.values():  # clinical supervisors may become the assessor (Slutbedömning)
-            people |= {s for s in ctx.placements.values() if s is not None}
+        for ctx in contexts.values():  # supervisors may become the assessor (Slutbedömning; IUP, plan: the HHL)
+            people |= {s for s in ctx.placements.values() if s is not None} | set(ctx.main_supervisors)
         users = await _load_users(tx, people)
     docs = {i: repository.row_to_document(r) for i, r in rows.items()}
     return _Batch(tx, catalog, actor, device, rows, docs, contexts, users)
@@ -342,6 +342,8 @@ def _authorize_create(batch: _Batch, m: Create) -> tuple[Create, frozenset[str]]
     if form.workflow.assessor_must_be == "main_supervisor":
         if assessor_id is None and p.user_id in ctx.main_supervisors:
             assessor_id = p.user_id
+        elif assessor_id is None and len(ctx.main_supervisors) == 1:  # the trainee writes it with her HHL
+            (assessor_id,) = ctx.main_supervisors
         if assessor_id not in ctx.main_supervisors:
             raise Refused("invalid", f"A {form.form_id} is written and signed by the trainee's main supervisor (HHL).")
     _check_follows_up(batch, form, trainee_id, meta.get("follows_up"))

@@ -20,7 +20,9 @@ def flag_text(flag: Flag) -> str:
     """A flag in Swedish with its numbers (the PWA has its own texts in Swedish and English)."""
     n = flag.numbers
     texts = {
-        "behind_at_midpoint": lambda: f"{n['signed']} av {n['target']} signerade bedömningar vid {n['percent']} % av placeringen",
+        "behind_at_midpoint": lambda: (f"{n['signed']} av {n['target']} signerade bedömningar vid {n['percent']} % av placeringen"
+                                       + (f" (IUP: {n['planned']} planerade)" if n.get("planned") else "")),
+        "iup_follow_up_missed": lambda: f"IUP:n inte uppföljd på {n['days']} dagar (gräns {n['limit']})",
         "no_recent_assessment": lambda: f"ingen bedömning på {n['days']} dagar (gräns {n['limit']})",
         "final_missing": lambda: f"slutbedömning saknas {n['days']} dagar efter placeringens slut",
         "request_unanswered": lambda: f"{n['count']} förfrågan/förfrågningar obesvarade i mer än {n['limit']} dagar",

@@ -4,6 +4,7 @@ the repository reads, so a test can check each rule on a chosen day."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from .rules import FlagRules
 SEVERITY: dict[str, int] = {
     "final_not_approved": 3, "delmal_not_reached": 3, "final_concern": 3, "final_missing": 2, "behind_at_midpoint": 2,
     "no_recent_assessment": 1, "request_unanswered": 1, "handledning_missed": 1, "handover_without_check": 1,
-    "plan_follow_up_missed": 2,
+    "plan_follow_up_missed": 2, "iup_follow_up_missed": 1,
 }
 
 _decode_data = msgspec.json.Decoder(dict[str, Any]).decode
@@ -69,6 +70,8 @@ class PlacementStatus(msgspec.Struct, kw_only=True):
     waiting: int
     drafts: int
     target: int
+    #: the assessments the placement's IUP plans (then the target), or None without an IUP
+    planned: int | None = None
     last_observed_on: str | None
     days_since_last: int | None
     final: FinalState | None
@@ -105,7 +108,9 @@ def latest_final(finals: list[FinalState]) -> FinalState | None:
 
 
 def placement_status(row: dict[str, Any], counts: dict[str, Any] | None, final: FinalState | None,
-                     rules: FlagRules, today: dt.date) -> PlacementStatus:
+                     rules: FlagRules, today: dt.date, planned: int | None = None) -> PlacementStatus:
+    """``planned``: the assessments the placement's IUP plans, which then are its target instead of the
+    unit's ``min_signed_by_midpoint`` (half of them by the midpoint)."""
     start, end = dt.date.fromisoformat(row["start_date"]), dt.date.fromisoformat(row["end_date"])
     length = max((end - start).days, 1)
     progress = min(1.0, max(0.0, (today - start).days / length))
@@ -119,7 +124,8 @@ def placement_status(row: dict[str, Any], counts: dict[str, Any] | None, final: 
         clinical_supervisor_id=row["clinical_supervisor_id"], clinical_supervisor=row["clinical_supervisor_name"],
         placement_type=row["placement_type"], employment_rate_percent=int(row["employment_rate_percent"]),
         absence_days=int(row["absence_days"]), phase=phase, progress=round(progress, 2), days_left=(end - today).days,
-        signed=signed, waiting=waiting, drafts=drafts, target=rules.min_signed_by_midpoint, last_observed_on=last,
+        signed=signed, waiting=waiting, drafts=drafts, target=planned if planned else rules.min_signed_by_midpoint,
+        planned=planned, last_observed_on=last,
         days_since_last=(today - dt.date.fromisoformat(last)).days if last else None, final=final,
         final_due=(phase != "upcoming" and (end - today).days <= rules.final_due_within_days
                    and not (final is not None and final.status in SIGNED_STATES)),
@@ -132,9 +138,10 @@ def placement_flags(s: PlacementStatus, rules: FlagRules, today: dt.date) -> lis
     """Each rule this placement breaks on ``today``, with its numbers."""
     flags: list[Flag] = []
     start, end = dt.date.fromisoformat(s.start_date), dt.date.fromisoformat(s.end_date)
-    if s.phase != "upcoming" and s.progress >= 0.5 and s.signed < rules.min_signed_by_midpoint:
-        flags.append(Flag("behind_at_midpoint", {"signed": s.signed, "target": rules.min_signed_by_midpoint,
-                                                 "percent": round(s.progress * 100)}, s.placement_id))
+    by_midpoint = math.ceil(s.planned / 2) if s.planned else rules.min_signed_by_midpoint
+    if s.phase != "upcoming" and s.progress >= 0.5 and s.signed < by_midpoint:
+        numbers = {"signed": s.signed, "target": by_midpoint, "percent": round(s.progress * 100)}
+        flags.append(Flag("behind_at_midpoint", numbers | ({"planned": s.planned} if s.planned else {}), s.placement_id))
     if s.phase == "current":
         since = max(start, dt.date.fromisoformat(s.last_observed_on)) if s.last_observed_on else start
         quiet = (today - since).days

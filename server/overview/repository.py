@@ -54,6 +54,17 @@ async def handledning_of(db: Database, trainees_sql: str, params: list[Any], for
         (*params, *forms, "submitted", *SIGNED_STATES))
 
 
+async def iups_of(db: Database, trainees_sql: str, params: list[Any], forms: Sequence[str]) -> list[Row]:
+    """Every live IUP and IUP follow-up of these trainees: its id, form, status, placement, day, data and
+    the IUP it follows up."""
+    if not forms:
+        return []
+    return await db.fetch(
+        f"""SELECT id, trainee_id, form_id, status, placement_id, observed_on, signed_at, data, follows_up_id
+            FROM assessments WHERE trainee_id IN ({trainees_sql}) AND form_id IN ({_marks(forms)}) AND deleted = 0""",
+        (*params, *forms))
+
+
 async def formative_counts(db: Database, trainees_sql: str, params: list[Any], forms: Sequence[str]) -> list[Row]:
     """Per trainee and placement: signed, waiting (submitted) and draft formative assessments, and the
     day of the latest activity."""

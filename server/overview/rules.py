@@ -30,6 +30,8 @@ class FlagRules:
     max_days_between_handledning_primarvard: int = 7
     #: days either side of a hand-over between placements within which its handledaravstämning counts
     handover_check_within_days: int = 14
+    #: IUP follow-ups per term (half year) a placement's IUP needs (SPUR: at least twice a term)
+    iup_follow_ups_per_term: int = 2
 
 
 #: the accepted range of each rule's value
@@ -42,6 +44,7 @@ LIMITS: dict[str, tuple[int, int]] = {
     "max_days_between_handledning": (1, 365),
     "max_days_between_handledning_primarvard": (1, 365),
     "handover_check_within_days": (0, 90),
+    "iup_follow_ups_per_term": (1, 12),
 }
 
 DEFAULT_RULES = FlagRules()

@@ -20,6 +20,7 @@ from ..plans.repository import plans_and_follow_ups
 from ..plans.schedule import Overdue, overdue_follow_ups
 from ..unit_settings import read_unit_settings
 from . import repository
+from .iup import current_iups, iup_follow_up_flag
 from .progress import (
     FinalState,
     Flag,
@@ -51,13 +52,19 @@ class FormKinds:
     #: action plans (they schedule follow-ups) and the forms that follow them up (seed 003)
     plans: tuple[str, ...] = ()
     plan_follow_ups: tuple[str, ...] = ()
+    #: the individual training programme per placement (IUP) and the forms that follow it up
+    iups: tuple[str, ...] = ()
+    iup_follow_ups: tuple[str, ...] = ()
 
     @classmethod
     @functools.lru_cache(maxsize=4)  # a catalog never changes while the server runs
     def of(cls, catalog: Catalog) -> FormKinds:
         formative, finals, hidden, handledning, plans, follow_ups = set(), set(), set(), set(), set(), set()
+        iups, iup_follow_ups = set(), set()
         for form in catalog.forms():
-            if form.workflow.purpose == "handlingsplan":
+            if form.workflow.purpose == "iup":
+                (iup_follow_ups if form.workflow.follows_up else iups).add(form.form_id)
+            elif form.workflow.purpose == "handlingsplan":
                 schedules = "follow_up_1" in form.schema.get("properties", {})
                 (plans if schedules else follow_ups).add(form.form_id)
             elif form.workflow.purpose == "handledning":
@@ -69,7 +76,7 @@ class FormKinds:
             elif form.workflow.sign == "assessor" and form.workflow.purpose is None:
                 formative.add(form.form_id)
         return cls(tuple(sorted(formative)), tuple(sorted(finals)), tuple(sorted(hidden)), tuple(sorted(handledning)),
-                   tuple(sorted(plans)), tuple(sorted(follow_ups)))
+                   tuple(sorted(plans)), tuple(sorted(follow_ups)), tuple(sorted(iups)), tuple(sorted(iup_follow_ups)))
 
 
 class TraineeStatus(msgspec.Struct, kw_only=True):
@@ -106,12 +113,14 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
     # independent reads, at once (the reader pool and PostgreSQL's pool serve them in parallel)
     # a plan is seen only by whom it may be shown (access.py): its flags follow the same rule
     readable, readable_params = visible_assessments_where(principal, kinds.hidden, restricted_forms=restricted_forms(catalog))
-    count_rows, final_rows, request_rows, meeting_rows, plan_rows = await asyncio.gather(
+    count_rows, final_rows, request_rows, meeting_rows, plan_rows, iup_rows = await asyncio.gather(
         repository.formative_counts(db, visible, params, kinds.formative),
         repository.finals_of(db, visible, params, kinds.finals),
         repository.open_requests_of(db, visible, params, kinds.hidden),
         repository.handledning_of(db, visible, params, kinds.handledning),
-        plans_and_follow_ups(db, visible, params, readable, readable_params, (*kinds.plans, *kinds.plan_follow_ups)))
+        plans_and_follow_ups(db, visible, params, readable, readable_params, (*kinds.plans, *kinds.plan_follow_ups)),
+        repository.iups_of(db, visible, params, (*kinds.iups, *kinds.iup_follow_ups)))
+    iups = current_iups(iup_rows, kinds.iups)
     counts = {(r["trainee_id"], r["placement_id"]): r for r in count_rows}
     finals: dict[tuple[int, int | None], list[FinalState]] = defaultdict(list)
     for r in final_rows:
@@ -152,7 +161,13 @@ async def trainee_statuses(db: Database, catalog: Catalog, principal: Principal,
         if r["placement_id"] is None:
             continue
         key = (r["trainee_id"], r["placement_id"])
-        status = placement_status(r, counts.get(key), latest_final(finals.get(key, [])), rules[r["unit_id"]], today)
+        iup = iups.get(int(r["placement_id"]))
+        status = placement_status(r, counts.get(key), latest_final(finals.get(key, [])), rules[r["unit_id"]], today,
+                                  planned=iup.planned_total if iup else None)
+        if iup is not None:
+            flag = iup_follow_up_flag(status, iup, rules[r["unit_id"]], today)
+            if flag is not None:
+                status.flags.append(flag)
         t.placements.append(status)
         t.flags.extend(status.flags)
     for t in trainees.values():

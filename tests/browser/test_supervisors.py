@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 KARIN, HELENA, STEFAN = "handledare@demo.bedside.se", "hhl@demo.bedside.se", "studierektor@demo.bedside.se"
 LINNEA = "bt3@demo.bedside.se"
 EVERY_RULE = {"behind_at_midpoint", "no_recent_assessment", "final_missing", "request_unanswered",
-              "final_not_approved", "delmal_not_reached", "handledning_missed", "handover_without_check"}
+              "final_not_approved", "delmal_not_reached", "handledning_missed", "handover_without_check",
+              "plan_follow_up_missed", "iup_follow_up_missed"}
 
 
 def user_id(server: Server, email: str) -> int:

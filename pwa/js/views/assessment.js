@@ -37,7 +37,7 @@ export async function show(main, app, docId) {
   let claimInfo = null;
   // An action plan's next steps (its follow-up; a secondary plan): loaded for those forms only
   let plans = null;
-  if (form.workflow?.purpose === "handlingsplan") import("./plans.js").then((m) => { plans = m; drawChrome(); }, () => {});
+  if (["handlingsplan", "iup"].includes(form.workflow?.purpose)) import("./plans.js").then((m) => { plans = m; drawChrome(); }, () => {});
   // How it was signed, and answers from a second device: only loaded for documents that have them.
   let signatureNotes = null;
   const loadEvidence = () => {

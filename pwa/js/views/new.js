@@ -41,10 +41,10 @@ const headerFrom = (form, placement) => (placement && form.workflow?.requires_pl
 const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
 
 /** Her supervisors, from her placements: the programme's HHL first, then each clinical supervisor. */
-function supervisorsOf(own) {
+function supervisorsOf(own, mainOnly = false) {
   const found = new Map();
   for (const p of own) if (p.main_supervisor_id) found.set(p.main_supervisor_id, p.main_supervisor_name);
-  for (const p of own) if (p.clinical_supervisor_id) found.set(p.clinical_supervisor_id, p.clinical_supervisor_name);
+  if (!mainOnly) for (const p of own) if (p.clinical_supervisor_id) found.set(p.clinical_supervisor_id, p.clinical_supervisor_name);
   return [...found].map(([id, name]) => ({ id, name }));
 }
 
@@ -52,7 +52,9 @@ export async function show(main, app) {
   const user = app.user;
   const isTrainee = user.roles.includes("trainee");
   // a 360 form belongs to a round (#/360), never started on its own
-  const forms = app.latestForms().filter((f) => !f.workflow?.in_round && (f.workflow?.start || []).some((r) => user.roles.includes(r)));
+  // nor a follow-up, which is started from the document it follows up
+  const forms = app.latestForms().filter((f) => !f.workflow?.in_round && !f.workflow?.follows_up
+    && (f.workflow?.start || []).some((r) => user.roles.includes(r)));
   main.append(h("a.back", { href: "#/" }, "← ", t("back")), h("h1", {}, t("new_title")));
   const hint = iosGuidance();
   if (hint) main.append(hint);
@@ -104,8 +106,9 @@ export async function show(main, app) {
     let people = [];
     const showPeople = () => {
       const [id, version] = formSelect.value.split(":");
-      const supervisorsOnly = app.form(id, Number(version))?.workflow?.assessor_must_be === "supervisor";
-      people = supervisorsOnly ? supervisorsOf(own) : colleagues.filter((c) => c.id !== user.user_id);
+      const must = app.form(id, Number(version))?.workflow?.assessor_must_be;
+      const supervisorsOnly = must === "supervisor" || must === "main_supervisor"; // an IUP: her HHL signs it
+      people = supervisorsOnly ? supervisorsOf(own, must === "main_supervisor") : colleagues.filter((c) => c.id !== user.user_id);
       assessorLabel.textContent = t(supervisorsOnly ? "supervisor" : "assessor");
       assessorSelect.replaceChildren(h("option", { value: "" }, t("choose")),
         ...people.map((c) => h("option", { value: c.id }, c.title ? `${c.name}, ${c.title}` : c.name)),

@@ -10,14 +10,14 @@ import { formTitle, today } from "./supervision.js";
 addStrings({
   sv: {
     plans_title: "Handlingsplaner", plans_none: "Ingen handlingsplan.", plan_new: "Ny handlingsplan",
-    plan_from_flag: "Starta handlingsplan", plan_start_form: (title) => `Starta ${title.toLowerCase()}`,
+    iup_revise: "Revidera IUP", iup_write: "Skriv IUP för placeringen", plan_from_flag: "Starta handlingsplan", plan_start_form: (title) => `Starta ${title.toLowerCase()}`,
     plans_help: "Syns bara för BT-läkaren, huvudhandledaren och studierektor (den kliniska handledaren ser åtgärderna på placeringen).",
     plan_follow_ups: (n) => (n === 1 ? "1 uppföljning" : `${n} uppföljningar`),
     plan_next: (d) => `Nästa uppföljning ${d}`, plan_overdue: (d, n) => `Uppföljningen ${d} är ${n} dagar sen`,
   },
   en: {
     plans_title: "Action plans", plans_none: "No action plan.", plan_new: "New action plan",
-    plan_from_flag: "Start an action plan", plan_start_form: (title) => `Start ${title.toLowerCase()}`,
+    iup_revise: "Revise the IUP", iup_write: "Write the placement's IUP", plan_from_flag: "Start an action plan", plan_start_form: (title) => `Start ${title.toLowerCase()}`,
     plans_help: "Shown only to the trainee, the main supervisor and the studierektor (the clinical supervisor sees the measures at the placement).",
     plan_follow_ups: (n) => (n === 1 ? "1 follow-up" : `${n} follow-ups`),
     plan_next: (d) => `Next follow-up ${d}`, plan_overdue: (d, n) => `The follow-up of ${d} is ${n} days late`,
@@ -31,9 +31,9 @@ export const callsForPlan = (flag) => Object.hasOwn(FROM_FLAG, flag.rule);
 const isPlanForm = (f) => f.workflow?.purpose === "handlingsplan";
 const firstPlanForm = (app) => app.latestForms().find((f) => isPlanForm(f) && !f.workflow.follows_up && f.schema.properties?.follow_up_1);
 
-async function start(app, def, header, traineeName, data = {}) {
+async function start(app, def, header, traineeName, data = {}, assessorName = app.user.name) {
   const meta = { ...header, observed_on: today() };
-  const record = newDocRecord({ form: def, meta, traineeName, assessorName: app.user.name });
+  const record = newDocRecord({ form: def, meta, traineeName, assessorName });
   await createDoc(record, meta, data);
   nudge();
   app.navigate(`#/a/${record.doc_id}`);
@@ -52,13 +52,27 @@ export async function startPlan(app, trainee, flag = null) {
  * follows up this one and whose condition its data meets (a follow-up after a plan; a secondary plan
  * after a follow-up that found no improvement). */
 export function nextStepButtons(app, doc) {
-  if (!LOCKED.has(doc.status) || doc.assessor_id !== app.user?.user_id) return [];
-  return app.latestForms()
+  if (!LOCKED.has(doc.status)) return [];
+  const revise = app.form(doc.form_id, doc.form_version)?.workflow?.purpose === "iup" && (doc.permissions || []).includes("amend")
+    ? [h("button", { type: "button", id: "revise", onclick: () => reviseIup(app, doc) }, t("iup_revise"))] : [];
+  if (doc.assessor_id !== app.user?.user_id) return revise;
+  return [...revise, ...app.latestForms()
     .filter((f) => (f.workflow?.follows_up || []).includes(doc.form_id)
       && Object.entries(f.workflow.follows_up_if || {}).every(([p, v]) => doc.data?.[p.slice(1)] === v))
     .map((f) => h("button.primary", { type: "button", "data-follow": f.id, onclick: () => start(app, f,
       { trainee_id: doc.trainee_id, assessor_id: app.user.user_id, follows_up: doc.doc_id }, doc.trainee_name) },
-    t("plan_start_form", tr(f.title))));
+    t("plan_start_form", tr(f.title))))];
+}
+
+/** A new revision of a signed IUP: a copy that amends it (the old one stays as it was), signed anew. */
+async function reviseIup(app, doc) {
+  const def = app.form(doc.form_id, doc.form_version);
+  const meta = { trainee_id: doc.trainee_id, assessor_id: doc.assessor_id, placement_id: doc.placement_id, amends: doc.doc_id,
+    observed_on: today() };
+  const record = newDocRecord({ form: def, meta, traineeName: doc.trainee_name, assessorName: doc.assessor_name });
+  await createDoc(record, meta, structuredClone(doc.data || {}));
+  nudge();
+  app.navigate(`#/a/${record.doc_id}`);
 }
 
 /** A trainee page's plans and their follow-ups (as the server lets the reader see them), and the HHL's
@@ -86,6 +100,18 @@ export function plansHome(app, lines) {
         h("span.card-meta", {}, [p.started_on, t(`status_${p.status}`), t("plan_follow_ups", p.follow_ups)].join(" · ")),
         p.next_follow_up ? h(p.overdue_days ? "span.badge.todo" : "span.badge", {},
           p.overdue_days ? t("plan_overdue", p.next_follow_up, p.overdue_days) : t("plan_next", p.next_follow_up)) : null)))));
+}
+
+/** A placement without a signed-or-started IUP: "Skriv IUP" for the trainee and her HHL (the trainee
+ * writes it with the HHL, who signs it). */
+export function iupButton(app, trainee, placement, items) {
+  const def = app.latestForms().find((f) => f.workflow?.purpose === "iup" && !f.workflow.follows_up);
+  const me = app.user.user_id;
+  const writer = me === trainee.trainee_id || (trainee.main_supervisor_ids || []).includes(me);
+  if (!def || !writer || placement.phase === "ended" || items.some((a) => a.form_id === def.id)) return null;
+  return h("button.start-iup", { type: "button", "data-iup": placement.placement_id, onclick: () => start(app, def,
+    { trainee_id: trainee.trainee_id, assessor_id: trainee.main_supervisor_id, placement_id: placement.placement_id }, trainee.name, {}, trainee.main_supervisor) },
+  t("iup_write"));
 }
 
 /** Whether a form is a plan or a follow-up (kept out of the placements' assessment lists). */

@@ -16,7 +16,8 @@ addStrings({
       unknown_setting: "Okänd regel för enheten.",
       invalid_setting: "Värdet ligger utanför det tillåtna intervallet.",
     },
-    flag_behind_at_midpoint: (n) => `${n.signed} av ${n.target} signerade bedömningar vid ${n.percent} % av placeringen`,
+    flag_behind_at_midpoint: (n) => `${n.signed} av ${n.target} signerade bedömningar vid ${n.percent} % av placeringen${n.planned ? ` (IUP: ${n.planned} planerade)` : ""}`,
+    flag_iup_follow_up_missed: (n) => `IUP:n inte uppföljd på ${n.days} dagar (regel: ${n.limit})`,
     flag_no_recent_assessment: (n) => `Ingen bedömning på ${n.days} dagar (regel: ${n.limit})`,
     flag_final_missing: (n) => `Slutbedömning saknas ${n.days} dagar efter placeringens slut`,
     flag_request_unanswered: (n) => (n.count === 1 ? `1 förfrågan obesvarad i ${n.oldest_days} dagar` : `${n.count} förfrågningar obesvarade i mer än ${n.limit} dagar`),
@@ -26,7 +27,7 @@ addStrings({
     flag_handledning_missed: (n) => `Inget handledningssamtal på ${n.days} dagar (regel: ${n.limit})`,
     flag_handover_without_check: (n) => `Ingen handledaravstämning vid bytet från ${n.from} (${n.on})`,
     flag_plan_follow_up_missed: (n) => `Uppföljning av handlingsplanen (${n.due}) ej dokumenterad, ${n.days} dagar sedan`,
-    no_flags: "Inga flaggor", signed_of: (s, n) => `${s} av ${n} signerade`, waiting_n: (n) => `${n} väntar`,
+    no_flags: "Inga flaggor", by_iup: "enligt IUP", signed_of: (s, n) => `${s} av ${n} signerade`, waiting_n: (n) => `${n} väntar`,
     drafts_n: (n) => `${n} utkast`, days_left: (n) => (n >= 0 ? `${n} dagar kvar` : `slutade för ${-n} dagar sedan`),
     starts_in: (n) => `börjar om ${n} dagar`, last_days: (n) => (n == null ? "ingen bedömning än" : `senaste för ${n} dagar sedan`),
     final_label: "Slutbedömning", final_none: "ej påbörjad",
@@ -43,7 +44,8 @@ addStrings({
       unknown_setting: "Unknown rule for the unit.",
       invalid_setting: "The value is outside the allowed range.",
     },
-    flag_behind_at_midpoint: (n) => `${n.signed} of ${n.target} signed assessments at ${n.percent} % of the placement`,
+    flag_behind_at_midpoint: (n) => `${n.signed} of ${n.target} signed assessments at ${n.percent} % of the placement${n.planned ? ` (IUP: ${n.planned} planned)` : ""}`,
+    flag_iup_follow_up_missed: (n) => `IUP not followed up for ${n.days} days (rule: ${n.limit})`,
     flag_no_recent_assessment: (n) => `No assessment for ${n.days} days (rule: ${n.limit})`,
     flag_final_missing: (n) => `Final assessment missing ${n.days} days after the placement ended`,
     flag_request_unanswered: (n) => (n.count === 1 ? `1 request unanswered for ${n.oldest_days} days` : `${n.count} requests unanswered for more than ${n.limit} days`),
@@ -53,7 +55,7 @@ addStrings({
     flag_handledning_missed: (n) => `No supervision meeting for ${n.days} days (rule: ${n.limit})`,
     flag_handover_without_check: (n) => `No hand-over meeting after ${n.from} (${n.on})`,
     flag_plan_follow_up_missed: (n) => `Action plan follow-up (${n.due}) not documented, ${n.days} days ago`,
-    no_flags: "No flags", signed_of: (s, n) => `${s} of ${n} signed`, waiting_n: (n) => `${n} waiting`,
+    no_flags: "No flags", by_iup: "as the IUP plans", signed_of: (s, n) => `${s} of ${n} signed`, waiting_n: (n) => `${n} waiting`,
     drafts_n: (n) => `${n} drafts`, days_left: (n) => (n >= 0 ? `${n} days left` : `ended ${-n} days ago`),
     starts_in: (n) => `starts in ${n} days`, last_days: (n) => (n == null ? "no assessment yet" : `latest ${n} days ago`),
     final_label: "Final assessment", final_none: "not started",
@@ -103,7 +105,7 @@ export function progressBar(p) {
 export function placementNumbers(p) {
   const when = p.phase === "upcoming" ? t("starts_in", daysBetween(today(), p.start_date)) : t("days_left", p.days_left);
   return h("p.numbers", {},
-    h("strong", {}, t("signed_of", p.signed, p.target)), " · ", t("waiting_n", p.waiting), " · ", t("drafts_n", p.drafts),
+    h("strong", {}, t("signed_of", p.signed, p.target), p.planned ? ` (${t("by_iup")})` : ""), " · ", t("waiting_n", p.waiting), " · ", t("drafts_n", p.drafts),
     " · ", t("last_days", p.days_since_last), " · ", when);
 }
 

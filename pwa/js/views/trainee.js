@@ -7,7 +7,7 @@ import { goals } from "../render/form.js";
 import {
   fetchKept, finalLine, flagList, formTitle, keptNote, placementNumbers, placementTitle, progressBar, startFinal, timeline, wide,
 } from "./supervision.js";
-import { callsForPlan, isPlan, plansSection, startPlan } from "./plans.js";
+import { callsForPlan, iupButton, isPlan, plansSection, startPlan } from "./plans.js";
 
 addStrings({
   sv: {
@@ -73,6 +73,7 @@ function page(app, data, keptAt) {
       flagList(p.flags),
       ...(hhl ? p.flags.filter(callsForPlan).map((f) => h("button.start-plan", { type: "button", "data-plan-flag": f.rule,
         onclick: () => startPlan(app, trainee, f) }, t("plan_from_flag"))) : []),
+      iupButton(app, trainee, p, byPlacement.get(p.placement_id) || []),
       assessmentList(app, byPlacement.get(p.placement_id) || []));
   });
   const loose = byPlacement.get("none");
