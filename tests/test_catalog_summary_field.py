@@ -109,3 +109,25 @@ async def test_the_bundle_a_phone_keeps_has_each_forms_current_version_and_no_dr
     for (form_id, version), status in [*((k, "published") for k in older), *((k, "draft") for k in drafts)]:
         page = (await client.get(f"/api/forms/{form_id}/{version}")).json()
         assert page["status"] == status and page["latest"] is False and page["ui"] and page["schema"]
+
+
+async def test_a_phone_asks_for_the_forms_its_roles_start(client: AsyncTestClient) -> None:
+    """A BT-läkare's phone carries what she starts (not the supervisors' desk documents: a Slutbedömning,
+    a handlingsplan, a follow-up); a clinical supervisor's carries her forms and every assessor's; the
+    form of any other document a phone holds comes with it (``GET /api/forms/{id}/{version}``)."""
+    def ids(answer: Any) -> set[str]:
+        assert answer.status_code == 200, answer.text
+        return {f["id"] for f in answer.json()["forms"]}
+
+    trainee = ids(await client.get("/api/catalog", params={"for": "trainee"}))
+    assert {"mini-cex", "dops", "handledningssamtal", "iup"} <= trainee
+    assert not trainee & {"slutbedomning-bt", "handlingsplan", "handlingsplan-uppfoljning", "iup-uppfoljning"}
+    supervisor = ids(await client.get("/api/catalog", params={"for": "clinical_supervisor"}))
+    assert {"slutbedomning-bt", "mini-cex", "handledningssamtal"} <= supervisor and "handlingsplan" not in supervisor
+    hhl = ids(await client.get("/api/catalog", params={"for": "main_supervisor,trainee"}))
+    assert {"handlingsplan", "handlingsplan-uppfoljning", "iup", "iup-uppfoljning", "mini-cex"} <= hhl
+    everything = ids(await client.get("/api/catalog"))
+    assert trainee < everything and hhl <= everything
+    wrong = await client.get("/api/catalog", params={"for": "trainee,nurse"})
+    assert wrong.status_code == 400 and "nurse is not a role" in wrong.json()["detail"]
+

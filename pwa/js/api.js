@@ -39,7 +39,8 @@ export async function request(method, path, body, token) {
 export const login = (email, password) => request("POST", "/api/auth/login", { email, password });
 export const session = () => request("GET", "/api/auth/session");
 export const logout = () => request("POST", "/api/auth/logout", {});
-export const catalog = () => request("GET", "/api/catalog");
+// the forms her roles start (the form of any other document she holds is fetched with it)
+export const catalog = (roles) => request("GET", roles?.length ? `/api/catalog?for=${encodeURIComponent([...roles].sort().join(","))}` : "/api/catalog");
 export const placements = () => request("GET", "/api/placements");
 export const colleagues = (q = "", role = "assessor") =>
   request("GET", `/api/colleagues?q=${encodeURIComponent(q)}&role=${role}`);

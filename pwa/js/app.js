@@ -152,7 +152,7 @@ app.keepLater = keepLater;
 async function loadCatalog() {
   app.catalog = (await kvGet("catalog")) || null;
   try {
-    const fresh = await api.catalog();
+    const fresh = await api.catalog(app.user && !app.user.link_doc ? app.user.roles : null);
     const isNew = (f) => fresh.forms.some((n) => n.id === f.id && n.version === f.version);
     const older = (app.catalog?.forms || []).filter((f) => !isNew(f)).map((f) => ({ ...f, latest: false }));
     app.catalog = { forms: [...fresh.forms, ...older] };

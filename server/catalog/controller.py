@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar import Controller, get
 
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
 from . import Catalog, FormVersion
 
 
@@ -32,12 +32,33 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
                            ("follows_up_if", w.follows_up_if)) if v}  # an action plan's only
 
 
-def catalog_bundle(catalog: Catalog) -> dict[str, Any]:
+#: a user role -> the workflow ``start`` roles it may start forms as (every assessing role is an assessor)
+START_AS: dict[str, tuple[str, ...]] = {
+    "trainee": ("trainee",), "assessor": ("assessor",), "clinical_supervisor": ("clinical_supervisor", "assessor"),
+    "main_supervisor": ("main_supervisor", "assessor"), "studierektor": (), "admin": (),
+}
+
+
+def parse_roles(text: str | None) -> frozenset[str] | None:
+    """``?for=trainee,assessor``: the roles whose startable forms a phone keeps (None: every form)."""
+    if text is None:
+        return None
+    roles = frozenset(r.strip() for r in text.split(",") if r.strip())
+    unknown = sorted(roles - set(START_AS))
+    if unknown:
+        raise InvalidInput(f"for: {', '.join(unknown)} is not a role (one or more of {', '.join(START_AS)}).")
+    return roles
+
+
+def catalog_bundle(catalog: Catalog, roles: frozenset[str] | None = None) -> dict[str, Any]:
     """``GET /api/catalog``: the current version (the highest published one) of every form, with everything
     needed to render it, but its content hash. A phone keeps the older versions it already has and asks
     ``GET /api/forms/{id}/{version}`` for the version of a document it holds and lacks, so the bundle grows
     with the forms, not with their versions. Drafts are a maintainer's preview, never downloaded here."""
-    current = (catalog.latest(form_id) for form_id in sorted({f.form_id for f in catalog.forms()}))
+    current = [catalog.latest(form_id) for form_id in sorted({f.form_id for f in catalog.forms()})]
+    if roles is not None:  # what these roles start; a document of another form brings its form along
+        starts = {s for r in roles for s in START_AS[r]}
+        current = [f for f in current if f is not None and starts.intersection(f.workflow.start)]
     return {"forms": [{k: v for k, v in definition(f).items() if k != "content_hash"} | {"latest": True}
                       for f in current if f is not None]}
 
@@ -75,9 +96,13 @@ class CatalogController(Controller):
         return definition(form) | {"latest": _is_latest(catalog, form)}
 
     @get("/catalog", operation_id="getCatalogBundle", sync_to_thread=False)
-    def bundle(self, catalog: NamedDependency[Catalog]) -> dict[str, Any]:
+    def bundle(self, catalog: NamedDependency[Catalog], for_roles: Annotated[str | None, QueryParameter(name="for", max_length=200)] = None,
+               ) -> dict[str, Any]:
         """The current version of every form with everything needed to render it offline (what the PWA caches;
         an older version a document was started with: ``GET /api/forms/{id}/{version}``). Not the
         content hash (random to gzip: a tenth of the bundle): an assessment carries its own ``form_hash``,
-        and ``GET /api/forms/{id}/{version}`` has it."""
-        return catalog_bundle(catalog)
+        and ``GET /api/forms/{id}/{version}`` has it. ``?for=trainee,assessor``: only the forms those roles
+        start (a phone fetches the form of any other document it holds), so a BT-läkare's phone does not
+        carry the supervisors' desk documents; the same answer for everyone who asks it, so it stays
+        cacheable and personal to no one."""
+        return catalog_bundle(catalog, parse_roles(for_roles))

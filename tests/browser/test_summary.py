@@ -154,7 +154,7 @@ def test_cards_show_day_summary_and_placement_and_filters_narrow_the_list(server
     page.wait_for_selector(f"a[href='#/a/{dops}']")
     cards = page.locator("#device-list .card-link")
     total = cards.count()
-    assert total == 7  # the demo's four Mini-CEX, bedside request (a DOPS) and handledningssamtal, and this DOPS
+    assert total == 8  # the demo's four Mini-CEX, bedside request (a DOPS), two handledningssamtal, and this DOPS
     today = dt.date.today().isoformat()
     # its one-line summary comes from DOPS version 1, which the phone fetches for it (not in the catalog bundle)
     page.wait_for_function("(id) => document.querySelector(`a[href='#/a/${id}'] .card-meta`)?.textContent.includes('Artärpunktion')",
