@@ -210,4 +210,8 @@ async def visible_plans(db: Database, catalog: Catalog, principal: Principal, to
     overseen, params = supervised_trainees_sql(principal, clinical=False)
     readable, readable_params = visible_assessments_where(principal, kinds.hidden, restricted_forms=restricted_forms(catalog))
     rows = await plans_and_follow_ups(db, overseen, params, readable, readable_params, (*kinds.plans, *kinds.plan_follow_ups))
-    return plan_lines(rows, kinds.plans, today)
+    lines = plan_lines(rows, kinds.plans, today)
+    for line in lines:
+        form = catalog.get(line.form_id, line.form_version)
+        line.title = dict(form.title) if form else {}
+    return lines

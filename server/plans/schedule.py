@@ -45,6 +45,8 @@ class PlanLine(msgspec.Struct, kw_only=True):
     trainee_name: str
     form_id: str
     form_version: int
+    #: the form's title (sv, en): a studierektor's phone need not hold the form to list the plan
+    title: dict[str, str] = {}
     status: str
     started_on: str | None
     follow_ups: int

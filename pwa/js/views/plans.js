@@ -96,7 +96,7 @@ export function plansHome(app, lines) {
     h("h2", { id: "h-home-plans" }, t("plans_title"), " ", h("span.count-badge", {}, String(lines.length))),
     h("ul.cards", {}, lines.map((p) => h("li", { "data-plan": p.doc_id, "data-overdue": String(p.overdue_days) },
       h("a.card-link", { href: `#/a/${p.doc_id}` },
-        h("span.card-title", {}, `${p.trainee_name} · ${formTitle(app, p.form_id, p.form_version)}`),
+        h("span.card-title", {}, `${p.trainee_name} · ${tr(p.title) || formTitle(app, p.form_id, p.form_version)}`),
         h("span.card-meta", {}, [p.started_on, t(`status_${p.status}`), t("plan_follow_ups", p.follow_ups)].join(" · ")),
         p.next_follow_up ? h(p.overdue_days ? "span.badge.todo" : "span.badge", {},
           p.overdue_days ? t("plan_overdue", p.next_follow_up, p.overdue_days) : t("plan_next", p.next_follow_up)) : null)))));
