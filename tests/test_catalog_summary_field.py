@@ -128,6 +128,8 @@ async def test_a_phone_asks_for_the_forms_its_roles_start(client: AsyncTestClien
     assert {"handlingsplan", "handlingsplan-uppfoljning", "iup", "iup-uppfoljning", "mini-cex"} <= hhl
     everything = ids(await client.get("/api/catalog"))
     assert trainee < everything and hhl <= everything
+    assert ids(await client.get("/api/catalog", params={"for": "studierektor"})) == everything  # she reads them all
+    assert ids(await client.get("/api/catalog", params={"for": "admin"})) == set()  # who reads no content
     wrong = await client.get("/api/catalog", params={"for": "trainee,nurse"})
     assert wrong.status_code == 400 and "nurse is not a role" in wrong.json()["detail"]
 

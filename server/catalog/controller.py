@@ -32,10 +32,12 @@ def workflow_dict(form: FormVersion) -> dict[str, Any]:
                            ("follows_up_if", w.follows_up_if)) if v}  # an action plan's only
 
 
-#: a user role -> the workflow ``start`` roles it may start forms as (every assessing role is an assessor)
+#: a user role -> the workflow ``start`` roles whose forms its phone keeps: those it may start as (every
+#: assessing role is an assessor); a studierektor reads her unit's documents of every kind, an admin none
 START_AS: dict[str, tuple[str, ...]] = {
     "trainee": ("trainee",), "assessor": ("assessor",), "clinical_supervisor": ("clinical_supervisor", "assessor"),
-    "main_supervisor": ("main_supervisor", "assessor"), "studierektor": (), "admin": (),
+    "main_supervisor": ("main_supervisor", "assessor"),
+    "studierektor": ("trainee", "assessor", "clinical_supervisor", "main_supervisor"), "admin": (),
 }
 
 
