@@ -102,3 +102,14 @@ def test_the_clinical_supervisor_sees_the_measures_at_her_placement_only(server:
     assert "Karin Lind" in page.content()  # the sit-ins she is responsible for
     assert "planen känns rimlig" not in page.content()  # nor his reflection when he acknowledged it
     assert not karin.errors
+
+
+def test_a_concern_in_a_360_answer_can_start_a_plan_from_the_home(server: Server, devices: Any) -> None:
+    helena = devices("helena", laptop=True)
+    page = helena.open()
+    helena.login(HHL)
+    page.click("#home-waiting [data-kind=round_concern] button[data-plan-flag='msf_concern']")
+    page.wait_for_selector("form[data-ready]")
+    assert helena.value("/started_from") == "msf_concern"
+    assert "Bedömare" not in page.locator(".doc-head").inner_text()  # written by her HHL, not an assessment
+    assert not helena.errors

@@ -22,6 +22,7 @@ def test_the_trainee_writes_her_iup_and_her_hhl_signs_it_and_follows_it_up(serve
     bea.login(TRAINEE)
     page.click("#new-assessment")
     page.select_option("#form-select", value="iup:1")
+    page.locator("#assessor-select option").nth(1).wait_for(state="attached")  # her supervisors, once loaded
     offered = page.locator("#assessor-select option").all_inner_texts()
     assert offered == ["Välj…", "Helena Holm"], offered
     page.click("#start")

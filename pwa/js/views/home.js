@@ -12,7 +12,7 @@ addStrings({
     home_waiting: "Väntar på mig", home_nothing: "Inget väntar på dig just nu.",
     do_fill: "Fyll i", do_sign: "Signera", do_acknowledge: "Kvittera", do_countersign: "Kontrasignera",
     do_start_final: "Starta slutbedömning", do_continue_final: "Fortsätt slutbedömning",
-    do_round_concern: "360: ett svar med farhåga", do_round_review: "360: rundan är stängd, gå igenom och släpp",
+    do_round_concern: "360: ett svar med farhåga", plan_from_concern: "Starta handlingsplan", do_round_review: "360: rundan är stängd, gå igenom och släpp",
     home_trainee: "Min placering", my_360: "Min 360-bedömning", home_no_placement: "Ingen placering registrerad än.",
     missing_signed_short: (m) => `${m.signed} av ${m.target} bedömningar signerade`, missing_final_missing: "Slutbedömning saknas",
     open_requests: (n) => `${n} öppna förfrågningar`, my_drafts: (n) => `${n} utkast`, my_page: "Min sida och delmål",
@@ -25,7 +25,7 @@ addStrings({
     home_waiting: "Waiting for me", home_nothing: "Nothing waits for you right now.",
     do_fill: "Fill in", do_sign: "Sign", do_acknowledge: "Acknowledge", do_countersign: "Countersign",
     do_start_final: "Start final assessment", do_continue_final: "Continue final assessment",
-    do_round_concern: "360: an answer with a concern", do_round_review: "360: the round is closed, review and release",
+    do_round_concern: "360: an answer with a concern", plan_from_concern: "Start an action plan", do_round_review: "360: the round is closed, review and release",
     home_trainee: "My placement", my_360: "My 360 feedback", home_no_placement: "No placement registered yet.",
     missing_signed_short: (m) => `${m.signed} of ${m.target} assessments signed`, missing_final_missing: "Final assessment missing",
     open_requests: (n) => `${n} open requests`, my_drafts: (n) => `${n} drafts`, my_page: "My page and goals",
@@ -75,8 +75,12 @@ function waiting(app, home) {
     const what = w.form_id ? formTitle(app, w.form_id, w.form_version) : t("final_label");
     const meta = [w.trainee_name, w.placement, w.observed_on || (w.end_date ? t("ends", w.end_date) : null)].filter(Boolean).join(" · ");
     if (w.round_id) {
+      // a concern in a 360 answer may call for a handlingsplan (seed 003): the HHL starts one from here
+      const plan = w.kind === "round_concern" ? h("button.start-plan", { type: "button", "data-plan-flag": "msf_concern",
+        onclick: async () => (await import("./plans.js")).startPlan(app, { trainee_id: w.trainee_id, name: w.trainee_name },
+          { rule: "msf_concern", numbers: {} }) }, t("plan_from_concern")) : null;
       return h("li.waiting-item", { "data-kind": w.kind },
-        h("a.card-link", { href: `#/360/${w.round_id}` }, h("span.card-title", {}, label), h("span.card-meta", {}, w.trainee_name)));
+        h("a.card-link", { href: `#/360/${w.round_id}` }, h("span.card-title", {}, label), h("span.card-meta", {}, w.trainee_name)), plan);
     }
     if (w.kind === "start_final") {
       const trainee = people.find((p) => p.trainee_id === w.trainee_id);

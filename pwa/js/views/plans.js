@@ -27,6 +27,7 @@ addStrings({
 /** Flags that call for a plan (seed 003), and what the plan then starts from. */
 const FROM_FLAG = { final_not_approved: "ej_godkand", delmal_not_reached: "delmal_ej_uppnatt", final_concern: "annat" };
 export const callsForPlan = (flag) => Object.hasOwn(FROM_FLAG, flag.rule);
+const FROM = { ...FROM_FLAG, msf_concern: "msf_concern" }; // and a concern in a 360 answer (the home's waiting item)
 
 const isPlanForm = (f) => f.workflow?.purpose === "handlingsplan";
 const firstPlanForm = (app) => app.latestForms().find((f) => isPlanForm(f) && !f.workflow.follows_up && f.schema.properties?.follow_up_1);
@@ -43,7 +44,7 @@ async function start(app, def, header, traineeName, data = {}, assessorName = ap
 export async function startPlan(app, trainee, flag = null) {
   const def = firstPlanForm(app);
   if (!def) { app.toast(t("catalog_missing")); return; }
-  const data = flag ? { started_from: FROM_FLAG[flag.rule] } : {};
+  const data = flag ? { started_from: FROM[flag.rule] } : {};
   if (flag?.numbers?.delmal?.length) data.problem_delmal = flag.numbers.delmal;
   await start(app, def, { trainee_id: trainee.trainee_id, assessor_id: app.user.user_id }, trainee.name, data);
 }
