@@ -103,7 +103,7 @@ async def trainee_page(db: Database, catalog: Catalog, principal: Principal, tra
     readable = {i.doc_id for i in items}
     meetings = [MeetingEntry(day=m.day, kind=m.kind, status=r["status"], private=bool(r["private"]),
                              doc_id=r["id"] if r["id"] in readable else None)
-                for r in await handledning_of(db, "SELECT ? AS trainee_id", [trainee_id], kinds.handledning)
+                for r in await handledning_of(db, "SELECT CAST(? AS INTEGER) AS trainee_id", [trainee_id], kinds.handledning)
                 for m in (meeting_of(r),)]
     meetings.sort(key=lambda m: m.day, reverse=True)
     return TraineePage(trainee=statuses[0], assessments=items, delmal=delmal_matrix(catalog, statuses[0], items, kinds),
