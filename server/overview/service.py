@@ -17,7 +17,7 @@ from ..auth.principal import Principal
 from ..catalog import Catalog
 from ..db import Database
 from ..plans.repository import plans_and_follow_ups
-from ..plans.schedule import Overdue, overdue_follow_ups
+from ..plans.schedule import Overdue, overdue_follow_ups, plan_forms
 from ..unit_settings import read_unit_settings
 from . import repository
 from .iup import current_iups, iup_follow_up_flag
@@ -60,13 +60,13 @@ class FormKinds:
     @functools.lru_cache(maxsize=4)  # a catalog never changes while the server runs
     def of(cls, catalog: Catalog) -> FormKinds:
         formative, finals, hidden, handledning, plans, follow_ups = set(), set(), set(), set(), set(), set()
+        plan_ids = set(plan_forms(catalog))  # the plans schedule follow-ups; the rest follow them up
         iups, iup_follow_ups = set(), set()
         for form in catalog.forms():
             if form.workflow.purpose == "iup":
                 (iup_follow_ups if form.workflow.follows_up else iups).add(form.form_id)
             elif form.workflow.purpose == "handlingsplan":
-                schedules = "follow_up_1" in form.schema.get("properties", {})
-                (plans if schedules else follow_ups).add(form.form_id)
+                (plans if form.form_id in plan_ids else follow_ups).add(form.form_id)
             elif form.workflow.purpose == "handledning":
                 handledning.add(form.form_id)
             elif form.workflow.anonymous_to_trainee or form.instrument == "360":
