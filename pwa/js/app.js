@@ -70,6 +70,7 @@ export const app = {
     await clearAll();
     for (const key of Object.keys(localStorage)) if (key.startsWith("bedside-first:")) localStorage.removeItem(key);
     this.user = null;
+    this.catalog = null;
     api.setCsrf("");
     renderHeader();
     this.navigate("#/login");
@@ -149,8 +150,15 @@ app.route = route;
 app.keepLater = keepLater;
 
 // The bundle has each form's current version; the older versions the device keeps stay beside it.
-async function loadCatalog() {
-  app.catalog = (await kvGet("catalog")) || null;
+// Loads run one after another, and the kept versions are read after the fetch, so that a form fetched
+// for a document meanwhile (ensureForm) is never overwritten by a load that started before it.
+let loadingCatalog = Promise.resolve();
+function loadCatalog() {
+  loadingCatalog = loadingCatalog.then(fetchCatalog, fetchCatalog);
+  return loadingCatalog;
+}
+async function fetchCatalog() {
+  if (!app.catalog) app.catalog = (await kvGet("catalog")) || null;
   try {
     const fresh = await api.catalog(app.user && !app.user.link_doc ? app.user.roles : null);
     const isNew = (f) => fresh.forms.some((n) => n.id === f.id && n.version === f.version);
