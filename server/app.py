@@ -25,6 +25,8 @@ from .fhir.controller import FhirController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
 from .people.controller import AdminController, PeopleController
+from .portfolio import render as pdf_render
+from .portfolio.controller import PortfolioController
 from .privacy.http import refuse_identity_numbers
 from .pwa_assets import AssetCache, pwa_asset_handler
 from .pwa_shell import ShellCache, app_shell
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         finally:
             if getattr(app.state, "mail_job", None) is not None:
                 await app.state.mail_job.stop()
+            pdf_render.shutdown()
             await db.close()
 
     def provide_db() -> Database:
@@ -71,7 +74,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
-        UnitRoundRulesController, UnitFormsController, FhirController,
+        UnitRoundRulesController, UnitFormsController, FhirController, PortfolioController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

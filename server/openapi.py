@@ -119,6 +119,9 @@ OWN_EMAIL = "the assessor's e-mail is the trainee's own (`own_assessment`)"
 CLAIMED_HERE = "this device holds the request already (`claimed_here`)"
 DISPLACED_STATE = "nobody holds the request yet (`claim_first`), or this device holds it (`claimed_here`)"
 NO_ROUND = "no such 360 round, or not one the caller has a part in (`not_found`)"
+NOT_PORTFOLIO_MAKER = ("the caller follows the trainee but is neither she, her main supervisor nor her unit's "
+                       "studierektor (`portfolio_not_yours`)")
+BAD_SECTION = "an unknown portfolio section (`unknown_section`) or delmål (`unknown_delmal`)"
 ROUND_STARTER = ("neither the trainee's main supervisor (`not_main_supervisor`) nor, where her unit allows it, "
                  "the trainee herself (`round_by_supervisor`)")
 ROUND_SETTINGS = ("a deadline outside 7–180 days (`deadline_out_of_range`), an unknown rater group "
@@ -226,6 +229,11 @@ OPERATIONS: dict[str, OperationErrors] = {
     "hideRoundComment": _ops("session", {400: NOT_A_COMMENT, 403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
     "releaseRound": _ops("session", {403: ROUND_SUPERVISOR, 404: NO_ROUND, 409: ROUND_STATE}),
     "getRoundReport": _ops("session", {404: NO_ROUND, 409: ROUND_STATE}),
+    "getRoundReportPdf": _ops("session", {404: NO_ROUND, 409: ROUND_STATE}),
+    "getAssessmentPdf": _ops("session", {404: NO_ASSESSMENT}),
+    "getPortfolioPdf": _ops("session", {400: BAD_SECTION, 403: NOT_PORTFOLIO_MAKER, 404: NO_TRAINEE}),
+    "getCertificateDrafts": _ops("session", {400: BAD_SECTION, 403: NOT_PORTFOLIO_MAKER, 404: NO_TRAINEE}),
+    "getCertificateDraftsPdf": _ops("session", {400: BAD_SECTION, 403: NOT_PORTFOLIO_MAKER, 404: NO_TRAINEE}),
     "setRoundAgreedPoints": _ops("session", {403: ROUND_NOMINATOR, 404: NO_ROUND, 409: ROUND_STATE}),
     "linkRoundSelfAssessment": _ops("session", {400: NOT_SELF, 403: NOT_SELF, 404: NO_ROUND, 409: ROUND_STATE}),
     "getUnitRoundRules": _ops("session", {403: UNIT_RULES, 404: NO_UNIT}),

@@ -201,3 +201,9 @@ def _answered(items: tuple[Item, ...], data: Any) -> list[dict[str, Any]]:
         if answers:
             out.append(head | {"answer": answers})
     return out
+
+
+def answered_items(form: FormVersion, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answered items of ``data`` by ui section, each with its Swedish text and typed answers (a
+    choice with its code and Swedish display): what the PDFs print (server/portfolio/html.py)."""
+    return _answered(item_tree(form), data)
