@@ -21,6 +21,7 @@ from .catalog.registry import register_form_versions
 from .db import Database, open_database
 from .db.migrate import migrate
 from .errors import exception_handlers
+from .export.controller import ExportController
 from .fhir.controller import FhirController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
         UnitRoundRulesController, UnitFormsController, FhirController, PortfolioController,
+        ExportController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

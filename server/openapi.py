@@ -121,6 +121,8 @@ DISPLACED_STATE = "nobody holds the request yet (`claim_first`), or this device 
 NO_ROUND = "no such 360 round, or not one the caller has a part in (`not_found`)"
 NOT_PORTFOLIO_MAKER = ("the caller follows the trainee but is neither she, her main supervisor nor her unit's "
                        "studierektor (`portfolio_not_yours`)")
+NO_PERSON = "no such person (`not_found`)"
+OWN_EXPORT = "an administrator's own data: she exports it from her own account, GET /api/me/export (`own_export`)"
 BAD_SECTION = "an unknown portfolio section (`unknown_section`) or delmål (`unknown_delmal`)"
 ROUND_STARTER = ("neither the trainee's main supervisor (`not_main_supervisor`) nor, where her unit allows it, "
                  "the trainee herself (`round_by_supervisor`)")
@@ -231,6 +233,8 @@ OPERATIONS: dict[str, OperationErrors] = {
     "getRoundReport": _ops("session", {404: NO_ROUND, 409: ROUND_STATE}),
     "getRoundReportPdf": _ops("session", {404: NO_ROUND, 409: ROUND_STATE}),
     "getAssessmentPdf": _ops("session", {404: NO_ASSESSMENT}),
+    "exportMyData": _ops("session"),
+    "adminExportPerson": _ops("admin", {404: NO_PERSON, 409: OWN_EXPORT}),
     "getPortfolioPdf": _ops("session", {400: BAD_SECTION, 403: NOT_PORTFOLIO_MAKER, 404: NO_TRAINEE}),
     "getCertificateDrafts": _ops("session", {400: BAD_SECTION, 403: NOT_PORTFOLIO_MAKER, 404: NO_TRAINEE}),
     "getCertificateDraftsPdf": _ops("session", {400: BAD_SECTION, 403: NOT_PORTFOLIO_MAKER, 404: NO_TRAINEE}),

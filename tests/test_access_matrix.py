@@ -70,11 +70,19 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "plan_audit":      ("plan", (200, N, N, 200, 200, N)),
     "plan_listed":     ("plan", (200, N, 200, 200, 200, N)),
     "plan_whole":      ("plan", (200, N, N, 200, 200, N)),
+    # the PDFs (issue 14): one assessment exactly as it is read; the portfolio and its certificate
+    # drafts by the trainee, her HHL and studierektor; everyone's own data export; an admin's for anyone
+    "pdf":             ("signed", (200, 200, 200, 200, 200, N)),
+    "private_pdf":     ("private_with_hhl", (200, N, N, 200, N, N)),
+    "plan_pdf":        ("plan", (200, N, 200, 200, 200, N)),
+    "certificates":    ("none", (200, N, 403, 200, 200, N)),
+    "my_export":       ("none", (200, 200, 200, 200, 200, 200)),
+    "admin_export":    ("none", (403, 403, 403, 403, 403, 200)),
 }
 #: endpoints above that act as another one does, on a different record
 SAME_AS = {"private_read": "read", "private_audit": "audit", "private_fhir": "fhir_response",
            "private_listed": "listed", "private_read_ks": "read", "plan_read": "read", "plan_audit": "audit",
-           "plan_listed": "listed"}
+           "plan_listed": "listed", "private_pdf": "pdf", "plan_pdf": "pdf"}
 # The same people acting on someone else's record: invisible, except that any colleague with an
 # assessing role may start an assessment of any trainee (the bedside colleague), and admin stays admin.
 OTHER: dict[str, tuple[int, ...]] = {
@@ -84,6 +92,8 @@ OTHER: dict[str, tuple[int, ...]] = {
     "admin": OWN["admin"][1],
     "fhir_questionnaire": OWN["fhir_questionnaire"][1],
     "home": OWN["home"][1],
+    "my_export": OWN["my_export"][1],
+    "admin_export": OWN["admin_export"][1],
     # asking for another unit's table is refused; the rules of another unit are the admin's only
     "unit_table": (403, 403, 403, 403, 403, 403),
     "unit_csv": (403, 403, 403, 403, 403, 403),
@@ -153,6 +163,8 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
             return (await client.get(url)).status_code
         if name == "audit":
             return (await client.get(f"{url}/audit")).status_code
+        if name == "pdf":
+            return (await client.get(f"{url}/pdf")).status_code
         if name == "fhir_response":
             return (await client.get(f"/api/fhir/QuestionnaireResponse/{doc['doc_id']}")).status_code
         if name == "fhir_questionnaire":
@@ -193,6 +205,13 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
         trainee_id, unit_id = world.id(f"{prefix}trainee"), world.units[side]
         if name == "home":
             return (await client.get("/api/home")).status_code
+        if name == "certificates":
+            return (await client.get(f"/api/trainees/{trainee_id}/certificates")).status_code
+        if name == "my_export":
+            return (await client.get("/api/me/export")).status_code
+        if name == "admin_export":
+            return (await client.post(f"/api/admin/people/{trainee_id}/export", headers=h,
+                                      json={"request": "Brev 2026-03-01"})).status_code
         if name == "trainee_page":
             return (await client.get(f"/api/trainees/{trainee_id}")).status_code
         if name == "home_lists":  # the trainee appears in a section of the home (or it is her own)

@@ -35,6 +35,7 @@ export const EN = {
     not_found: "The assessment does not exist (or you may not see it).", exists: "The assessment already exists.",
     open_conflicts: "There are unresolved conflicts.", no_conflict: "The conflict was already resolved.",
     invalid_transition: "That step is not possible in the assessment's current state.", invalid: "A field has an invalid value.",
+    own_export: "Export your own data from your own account (My data).",
     portfolio_not_yours: "The portfolio and certificate drafts are made by the trainee, her main supervisor or the studierektor.",
     unknown_section: "Choose among the portfolio's parts: placements, assessments, delmål, IUP, supervision and action plans.",
     unknown_delmal: "Unknown delmål, or the same delmål on two merged certificates. Write e.g. BT3+BT4.",

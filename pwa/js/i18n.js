@@ -35,6 +35,7 @@ const STRINGS = {
       not_found: "Bedömningen finns inte (eller så har du inte behörighet).", exists: "Bedömningen finns redan.",
       open_conflicts: "Det finns olösta konflikter.", no_conflict: "Konflikten var redan löst.",
       invalid_transition: "Det steget går inte i bedömningens nuvarande läge.", invalid: "Ett fält har ett ogiltigt värde.",
+      own_export: "Dina egna uppgifter hämtar du från ditt eget konto (Mina uppgifter).",
       portfolio_not_yours: "Portföljen och intygsutkasten görs av BT-läkaren, huvudhandledaren eller studierektorn.",
       unknown_section: "Välj bland portföljens delar: placeringar, bedömningar, delmål, IUP, handledning och handlingsplaner.",
       unknown_delmal: "Okänt delmål, eller samma delmål i två sammanslagna intyg. Skriv t.ex. BT3+BT4.",
