@@ -1,7 +1,7 @@
 // Service worker: a versioned precache of the app shell (the form catalog the page keeps in IndexedDB); old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-02.1";
+const VERSION = "2026-12-02.3";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 // index.html as the server sends it has app.css, js/early.js and js/paint.js inlined (server/pwa_shell.py).
@@ -23,6 +23,7 @@ const LATER = [
   "/js/views/supervision.js", "/js/views/overview.js", "/js/views/trainee.js", "/css/supervision.css", "/css/answer.css",
   "/js/feedback.js", "/js/i18n-en.js", "/js/snapshot.js", "/js/views/header.js", "/js/views/rounds.js",
   "/js/views/round-report.js", "/js/placement.js", "/js/views/plans.js",
+  "/js/views/portfolio.js",
 ];
 const NETWORK_TIMEOUT_MS = 5000;
 
@@ -58,6 +59,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin) return; // writes and /api/sync: network only
   if (url.pathname === "/api/sync") return;
+  // PDFs and a person's data export: made fresh each time, never kept here; the certificate drafts are
+  // kept by their screen (views/portfolio.js), which then knows that it shows a kept copy
+  if (/\/pdf$|\.pdf$|\/certificates$/.test(url.pathname) || url.pathname === "/api/me/export") return;
   // A capability token acts for whoever holds it: never keep its answers (the Cache API keys by URL only).
   if (request.headers.has("Authorization") || /^\/api\/(link|receipt)/.test(url.pathname)) return;
   if (url.pathname.startsWith("/api/")) { event.respondWith(networkFirst(request)); return; }

@@ -18,6 +18,7 @@ const VIEWS = {
   overview: () => import("./views/overview.js"),
   trainee: () => import("./views/trainee.js"),
   rounds: () => import("./views/rounds.js"),
+  portfolio: () => import("./views/portfolio.js"),
 };
 
 const main = document.getElementById("main");
@@ -105,7 +106,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds"]);
+const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;
@@ -127,6 +128,7 @@ async function route() {
   else if (name === "ny") view = "new";
   else if (name === "oversikt") view = "overview";
   else if (name === "bt" && arg) view = "trainee";
+  else if (name === "portfolj" && arg) view = "portfolio";
   else if (name === "360") view = "rounds";
   else if (name === "a" && arg) view = "assessment";
   const token = ++routing;

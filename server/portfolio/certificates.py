@@ -89,6 +89,8 @@ class PlacementLine(msgspec.Struct, kw_only=True):
     full_time_months: float
     primarvard: bool
     akut_sjukvard: bool
+    #: the placement has not ended yet: its months are the planned ones
+    ongoing: bool
     links: list[str]
 
 
@@ -108,14 +110,14 @@ def full_time_months(start: str, end: str, rate_percent: int, absence_days: int)
     return round(max(days - absence_days, 0) * rate_percent / 100 / MONTH_DAYS, 1)
 
 
-def service_certificate(trainee_id: int, placements: Sequence[Placement]) -> ServiceCertificate:
+def service_certificate(trainee_id: int, placements: Sequence[Placement], today: dt.date) -> ServiceCertificate:
     lines = [PlacementLine(
         placement_id=p.placement_id, unit=p.unit, specialty=p.specialty, start_date=p.start_date, end_date=p.end_date,
         placement_type=p.placement_type, type_label=PLACEMENT_TYPES.get(p.placement_type or "", "Ej angiven"),
         employment_rate_percent=p.employment_rate_percent, absence_days=p.absence_days,
         full_time_months=full_time_months(p.start_date, p.end_date, p.employment_rate_percent, p.absence_days),
         primarvard=p.placement_type == "primarvard", akut_sjukvard=p.placement_type == "akut_sjukvard",
-        links=[f"#/bt/{trainee_id}"]) for p in sorted(placements, key=lambda p: p.start_date)]
+        ongoing=p.end_date >= today.isoformat(), links=[f"#/bt/{trainee_id}"]) for p in sorted(placements, key=lambda p: p.start_date)]
     return ServiceCertificate(
         placements=lines, total_months=round(sum(p.full_time_months for p in lines), 1),
         primarvard_months=round(sum(p.full_time_months for p in lines if p.primarvard), 1),

@@ -178,7 +178,7 @@ def _delmal_certificate(c: DelmalCertificate, trainee: str, base_url: str) -> st
 
 
 def _service_certificate(s: ServiceCertificate, trainee: str) -> str:
-    lines = [[e(f"{p.start_date} – {p.end_date}"), e(f"{p.unit} ({p.specialty})"), e(p.type_label),
+    lines = [[e(f"{p.start_date} – {p.end_date}") + (" (pågår)" if p.ongoing else ""), e(f"{p.unit} ({p.specialty})"), e(p.type_label),
               e(f"{p.employment_rate_percent} %"), e(p.absence_days), e(f"{p.full_time_months:.1f}".replace(".", ",")),
               "Ja" if p.primarvard else "", "Ja" if p.akut_sjukvard else ""] for p in s.placements]
     totals = rows([("Heltidsmånader totalt", e(f"{s.total_months:.1f}".replace(".", ","))),
@@ -191,7 +191,7 @@ def _service_certificate(s: ServiceCertificate, trainee: str) -> str:
                      "Heltids­månader", "Primärvård", "Akut sjukvård"], lines)
             + totals
             + '<p class="muted">Heltidsmånader: kalenderdagar minus frånvaro, gånger sysselsättningsgraden, '
-              "delat med 30,44 dagar per månad.</p></section>")
+              "delat med 30,44 dagar per månad. En placering som pågår räknas med sin planerade period.</p></section>")
 
 
 def certificates_document(c: Certificates, base_url: str, today: dt.date) -> str:

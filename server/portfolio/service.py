@@ -140,7 +140,7 @@ async def _issuer(db: Database, trainee: TraineeStatus) -> Issuer:
 
 
 def build_certificates(catalog: Catalog, page: TraineePage, views: dict[str, AssessmentView], issuer: Issuer,
-                       merged: list[list[str]]) -> Certificates:
+                       merged: list[list[str]], today: dt.date) -> Certificates:
     kinds = FormKinds.of(catalog)
     trainee = page.trainee
     evidence = [Evidence(doc_id=i.doc_id, instrument=short_name(catalog, i.form_id), observed_on=i.observed_on,
@@ -156,7 +156,7 @@ def build_certificates(catalog: Catalog, page: TraineePage, views: dict[str, Ass
         trainee_id=trainee.trainee_id, trainee_name=trainee.name, programme=trainee.programme,
         delmal=[delmal_certificate(group, titles, evidence, finals, placements, issuer, courses, trainee.trainee_id)
                 for group in delmal_groups(codes, merged)],
-        service=service_certificate(trainee.trainee_id, placements))
+        service=service_certificate(trainee.trainee_id, placements, today))
 
 
 async def _page_for_maker(db: Database, catalog: Catalog, principal: Principal, trainee_id: int,
@@ -173,7 +173,7 @@ async def certificates(db: Database, catalog: Catalog, principal: Principal, tra
     iups = [i.doc_id for i in page.assessments if i.form_id in kinds.iups]
     views = {v.doc_id: v for v in await visible_views(db, principal, catalog, iups)}
     merged = parse_merged(merged_text, list(delmal_titles(catalog)) or [f"BT{n}" for n in range(1, 19)])
-    return build_certificates(catalog, page, views, await _issuer(db, page.trainee), merged)
+    return build_certificates(catalog, page, views, await _issuer(db, page.trainee), merged, today)
 
 
 async def portfolio(db: Database, catalog: Catalog, principal: Principal, trainee_id: int, today: dt.date,
@@ -189,6 +189,6 @@ async def portfolio(db: Database, catalog: Catalog, principal: Principal, traine
                                           [page.trainee.programme_id])
     return Portfolio(
         page=page, sections=sections, views=views,
-        certificates=build_certificates(catalog, page, views, await _issuer(db, page.trainee), []),
+        certificates=build_certificates(catalog, page, views, await _issuer(db, page.trainee), [], today),
         programme_start=programme[0]["start_date"] if programme else None,
         programme_end=programme[0]["end_date"] if programme else None, made_by=principal.name)

@@ -16,7 +16,7 @@ addStrings({
     rr_scale: "1 Långt under förväntad nivå · 3 På förväntad nivå · 5 Långt över förväntad nivå",
     rr_concerns: "Helhetsbedömning", rr_comments: "Kommentarer", rr_no_comments: "Inga kommentarer.",
     rr_agreed: "Överenskomna utvecklingspunkter", rr_agreed_help: "Skriv det ni kom överens om i återkopplingssamtalet.",
-    rr_save: "Spara", rr_saved: "Sparat.", rr_print: "Skriv ut", rr_cannot: (n) => `${n} kunde inte bedöma`,
+    rr_save: "Spara", rr_saved: "Sparat.", rr_print: "Skriv ut", rr_pdf: "PDF", rr_cannot: (n) => `${n} kunde inte bedöma`,
     rr_anonymous: "Svaren visas utan namn; en yrkesgrupp med färre än tre svar ingår i Övriga.",
     rr_chart: (item, m) => `${item}: fördelning av svaren per grupp, median ${m}.`,
   },
@@ -26,7 +26,7 @@ addStrings({
     rr_scale: "1 Well below expected level · 3 At expected level · 5 Well above expected level",
     rr_concerns: "Overall judgement", rr_comments: "Comments", rr_no_comments: "No comments.",
     rr_agreed: "Agreed development points", rr_agreed_help: "Write what you agreed in the feedback talk.",
-    rr_save: "Save", rr_saved: "Saved.", rr_print: "Print", rr_cannot: (n) => `${n} could not judge`,
+    rr_save: "Save", rr_saved: "Saved.", rr_print: "Print", rr_pdf: "PDF", rr_cannot: (n) => `${n} could not judge`,
     rr_anonymous: "Answers are shown without names; a group with fewer than three answers is part of Others.",
     rr_chart: (item, m) => `${item}: how the answers spread per group, median ${m}.`,
   },
@@ -72,7 +72,9 @@ function page(app, rep, round, keptAt) {
         h("h3", {}, t(`c_${field}`)),
         texts.length ? h("ul.comment-list", {}, texts.map((x) => h("li.text", {}, x))) : h("p.muted", {}, t("rr_no_comments"))))),
     agreedPoints(app, round),
-    h("p.no-print", {}, h("button", { type: "button", onclick: () => print() }, t("rr_print"))),
+    h("p.no-print", {}, h("button", { type: "button", onclick: () => print() }, t("rr_print")), " ",
+      h("a.button", { href: `/api/rounds/${encodeURIComponent(round.id)}/report.pdf`, id: "report-pdf", target: "_blank",
+        rel: "noopener" }, t("rr_pdf"))),
   ];
 }
 

@@ -21,7 +21,7 @@ addStrings({
     sum_how_account: "med konto i Bedside", sum_how_link: (e) => `via förfrågningslänk, e-post ${e}`,
     sum_disputed: (d) => `Ifrågasatt ${d} av mottagaren av kvittot.`, sum_not_yet: "inte synkad än",
     sum_other_email: (e) => `Förfrågan skickades till ${e}, en annan adress än den bedömaren angav.`,
-    sum_print: "Skriv ut", sum_show_form: "Visa hela formuläret", sum_yes: "Ja", sum_no: "Nej",
+    sum_print: "Skriv ut", sum_pdf: "PDF för arkivet", sum_show_form: "Visa hela formuläret", sum_yes: "Ja", sum_no: "Nej",
     sum_form_hash: "Formulärets innehållshash", sum_doc_hash: "Svarens hash vid signering",
   },
   en: {
@@ -32,7 +32,7 @@ addStrings({
     sum_how_account: "with a Bedside account", sum_how_link: (e) => `through a request link, e-mail ${e}`,
     sum_disputed: (d) => `Disputed ${d} by the receipt's recipient.`, sum_not_yet: "not synced yet",
     sum_other_email: (e) => `The request was sent to ${e}, another address than the one the assessor gave.`,
-    sum_print: "Print", sum_show_form: "Show the whole form", sum_yes: "Yes", sum_no: "No",
+    sum_print: "Print", sum_pdf: "PDF for the archive", sum_show_form: "Show the whole form", sum_yes: "Yes", sum_no: "No",
     sum_form_hash: "Content hash of the form", sum_doc_hash: "Hash of the answers when signed",
   },
 });
@@ -152,7 +152,10 @@ export async function render(doc, form, app, formEl) {
       signatures(doc, app, form),
       h("p.sum-foot", {}, `${tr(form.title)} ${t("sum_version", form.version)} · ${t("sum_form_hash")}: ${s.form_hash || form.content_hash || "–"}`,
         s.content_hash ? [h("br"), `${t("sum_doc_hash")}: ${s.content_hash}`] : null),
-      h("button", { type: "button", id: "print", onclick: () => window.print() }, t("sum_print"))),
+      h("p.sum-actions", {}, h("button", { type: "button", id: "print", onclick: () => window.print() }, t("sum_print")),
+        // the archival PDF is made on the server for a logged-in reader (a link holder's device has no session)
+        app.user && !app.user.link_doc ? [" ", h("a.button", { href: `/api/assessments/${encodeURIComponent(doc.doc_id)}/pdf`,
+          id: "pdf-link", target: "_blank", rel: "noopener" }, t("sum_pdf"))] : null)),
     h("details.form-details", {}, h("summary", {}, t("sum_show_form")), formEl),
   ];
 }

@@ -19,6 +19,7 @@ addStrings({
     tp_meetings: "Handledningssamtal", tp_no_meetings: "Inga dokumenterade samtal än.",
     tp_meeting_signed: "bekräftat", tp_meeting_submitted: "väntar på bekräftelse",
     tp_meeting_private: "bara de två som träffades läser anteckningarna",
+    tp_portfolio: "Portfölj och intyg (PDF)",
   },
   en: {
     tp_placements: "Placements", tp_assessments: "Assessments", tp_matrix: "Goals BT1–BT18",
@@ -29,6 +30,7 @@ addStrings({
     tp_meetings: "Supervision meetings", tp_no_meetings: "No documented meetings yet.",
     tp_meeting_signed: "confirmed", tp_meeting_submitted: "waiting for confirmation",
     tp_meeting_private: "only the two who met read the notes",
+    tp_portfolio: "Portfolio and certificates (PDF)",
   },
 });
 
@@ -81,6 +83,9 @@ function page(app, data, keptAt) {
     keptNote(keptAt),
     h("h1", {}, trainee.name),
     h("p.muted", {}, `${trainee.programme} · ${trainee.programme_unit} · ${t("tp_hhl", trainee.main_supervisor)}`),
+    // the portfolio and certificate drafts: made by the trainee, her HHL or her unit's studierektor
+    trainee.trainee_id === app.user.user_id || hhl || app.user.roles?.includes("studierektor")
+      ? h("p", {}, h("a.button", { href: `#/portfolj/${trainee.trainee_id}`, id: "portfolio-link" }, t("tp_portfolio"))) : null,
     ...(trainee.flags.some((f) => f.placement_id == null) ? [flagList(trainee.flags.filter((f) => f.placement_id == null))] : []),
     h("h2", {}, t("tp_placements")), timeline(trainee.placements), ...placements,
     loose ? h("section.placement-block", {}, h("h3", {}, t("tp_no_placement")), assessmentList(app, loose)) : null,
