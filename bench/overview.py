@@ -90,7 +90,7 @@ def _assessment(hashes: dict[str, str], *, form_id: str, trainee: int, assessor:
     values: dict[str, Any] = {c: None for c in COLUMNS} | {
         "id": new_id(), "form_id": form_id, "form_version": 1, "form_hash": hashes[form_id], "trainee_id": trainee,
         "assessor_id": assessor, "placement_id": placement, "status": status, "data": data, "field_meta": "{}",
-        "conflicts": "{}", "version": 3 if signed else 1, "seq": seq, "deleted": 0, "created_by": f"user:{trainee}",
+        "conflicts": "{}", "version": 3 if signed else 1, "seq": seq, "deleted": 0, "private": 0, "created_by": f"user:{trainee}",
         "created_at": at, "updated_at": at, "observed_on": observed_on.isoformat(),
         "delmal": json.dumps(delmal) if delmal else None,
         "submitted_at": at if status != "draft" else None,

@@ -3,7 +3,7 @@ drafts) and the certificate drafts as JSON for the app. Each PDF is made in a wo
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
@@ -16,9 +16,7 @@ from ..db import Database
 from ..fields import DB_INT_MAX
 from ..settings import Settings
 from . import service
-from .documents import certificates_document, portfolio_document, round_report_document
-from .html import assessment_document
-from .render import render_pdf
+from .jobs import AssessmentJob, RoundJob, make_pdf
 
 TraineeId = Annotated[int, Parameter(ge=1, le=DB_INT_MAX)]
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -36,25 +34,31 @@ def _pdf(content: bytes, name: str) -> Response[bytes]:
                     headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
 
 
+async def _made(kind: str, job: Any, settings: Settings) -> bytes:
+    return await make_pdf(kind, job, schemas_dir=settings.schemas_dir, base_url=settings.base_url, today=clock.today())
+
+
 class PortfolioController(Controller):
     path = "/api"
     tags = ["portfolio"]
 
     @get("/assessments/{doc_id:str}/pdf", operation_id="getAssessmentPdf", media_type="application/pdf")
     async def assessment_pdf(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                             catalog: NamedDependency[Catalog], doc_id: DocId) -> Response[bytes]:
+                             catalog: NamedDependency[Catalog], settings: NamedDependency[Settings],
+                             doc_id: DocId) -> Response[bytes]:
         """One assessment as its reader may see it, as PDF/A: answers, feedback, delmål, signatures and
         how each was made, the form version and content hash in the footer."""
         view, placement = await service.assessment_view(db, catalog, principal, doc_id)
-        html = assessment_document(view, catalog, placement, clock.today())
-        return _pdf(await render_pdf(html), f"{view.form_id}-{view.observed_on or view.doc_id}.pdf")
+        pdf = await _made("assessment", AssessmentJob(view, placement), settings)
+        return _pdf(pdf, f"{view.form_id}-{view.observed_on or view.doc_id}.pdf")
 
     @get("/rounds/{round_id:str}/report.pdf", operation_id="getRoundReportPdf", media_type="application/pdf")
     async def round_report_pdf(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
-                               catalog: NamedDependency[Catalog], round_id: RoundId) -> Response[bytes]:
+                               catalog: NamedDependency[Catalog], settings: NamedDependency[Settings],
+                               round_id: RoundId) -> Response[bytes]:
         """A 360 report as the trainee may see it (aggregates only), once it may be read."""
         round_view, report = await service.round_for_report(db, catalog, principal, round_id, clock.now())
-        return _pdf(await render_pdf(round_report_document(round_view, report, clock.today())), "360-rapport.pdf")
+        return _pdf(await _made("round", RoundJob(round_view, report), settings), "360-rapport.pdf")
 
     @get("/trainees/{trainee_id:int}/portfolio.pdf", operation_id="getPortfolioPdf", media_type="application/pdf")
     async def portfolio_pdf(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
@@ -63,8 +67,7 @@ class PortfolioController(Controller):
         """The BT portfolio for the external assessment (the trainee, her HHL or studierektor)."""
         chosen = service.parse_sections(sections)
         made = await service.portfolio(db, catalog, principal, trainee_id, clock.today(), chosen)
-        html = portfolio_document(made, catalog, settings.base_url, clock.today())
-        return _pdf(await render_pdf(html), f"portfolj-{clock.today().isoformat()}.pdf")
+        return _pdf(await _made("portfolio", made, settings), f"portfolj-{clock.today().isoformat()}.pdf")
 
     @get("/trainees/{trainee_id:int}/certificates", operation_id="getCertificateDrafts")
     async def certificate_drafts(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
@@ -81,5 +84,4 @@ class PortfolioController(Controller):
                                      trainee_id: TraineeId, merged: Merged = None) -> Response[bytes]:
         """The same drafts as PDF, clearly marked as drafts to transfer to the official forms."""
         drafts = await service.certificates(db, catalog, principal, trainee_id, clock.today(), merged)
-        html = certificates_document(drafts, settings.base_url, clock.today())
-        return _pdf(await render_pdf(html), f"intyg-utkast-{clock.today().isoformat()}.pdf")
+        return _pdf(await _made("certificates", drafts, settings), f"intyg-utkast-{clock.today().isoformat()}.pdf")
