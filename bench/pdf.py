@@ -29,7 +29,7 @@ from typing import Any
 from .live_server import LiveServer
 from .loadgen import run_load
 from .overview import build, _with_db
-from .sync import PASSWORD, Pusher, _http, _login
+from .sync import PASSWORD, Pusher, _login, _people
 from server.auth.passwords import hash_password_sync
 
 HHL = "hhl0@bench.local"
@@ -66,20 +66,6 @@ def _render(base: str, headers: dict[str, str], trainee_id: int) -> tuple[float,
     return time.perf_counter() - began, body
 
 
-def _pushers(server: LiveServer, clients: int) -> tuple[list[dict[str, str]], int]:
-    server.cli("user", "add", "admin@bench.local", "--name", "Bench Admin", "--role", "admin", "--password", PASSWORD)
-    admin = _login(server.base_url, "admin@bench.local")
-    assessor, _ = _http(server.base_url, "/api/admin/users", {
-        "email": "assessor@bench.local", "name": "Bench Assessor", "roles": ["assessor"]}, admin)
-    sessions = []
-    for n in range(clients):
-        _http(server.base_url, "/api/admin/users", {"email": f"pusher{n}@bench.local", "name": f"Pusher {n}",
-                                                    "roles": ["trainee"], "password": PASSWORD}, admin)
-        sessions.append(_login(server.base_url, f"pusher{n}@bench.local"))
-    assert isinstance(assessor, dict)
-    return sessions, int(assessor["id"])
-
-
 async def _prepare(db: Any) -> dict[str, Any]:
     made = await build(db, trainees=1, placements=4, per_placement=15)
     hashed = hash_password_sync(PASSWORD)
@@ -112,7 +98,7 @@ def main(argv: list[str]) -> dict[str, Any]:
     server = LiveServer(url, log_path=workdir / "server.log")
     server.start()
     try:
-        sessions, assessor_id = _pushers(server, args.clients)
+        sessions, assessor_id = _people(server, args.clients)
         hhl = _login(server.base_url, HHL)
         cold, pdf = _render(server.base_url, hhl, data["trainee_id"])
         warm = [_render(server.base_url, hhl, data["trainee_id"])[0] for _ in range(args.renders)]

@@ -60,7 +60,8 @@ def _login(base: str, email: str) -> dict[str, str]:
 
 def _people(server: LiveServer, clients: int) -> tuple[list[dict[str, str]], int]:
     server.cli("user", "add", "admin@bench.local", "--name", "Bench Admin", "--role", "admin", "--password", PASSWORD)
-    server.start()
+    if server.process is None:
+        server.start()
     admin = _login(server.base_url, "admin@bench.local")
     assessor, _ = _http(server.base_url, "/api/admin/users", {
         "email": "assessor@bench.local", "name": "Bench Assessor", "roles": ["assessor"]}, admin)
