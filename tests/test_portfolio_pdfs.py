@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -167,7 +168,9 @@ async def test_a_360_report_pdf_has_the_aggregates_and_no_rater(client: AsyncTes
     for step in ("close", "release"):
         assert (await client.post(f"/api/rounds/{round_id}/{step}", headers=hanna)).status_code == 200
     await login(client, world, "trainee")
-    text = flat(pdf_pages(await client.get(f"/api/rounds/{round_id}/report.pdf")))
+    report = await client.get(f"/api/rounds/{round_id}/report.pdf")
+    Path("/tmp/pdf-360-report.pdf").write_bytes(report.content)  # to look at (pdftoppm)
+    text = flat(pdf_pages(report))
     assert "360-bedömning" in text and world.names["trainee"] in text and "Svar 10" in text
     assert all(f"Styrka nummer {n}." in text for n in range(10))
     for name, email, _ in RATERS:

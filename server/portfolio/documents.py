@@ -51,8 +51,14 @@ def _placements_table(placements: list[PlacementStatus]) -> str:
 
 
 def _protocols(views: list[AssessmentView], catalog: Catalog, placement: str | None,
-               omit: frozenset[str] = frozenset()) -> str:
-    return "".join(protocol(v, catalog, placement=placement, omit=omit, anchor=f"a-{v.doc_id}") for v in views)
+               omit: frozenset[str] = frozenset(), documents: dict[str, str] | None = None) -> str:
+    return "".join(protocol(v, catalog, placement=placement, omit=omit, anchor=f"a-{v.doc_id}", documents=documents)
+                   for v in views)
+
+
+def document_names(views: dict[str, AssessmentView], catalog: Catalog) -> dict[str, str]:
+    """Each printed document's name as another one cites it ("Mini-CEX 2026-07-05")."""
+    return {v.doc_id: " ".join(x for x in (short_name(catalog, v.form_id), v.observed_on) if x) for v in views.values()}
 
 
 def _meeting_kinds(catalog: Catalog, kinds: FormKinds) -> dict[str, str]:
@@ -82,6 +88,7 @@ def portfolio_document(p: Portfolio, catalog: Catalog, base_url: str, today: dt.
         else:
             by_placement.setdefault(view.placement_id, []).append(view)
     finals = set(kinds.finals)
+    names = document_names(p.views, catalog)
     entries: list[tuple[str, str]] = []
     chapters: list[str] = []
     placements = trainee.placements
@@ -98,7 +105,7 @@ def portfolio_document(p: Portfolio, catalog: Catalog, base_url: str, today: dt.
             entries.append((anchor, f"{pl.unit}: Slutbedömning och bedömningar ({len(views)})"))
             chapters.append(
                 f'<section class="chapter"><h2 id="{anchor}">{e(_placement_name(pl))}, {e(pl.start_date)} – {e(pl.end_date)}</h2>'
-                + (_protocols(final, catalog, _placement_name(pl)) if final else
+                + (_protocols(final, catalog, _placement_name(pl), documents=names) if final else
                    '<p class="note">Ingen signerad Slutbedömning för placeringen.</p>')
                 + _protocols(rest, catalog, _placement_name(pl)) + "</section>")
         loose = by_placement.get(None, [])
@@ -208,9 +215,9 @@ def certificates_document(c: Certificates, base_url: str, today: dt.date) -> str
 
 
 def _distribution(counts: dict[str, int], cannot: int, median: float | None) -> str:
-    spread = ", ".join(f"{value}: {n}" for value, n in counts.items()) or "–"
+    spread = ", ".join(f"{value}: {n} svar" for value, n in counts.items()) or "inga svar"
     shown_median = f"{median:g}".replace(".", ",") if median is not None else "–"
-    return f"median {shown_median} · {spread}" + (f" · kan ej bedöma: {cannot}" if cannot else "")
+    return f"median {shown_median} ({spread})" + (f", kan ej bedöma: {cannot}" if cannot else "")
 
 
 COMMENT_TITLES = {"strengths": "Styrkor", "development_areas": "Utvecklingsområden", "concern_comment": "Farhågor"}
@@ -236,7 +243,7 @@ def round_report_document(round_view: RoundView, report: Report, today: dt.date)
             + '<p class="muted">Svaren visas bara sammanställda per grupp, och en grupp bara när den har tillräckligt '
               "många svar. Kommentarerna står utan namn och i en fast slumpvis ordning.</p>"
             + "<h2>Skattningar (1–5)</h2>"
-            + table(["Område", "Alla", "Per grupp", "Egen skattning"], items)
+            + table(["Område", "Alla", "Per grupp", "Egen skattning"], items, "report")
             + (f"<h2>Kommentarer</h2>{comments}" if comments else ""))
     return document("360-bedömning", body, footer=f"Bedside · 360-bedömning · {round_view.trainee_name} · {today.isoformat()}")
 

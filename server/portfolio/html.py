@@ -87,24 +87,28 @@ def _answer_text(answer: dict[str, Any]) -> str:
     return str(next(iter(answer.values()), ""))
 
 
-def _answer_rows(items: list[dict[str, Any]], prefix: str = "") -> list[tuple[str, str]]:
+def _answer_rows(items: list[dict[str, Any]], prefix: str = "", documents: dict[str, str] | None = None
+                 ) -> list[tuple[str, str]]:
+    """``documents``: an assessment id an answer names (the evidence a Slutbedömning cites) → its name."""
     out: list[tuple[str, str]] = []
     for item in items:
         label = f"{prefix}{item.get('text', item['linkId'])}"
         if "item" in item:
-            out += _answer_rows(item["item"], f"{label} – ")
+            out += _answer_rows(item["item"], f"{label} – ", documents)
         else:
-            text = "; ".join(_answer_text(a) for a in item.get("answer", []))
+            texts = [_answer_text(a) for a in item.get("answer", [])]
+            text = "; ".join((documents or {}).get(x, x) for x in texts)
             out.append((label, f'<span class="value">{e(text)}</span>'))
     return out
 
 
-def answers(form: FormVersion, data: dict[str, Any], omit: frozenset[str] = frozenset()) -> str:
+def answers(form: FormVersion, data: dict[str, Any], omit: frozenset[str] = frozenset(),
+            documents: dict[str, str] | None = None) -> str:
     """The answers by section, as the form's ui orders and labels them."""
     shown = {k: v for k, v in data.items() if f"/{k}" not in omit}
     parts = []
     for section in answered_items(form, shown):
-        body = rows(_answer_rows(section.get("item", [])), "answers")
+        body = rows(_answer_rows(section.get("item", []), documents=documents), "answers")
         if body:
             parts.append(f"<h4>{e(section.get('text', ''))}</h4>{body}")
     return "".join(parts)
@@ -134,7 +138,8 @@ def signature_lines(view: AssessmentView) -> list[tuple[str, str]]:
 
 
 def protocol(view: AssessmentView, catalog: Catalog, *, placement: str | None = None, heading: str = "h3",
-             omit: frozenset[str] = frozenset(), anchor: str | None = None) -> str:
+             omit: frozenset[str] = frozenset(), anchor: str | None = None,
+             documents: dict[str, str] | None = None) -> str:
     """One assessment as its reader may see it (``view`` is already cut to what they read)."""
     form = catalog.get(view.form_id, view.form_version)
     title = form.title.get("sv", view.form_id) if form else view.form_id
@@ -148,7 +153,7 @@ def protocol(view: AssessmentView, catalog: Catalog, *, placement: str | None = 
         ("Delmål", "<br>".join(f"{e(c)} {e(titles.get(c, ''))}" for c in view.delmal)),
     ])
     partial = '<p class="note">Du ser den del av planen som gäller placeringen.</p>' if view.partial else ""
-    body = answers(form, view.data, omit) if form else ""
+    body = answers(form, view.data, omit, documents) if form else ""
     reflection = rows([("Reflektion", f'<span class="value">{e(view.reflection)}</span>')]) if view.reflection else ""
     signed = signature_lines(view)
     signatures = f'<div class="signatures"><h4>Signaturer</h4>{rows(signed)}</div>' if signed else ""
