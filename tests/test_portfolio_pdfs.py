@@ -75,6 +75,14 @@ async def test_one_assessment_prints_its_answers_signature_and_hash(client: Asyn
     assert re.search(r"Helhetsbedömning \d – (Otillfredsställande|Tillfredsställande|Mycket bra)", text), text
     assert doc["content_hash"][:20] in text.replace(" ", "")
     assert flat(pages[-1:]).rstrip().endswith(f"Sida {len(pages)} av {len(pages)}")
+    # archival: PDF/A-3b, every font embedded
+    raw = (await client.get(f"/api/assessments/{made['minis'][0]}/pdf")).content
+    reader = pypdf.PdfReader(io.BytesIO(raw))
+    xmp = reader.xmp_metadata.stream.get_data() if reader.xmp_metadata else b""
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp and "/OutputIntents" in reader.trailer["/Root"]
+    fonts = [f for page in reader.pages for f in page["/Resources"]["/Font"].values()]
+    assert fonts and all("/FontFile2" in f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                         for f in fonts)
 
 
 async def test_the_portfolio_has_every_chosen_section_page_numbers_and_never_a_private_note(
