@@ -23,6 +23,7 @@ from .db.migrate import migrate
 from .errors import exception_handlers
 from .export.controller import ExportController
 from .fhir.controller import FhirController
+from .onboarding.controller import OnboardingController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
 from .people.controller import AdminController, PeopleController
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         OverviewController,
         sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
         UnitRoundRulesController, UnitFormsController, FhirController, PortfolioController,
-        ExportController,
+        ExportController, OnboardingController,
     ]
     if settings.mail_demo:
         from .mail.devpage import dev_mail

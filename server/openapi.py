@@ -66,7 +66,7 @@ NOT_LOGGED_IN = "no session, or it expired or was logged out (`not_logged_in`): 
 CSRF = "a write whose X-CSRF-Token header is missing or not the session's (`forbidden`)"
 ADMIN_ONLY = "the caller is not an administrator (`forbidden`)"
 LINK_MISSING = "no `Authorization: Bearer <token>` header (`link_missing`)"
-LINK_UNKNOWN = "a bearer token this server never made, or of a request that no longer exists (`link_unknown`)"
+LINK_UNKNOWN = "a bearer token this server never made, or of a request that no longer exists (`password_link_unknown`)"
 LINK_GONE = ("the request was withdrawn, declined or has expired (its 360 round closed: `round_link_closed`), "
              "or is signed already (`link_withdrawn`, `link_declined`, `link_expired`, `link_used`)")
 LINK_LIMIT = ("too many unknown tokens from this address (20 per 15 minutes) or too many uses of one link "
@@ -122,6 +122,10 @@ NO_ROUND = "no such 360 round, or not one the caller has a part in (`not_found`)
 NOT_PORTFOLIO_MAKER = ("the caller follows the trainee but is neither she, her main supervisor nor her unit's "
                        "studierektor (`portfolio_not_yours`)")
 NO_PERSON = "no such person (`not_found`)"
+RESET_LIMIT = "too many requests from this address or for this e-mail in an hour (`rate_limited`, with Retry-After)"
+PASSWORD_LINK_UNKNOWN = "a token this server never made for a password, or its account is closed (`password_link_unknown`)"
+PASSWORD_LINK_SPENT = "the link was used, or a newer one replaced it (`password_link_used`), or it expired (`password_link_expired`)"
+WEAK_PASSWORD = "a password shorter than 10 characters (`password_too_short`) or too simple (`password_too_simple`)"
 OWN_EXPORT = "an administrator's own data: she exports it from her own account, GET /api/me/export (`own_export`)"
 BAD_SECTION = "an unknown portfolio section (`unknown_section`) or delmål (`unknown_delmal`)"
 ROUND_STARTER = ("neither the trainee's main supervisor (`not_main_supervisor`) nor, where her unit allows it, "
@@ -161,6 +165,11 @@ _DATA_STEP: dict[int, str | tuple[str, ...]] = _STEP | {403: (WORKFLOW_FORBIDS, 
 OPERATIONS: dict[str, OperationErrors] = {
     "health": _ops("public"),
     "login": _ops("public", {401: WRONG_PASSWORD, 429: LOGIN_LIMIT}),
+    "requestPasswordReset": _ops("public", {429: RESET_LIMIT}),
+    "readPasswordLink": _ops("public", {404: PASSWORD_LINK_UNKNOWN, 409: PASSWORD_LINK_SPENT, 429: RESET_LIMIT}),
+    "setPassword": _ops("public", {400: WEAK_PASSWORD, 404: PASSWORD_LINK_UNKNOWN, 409: PASSWORD_LINK_SPENT,
+                                   429: RESET_LIMIT}),
+    "adminInviteUser": _ops("admin", {404: NO_PERSON}),
     "logout": _ops("session"),
     "getSession": _ops("session"),
     "listForms": _ops("public"),

@@ -78,6 +78,8 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "certificates":    ("none", (200, N, 403, 200, 200, N)),
     "my_export":       ("none", (200, 200, 200, 200, 200, 200)),
     "admin_export":    ("none", (403, 403, 403, 403, 403, 200)),
+    # issue 15: only an admin invites someone to set a password
+    "invite":          ("none", (403, 403, 403, 403, 403, 202)),
 }
 #: endpoints above that act as another one does, on a different record
 SAME_AS = {"private_read": "read", "private_audit": "audit", "private_fhir": "fhir_response",
@@ -94,6 +96,7 @@ OTHER: dict[str, tuple[int, ...]] = {
     "home": OWN["home"][1],
     "my_export": OWN["my_export"][1],
     "admin_export": OWN["admin_export"][1],
+    "invite": OWN["invite"][1],
     # asking for another unit's table is refused; the rules of another unit are the admin's only
     "unit_table": (403, 403, 403, 403, 403, 403),
     "unit_csv": (403, 403, 403, 403, 403, 403),
@@ -209,6 +212,8 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
             return (await client.get(f"/api/trainees/{trainee_id}/certificates")).status_code
         if name == "my_export":
             return (await client.get("/api/me/export")).status_code
+        if name == "invite":
+            return (await client.post(f"/api/admin/users/{trainee_id}/invite", headers=h)).status_code
         if name == "admin_export":
             return (await client.post(f"/api/admin/people/{trainee_id}/export", headers=h,
                                       json={"request": "Brev 2026-03-01"})).status_code

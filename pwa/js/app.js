@@ -19,6 +19,7 @@ const VIEWS = {
   trainee: () => import("./views/trainee.js"),
   rounds: () => import("./views/rounds.js"),
   portfolio: () => import("./views/portfolio.js"),
+  password: () => import("./views/password.js"),
 };
 
 const main = document.getElementById("main");
@@ -106,7 +107,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio"]);
+const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio", "password"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;
@@ -122,6 +123,7 @@ async function route() {
   let view = "list";
   if (name === "inte-jag" && arg) view = "receipt";
   else if (name === "svar") view = "answer";
+  else if (name === "losenord") view = "password";
   else if (!app.user || name === "login") view = app.user && !outbox.state.authNeeded ? "list" : "login";
   else if (app.user.link_doc && !(name === "a" && arg)) view = "answer";
   else if (name === "forfragningar" || name === "forfragan") view = "requests";

@@ -1,5 +1,5 @@
 """Capability tokens: links that act without an account (a request link, the secret of the device
-that claimed it, the "not me" link of a signature receipt).
+that claimed it, the "not me" link of a signature receipt, a link that sets a password).
 
 A token is ``base64url(nonce ‖ tag)``: 128 random bits and a 128-bit HMAC of them under the server's
 secret key and the token's purpose. The database keeps the nonce (and, for a device secret, the
@@ -24,11 +24,11 @@ from .tokens import token_hash
 
 __all__ = ["Purpose", "link_url", "make_token", "new_nonce", "nonce_of", "token_hash"]
 
-Purpose = Literal["request-link", "device", "receipt"]
+Purpose = Literal["request-link", "device", "receipt", "password"]
 _NONCE_BYTES: Final = 16
 _TAG_BYTES: Final = 16
 #: where each kind of link opens in the PWA (the token is in the fragment: never in server logs)
-_ROUTES: Final[dict[str, str]] = {"request-link": "svar", "receipt": "inte-jag"}
+_ROUTES: Final[dict[str, str]] = {"request-link": "svar", "receipt": "inte-jag", "password": "losenord"}
 
 
 def new_nonce() -> str:

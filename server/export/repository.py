@@ -135,8 +135,3 @@ async def settings_changed(db: Database | Tx, user_id: int) -> list[Row]:
 async def admin_events_about(db: Database | Tx, user_id: int) -> list[Row]:
     """When an administrator acted on her account (an export made for her), without who (an admin's id)."""
     return await db.fetch("SELECT id, at, action FROM admin_events WHERE subject_user_id = ? ORDER BY id", [user_id])
-
-
-async def log_admin_event(tx: Tx, at: str, actor_id: int, action: str, subject_user_id: int | None, detail: str) -> None:
-    await tx.execute("INSERT INTO admin_events (at, actor_id, action, subject_user_id, detail) VALUES (?, ?, ?, ?, ?)",
-                     (at, actor_id, action, subject_user_id, detail))

@@ -23,6 +23,7 @@ from ..db import Database, Row, Tx
 from ..errors import Conflict, NotFound
 from ..overview.service import FormKinds
 from ..rounds.service import round_report
+from ..people.repository import log_admin_event
 from . import repository
 
 _JSON_COLUMNS = ("data", "conflicts", "delmal", "detail", "group_minimums")
@@ -134,7 +135,7 @@ async def export_for_admin(db: Database, catalog: Catalog, admin: Principal, use
     await _subject(db, user_id)
 
     async def log(tx: Tx) -> None:
-        await repository.log_admin_event(tx, clock.iso(now), admin.user_id, "export_person", user_id,
+        await log_admin_event(tx, clock.iso(now), admin.user_id, "export_person", user_id,
                                          json.dumps({"request": request.strip()}, ensure_ascii=False))
     await db.transaction(log)
     return await export_person(db, catalog, user_id, now)

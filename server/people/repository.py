@@ -211,3 +211,9 @@ async def trainees_to_pick(db: Database, principal: Principal, query: str) -> li
 async def count_users(db: Database) -> int:
     row = await db.fetchone("SELECT count(*) AS n FROM users")
     return int(row["n"]) if row else 0
+
+
+async def log_admin_event(tx: Tx, at: str, actor_id: int, action: str, subject_user_id: int | None, detail: str) -> None:
+    """An administrator's action, attributable: who, when, what (``detail``: JSON), about whom."""
+    await tx.execute("INSERT INTO admin_events (at, actor_id, action, subject_user_id, detail) VALUES (?, ?, ?, ?, ?)",
+                     (at, actor_id, action, subject_user_id, detail))
