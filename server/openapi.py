@@ -122,6 +122,7 @@ NO_ROUND = "no such 360 round, or not one the caller has a part in (`not_found`)
 NOT_PORTFOLIO_MAKER = ("the caller follows the trainee but is neither she, her main supervisor nor her unit's "
                        "studierektor (`portfolio_not_yours`)")
 NO_PERSON = "no such person (`not_found`)"
+OWN_ACCOUNT = "an administrator closing her own account (`own_account`)"
 RESET_LIMIT = "too many requests from this address or for this e-mail in an hour (`rate_limited`, with Retry-After)"
 PASSWORD_LINK_UNKNOWN = "a token this server never made for a password, or its account is closed (`password_link_unknown`)"
 PASSWORD_LINK_SPENT = "the link was used, or a newer one replaced it (`password_link_used`), or it expired (`password_link_expired`)"
@@ -170,6 +171,9 @@ OPERATIONS: dict[str, OperationErrors] = {
     "setPassword": _ops("public", {400: WEAK_PASSWORD, 404: PASSWORD_LINK_UNKNOWN, 409: PASSWORD_LINK_SPENT,
                                    429: RESET_LIMIT}),
     "adminInviteUser": _ops("admin", {404: NO_PERSON}),
+    "adminDeactivateUser": _ops("admin", {404: NO_PERSON, 409: OWN_ACCOUNT}),
+    "adminActivateUser": _ops("admin", {404: NO_PERSON}),
+    "adminListEvents": _ops("admin"),
     "logout": _ops("session"),
     "getSession": _ops("session"),
     "listForms": _ops("public"),

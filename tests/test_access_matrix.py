@@ -8,6 +8,7 @@ else's. An admin administers but never reads assessment content.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +17,8 @@ from litestar.testing import AsyncTestClient
 
 from server import clock
 
-from tests.helpers import MINI_CEX_CONTEXT, fill_assessors_part
+from server.people.repository import create_user
+from tests.helpers import MINI_CEX_CONTEXT, fill_assessors_part, in_app
 from tests.test_action_plans import HHL_PART as PLAN_HHL_PART
 from tests.test_handledning_log import MEETING
 from tests.test_lifecycle import SLUTBEDOMNING
@@ -80,6 +82,8 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "admin_export":    ("none", (403, 403, 403, 403, 403, 200)),
     # issue 15: only an admin invites someone to set a password
     "invite":          ("none", (403, 403, 403, 403, 403, 202)),
+    "deactivate":      ("none", (403, 403, 403, 403, 403, 200)),
+    "admin_events":    ("none", (403, 403, 403, 403, 403, 200)),
 }
 #: endpoints above that act as another one does, on a different record
 SAME_AS = {"private_read": "read", "private_audit": "audit", "private_fhir": "fhir_response",
@@ -97,6 +101,8 @@ OTHER: dict[str, tuple[int, ...]] = {
     "my_export": OWN["my_export"][1],
     "admin_export": OWN["admin_export"][1],
     "invite": OWN["invite"][1],
+    "deactivate": OWN["deactivate"][1],
+    "admin_events": OWN["admin_events"][1],
     # asking for another unit's table is refused; the rules of another unit are the admin's only
     "unit_table": (403, 403, 403, 403, 403, 403),
     "unit_csv": (403, 403, 403, 403, 403, 403),
@@ -212,6 +218,13 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
             return (await client.get(f"/api/trainees/{trainee_id}/certificates")).status_code
         if name == "my_export":
             return (await client.get("/api/me/export")).status_code
+        if name == "deactivate":  # someone made for it, so that the matrix's people stay
+            made = await in_app(client, functools.partial(
+                create_user, client.app.state.db, email=f"matrix-{role}-{side}@test.bedside.se", name="Tillfällig Kollega",
+                password=None, roles=["assessor"]))
+            return (await client.post(f"/api/admin/users/{made}/deactivate", headers=h)).status_code
+        if name == "admin_events":
+            return (await client.get("/api/admin/events")).status_code
         if name == "invite":
             return (await client.post(f"/api/admin/users/{trainee_id}/invite", headers=h)).status_code
         if name == "admin_export":

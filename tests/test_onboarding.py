@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from server import clock
 from server.auth.capability import make_token
 from tests.helpers import in_app
-from tests.world import World, login
+from tests.world import PASSWORD, World, login
 
 NEW_PASSWORD = "ett-bra-lösenord-2026"
 
@@ -130,3 +130,49 @@ async def test_an_admin_invites_and_the_invitation_is_logged(client: AsyncTestCl
         assert (await client.post(f"/api/admin/users/{user_id}/invite", headers=headers)).status_code == 403, who
     admin = await login(client, world, "admin")
     assert (await client.post("/api/admin/users/999999/invite", headers=admin)).status_code == 404
+
+
+async def test_deactivating_keeps_her_signatures_ends_her_access_and_frees_her_placements(
+        client: AsyncTestClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import test_overview_flags as overview
+
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2026, 3, 20, 9, tzinfo=dt.UTC))  # inside the placement
+    signed = await overview.signed_mini_cex(client, world, "2026-03-01")
+    karin = await login(client, world, "clinical_supervisor")
+    karins_cookie = dict(client.cookies)
+    assert (await client.post("/api/auth/password-reset", json={"email": world.emails["clinical_supervisor"]})).status_code == 202
+    (mail,) = await mails_to(client, world.emails["clinical_supervisor"])
+    admin = await login(client, world, "admin")
+    own = await client.post(f"/api/admin/users/{world.id('admin')}/deactivate", headers=admin)
+    assert own.status_code == 409 and own.json()["reason"] == "own_account"
+    closed = await client.post(f"/api/admin/users/{world.id('clinical_supervisor')}/deactivate", headers=admin)
+    assert closed.status_code == 200 and closed.json() == {"placements_freed": 1, "programmes_freed": 0}
+    # no session, no link, no login, no new link
+    client.cookies.clear()
+    client.cookies.update(karins_cookie)
+    assert (await client.get("/api/auth/session")).status_code == 401 and karin
+    client.cookies.clear()
+    spent = await client.post("/api/auth/password", json={"token": token_in(mail, client), "password": NEW_PASSWORD})
+    assert spent.status_code in (404, 409)
+    assert (await client.post("/api/auth/login", json={"email": world.emails["clinical_supervisor"],
+                                                       "password": PASSWORD})).status_code == 401
+    assert (await client.post("/api/auth/password-reset", json={"email": world.emails["clinical_supervisor"]})).status_code == 202
+    assert len(await mails_to(client, world.emails["clinical_supervisor"])) == 1  # nothing new for a closed account
+    # the placement is free for a new supervisor; what she signed stays, with her name
+    await login(client, world, "trainee")
+    page = (await client.get(f"/api/trainees/{world.id('trainee')}")).json()
+    assert page["trainee"]["placements"][0]["clinical_supervisor_id"] is None
+    doc = (await client.get(f"/api/assessments/{signed}")).json()
+    assert doc["status"] == "signed" and doc["signature"]["name"] == world.names["assessor"]
+    admin = await login(client, world, "admin")
+    events = (await client.get("/api/admin/events", headers=admin)).json()
+    assert [(e["action"], e["subject_name"], e["actor_name"]) for e in events][:1] == \
+        [("deactivate", world.names["clinical_supervisor"], world.names["admin"])]
+    assert events[0]["detail"]["placements_freed"] == 1
+    reopened = await client.post(f"/api/admin/users/{world.id('clinical_supervisor')}/activate", headers=admin)
+    assert reopened.status_code == 200
+    assert (await client.post(f"/api/admin/users/{world.id('clinical_supervisor')}/invite", headers=admin)).status_code == 202
+    for who in ("trainee", "studierektor"):
+        headers = await login(client, world, who)
+        assert (await client.get("/api/admin/events", headers=headers)).status_code == 403, who
+        assert (await client.post(f"/api/admin/users/{world.id('assessor')}/deactivate", headers=headers)).status_code == 403

@@ -41,6 +41,7 @@ const STRINGS = {
       password_link_expired: "Länken har gått ut. Be om en ny.",
       password_too_short: "Välj ett lösenord med minst 10 tecken.",
       password_too_simple: "Välj ett lösenord som inte är din e-postadress och inte samma tecken om och om igen.",
+      own_account: "Du kan inte stänga ditt eget konto – be en annan administratör.",
       portfolio_not_yours: "Portföljen och intygsutkasten görs av BT-läkaren, huvudhandledaren eller studierektorn.",
       unknown_section: "Välj bland portföljens delar: placeringar, bedömningar, delmål, IUP, handledning och handlingsplaner.",
       unknown_delmal: "Okänt delmål, eller samma delmål i två sammanslagna intyg. Skriv t.ex. BT3+BT4.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 import msgspec
@@ -11,13 +12,14 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from litestar import Controller, get, post
 
+from .. import clock
 from ..access import visible_trainees_sql
 from ..auth.principal import ASSESSING_ROLES, Principal
 from ..catalog import Catalog
 from ..catalog.unit_forms import SETTING as UNIT_MINI_CEX_SETTING, placement_defaults
-from ..db import Database
-from ..errors import Forbidden, InvalidInput
-from ..fields import Email, PersonName, RowId, ShortText
+from ..db import Database, Tx
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..fields import DB_INT_MAX, Email, PersonName, RowId, ShortText
 from . import repository
 
 
@@ -70,6 +72,26 @@ Date = dt.date
 
 class Created(msgspec.Struct):
     id: int
+
+
+class Deactivated(msgspec.Struct):
+    placements_freed: int
+    programmes_freed: int
+
+
+class AdminEvent(msgspec.Struct, kw_only=True):
+    id: int
+    at: str
+    action: str
+    actor_id: int
+    actor_name: str
+    subject_user_id: int | None
+    subject_name: str | None
+    detail: dict[str, Any]
+
+
+UserId = Annotated[int, Parameter(ge=1, le=DB_INT_MAX)]
+EventLimit = Annotated[int, Parameter(ge=1, le=1000)]
 
 
 def _iso_dates(values: dict[str, Any]) -> dict[str, Any]:
@@ -170,3 +192,48 @@ class AdminController(Controller):
         await require_admin(principal)
         return Created(await repository.create_placement(db, **_iso_dates(msgspec.structs.asdict(data))))
 
+    @post("/users/{user_id:int}/deactivate", operation_id="adminDeactivateUser", status_code=200)
+    async def deactivate(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                         user_id: UserId) -> Deactivated:
+        """Close an account: her sessions and password links end, her current and future placements and
+        programmes are freed for a new supervisor; every signature and audit event she made stays."""
+        await require_admin(principal)
+        if user_id == principal.user_id:
+            raise Conflict("An administrator cannot close her own account; ask another administrator.",
+                           reason="own_account")
+        now = clock.now()
+
+        async def close(tx: Tx) -> dict[str, int]:
+            found = await tx.fetchone("SELECT id, email, active FROM users WHERE id = ?", (user_id,))
+            if found is None:
+                raise NotFound(f"No person {user_id}.")
+            freed = await repository.deactivate_user(tx, user_id, clock.today().isoformat(), clock.iso(now))
+            await repository.log_admin_event(tx, clock.iso(now), principal.user_id, "deactivate", user_id,
+                                             json.dumps({"email": found["email"], **freed}))
+            return freed
+        return Deactivated(**await db.transaction(close))
+
+    @post("/users/{user_id:int}/activate", operation_id="adminActivateUser", status_code=200)
+    async def activate(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                       user_id: UserId) -> Created:
+        """Open a closed account again (she sets a password by an invitation; freed placements stay free)."""
+        await require_admin(principal)
+        now = clock.now()
+
+        async def open_again(tx: Tx) -> None:
+            if await tx.fetchone("SELECT id FROM users WHERE id = ?", (user_id,)) is None:
+                raise NotFound(f"No person {user_id}.")
+            await repository.reactivate_user(tx, user_id)
+            await repository.log_admin_event(tx, clock.iso(now), principal.user_id, "activate", user_id, "{}")
+        await db.transaction(open_again)
+        return Created(user_id)
+
+    @get("/events", operation_id="adminListEvents")
+    async def events(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                     limit: EventLimit = 200) -> list[AdminEvent]:
+        """Every administrator's action, newest first: who, when, what, about whom."""
+        await require_admin(principal)
+        return [AdminEvent(id=r["id"], at=r["at"], action=r["action"], actor_id=r["actor_id"], actor_name=r["actor_name"],
+                           subject_user_id=r["subject_user_id"], subject_name=r["subject_name"],
+                           detail=json.loads(r["detail"]) if r["detail"] else {})
+                for r in await repository.admin_events(db, limit)]

@@ -217,3 +217,31 @@ async def log_admin_event(tx: Tx, at: str, actor_id: int, action: str, subject_u
     """An administrator's action, attributable: who, when, what (``detail``: JSON), about whom."""
     await tx.execute("INSERT INTO admin_events (at, actor_id, action, subject_user_id, detail) VALUES (?, ?, ?, ?, ?)",
                      (at, actor_id, action, subject_user_id, detail))
+
+
+async def deactivate_user(tx: Tx, user_id: int, today: str, now: str) -> dict[str, int]:
+    """Close an account: no login, no session, no password link; her current and future placements and
+    programmes lose her as supervisor (free for a new one). Every signature and audit event she made stays."""
+    await tx.execute("UPDATE users SET active = 0 WHERE id = ?", (user_id,))
+    await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+    await tx.execute("UPDATE password_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL", (now, user_id))
+    placements = await tx.fetch(
+        "UPDATE placements SET clinical_supervisor_id = NULL WHERE clinical_supervisor_id = ? AND end_date >= ? RETURNING id",
+        (user_id, today))
+    programmes = await tx.fetch(
+        """UPDATE programmes SET main_supervisor_id = NULL
+           WHERE main_supervisor_id = ? AND (end_date IS NULL OR end_date >= ?) RETURNING id""", (user_id, today))
+    return {"placements_freed": len(placements), "programmes_freed": len(programmes)}
+
+
+async def reactivate_user(tx: Tx, user_id: int) -> None:
+    await tx.execute("UPDATE users SET active = 1 WHERE id = ?", (user_id,))
+
+
+async def admin_events(db: Database, limit: int) -> list[Row]:
+    """The newest administrators' actions first, with who acted and on whom."""
+    return await db.fetch(
+        """SELECT e.id, e.at, e.action, e.detail, e.actor_id, a.name AS actor_name, e.subject_user_id,
+                  s.name AS subject_name
+           FROM admin_events e JOIN users a ON a.id = e.actor_id LEFT JOIN users s ON s.id = e.subject_user_id
+           ORDER BY e.id DESC LIMIT ?""", (limit,))
