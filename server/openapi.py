@@ -122,6 +122,7 @@ NO_ROUND = "no such 360 round, or not one the caller has a part in (`not_found`)
 NOT_PORTFOLIO_MAKER = ("the caller follows the trainee but is neither she, her main supervisor nor her unit's "
                        "studierektor (`portfolio_not_yours`)")
 NO_PERSON = "no such person (`not_found`)"
+IMPORT_ERRORS = "applying a file in which a row has an error (`import_has_errors`): nothing is changed"
 OWN_ACCOUNT = "an administrator closing her own account (`own_account`)"
 RESET_LIMIT = "too many requests from this address or for this e-mail in an hour (`rate_limited`, with Retry-After)"
 PASSWORD_LINK_UNKNOWN = "a token this server never made for a password, or its account is closed (`password_link_unknown`)"
@@ -174,6 +175,7 @@ OPERATIONS: dict[str, OperationErrors] = {
     "adminDeactivateUser": _ops("admin", {404: NO_PERSON, 409: OWN_ACCOUNT}),
     "adminActivateUser": _ops("admin", {404: NO_PERSON}),
     "adminListEvents": _ops("admin"),
+    "adminImportCsv": _ops("admin", {409: IMPORT_ERRORS}),
     "logout": _ops("session"),
     "getSession": _ops("session"),
     "listForms": _ops("public"),

@@ -20,6 +20,7 @@ from ..people.controller import require_admin
 from ..ratelimit import enforce, limit_key
 from ..settings import Settings
 from . import service
+from .csv_import import ImportPlan
 
 #: reset requests per address and per e-mail in a window: enough for a forgetful person, too few to spam
 RESETS_PER_EMAIL = 3
@@ -55,6 +56,13 @@ class PasswordSet(msgspec.Struct):
 
 class Invited(msgspec.Struct):
     expires_at: str
+
+
+class ImportRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """The CSV file's text; ``apply: false`` (the default) is a dry run."""
+
+    csv: Annotated[str, msgspec.Meta(max_length=2_000_000)]
+    apply: bool = False
 
 
 RESET_ANSWER = ("If the address belongs to an account, a link to choose a new password is on its way. "
@@ -103,3 +111,11 @@ class OnboardingController(Controller):
         until = await service.invite(db, principal, user_id, clock.now())
         wake_mail_job(request)
         return Invited(until)
+
+    @post("/admin/import", operation_id="adminImportCsv", status_code=200)
+    async def import_csv(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
+                         data: JSONBody[ImportRequest]) -> ImportPlan:
+        """Trainees, programmes and placements from a CSV (a dry run unless ``apply``): per row what is
+        created or changed and each error; applied in one transaction, only when no row has an error."""
+        await require_admin(principal)
+        return await service.import_csv(db, principal, data.csv, apply=data.apply, now=clock.now())

@@ -21,6 +21,7 @@ from ..mail.outbox import LINK, queue_mail
 from ..settings import Settings
 from ..people.repository import log_admin_event
 from . import repository
+from .csv_import import ImportPlan, plan_import
 
 INVITE_DAYS = 7
 RESET_HOURS = 2
@@ -120,3 +121,20 @@ async def set_password(db: Database, settings: Settings, token: str, password: s
     if not await db.transaction(use):
         raise Conflict("This link has been used. Ask for a new one if you need it.", reason="password_link_used")
     return str(link["email"])
+
+
+async def import_csv(db: Database, admin: Principal, text: str, *, apply: bool, now: dt.datetime) -> ImportPlan:
+    """A dry run; or, with ``apply``, the same plan carried out in one transaction (refused whole while any
+    row has an error) and logged."""
+    async def run(tx: Tx) -> ImportPlan:
+        dry = await plan_import(tx, text, apply=False)
+        if not apply:
+            return dry
+        if dry.file_error or dry.rows_with_errors:
+            raise Conflict(f"{dry.rows_with_errors} row(s) have errors: fix them and import again; nothing was changed.",
+                           reason="import_has_errors", extra={"rows_with_errors": dry.rows_with_errors})
+        done = await plan_import(tx, text, apply=True)
+        await log_admin_event(tx, clock.iso(now), admin.user_id, "import", None, json.dumps(
+            {"rows": done.rows_total, "creates": done.creates, "changes": done.changes}))
+        return done
+    return await db.transaction(run)

@@ -2,8 +2,9 @@
 every string a client sends in a JSON body, a path or a query (object keys included) is checked, and
 a request carrying a personnummer is refused naming the field, never echoing the value.
 
-``/api/sync`` is the one exception: it answers each mutation on its own (a refused mutation does not
-stop the others), so it runs the same check per mutation (``server.assessments.validation``).
+``/api/sync`` is one exception: it answers each mutation on its own (a refused mutation does not
+stop the others), so it runs the same check per mutation (``server.assessments.validation``); the CSV
+import (``/api/admin/import``) is the other: it refuses each row that holds one.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from .personnummer import contains_identity_number, identity_error_message
 #: never stored or echoed (only a hash is kept), so a password may be any text: the top-level
 #: password of the bodies that carry one, and nothing else
 NOT_GUARDED_KEYS = frozenset({"password", "new_password"})
-PASSWORD_PATHS = frozenset({"/api/auth/login", "/api/admin/users"})
-#: checked per mutation by the handler (the echo route, the benchmark's ceiling, checks what it echoes)
-PER_MUTATION_PATHS = frozenset({"/api/sync", "/api/sync/echo"})
+PASSWORD_PATHS = frozenset({"/api/auth/login", "/api/admin/users", "/api/auth/password"})
+#: checked per mutation by the handler (the echo route, the benchmark's ceiling, checks what it echoes),
+#: and per row by the CSV import (a personnummer refuses its row, never the whole file)
+PER_MUTATION_PATHS = frozenset({"/api/sync", "/api/sync/echo", "/api/admin/import"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_BODY_DEPTH = 32
 
