@@ -69,3 +69,17 @@ def body(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
     return str(part.get_content())
+
+
+def link_mailed_to(mail: MailServer, to: str, route: str, timeout: float = 20) -> str:
+    """The first link into the app's ``#/<route>/`` in a message to ``to``, waiting for it to arrive."""
+    import re
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in mail.to(to):
+            found = re.search(rf"https?://\S+#/{route}/\S+", message.get_content())
+            if found:
+                return found.group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no #/{route}/ link mailed to {to}")

@@ -20,6 +20,7 @@ const VIEWS = {
   rounds: () => import("./views/rounds.js"),
   portfolio: () => import("./views/portfolio.js"),
   password: () => import("./views/password.js"),
+  admin: () => import("./views/admin.js"),
 };
 
 const main = document.getElementById("main");
@@ -107,7 +108,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio", "password"]);
+const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio", "password", "admin"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;
@@ -132,6 +133,7 @@ async function route() {
   else if (name === "bt" && arg) view = "trainee";
   else if (name === "portfolj" && arg) view = "portfolio";
   else if (name === "360") view = "rounds";
+  else if (name === "admin") view = "admin";
   else if (name === "a" && arg) view = "assessment";
   const token = ++routing;
   const mod = await VIEWS[view]();

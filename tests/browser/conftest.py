@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bench.live_server import LiveServer
+from tests.mail_support import MailServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -62,6 +63,26 @@ class Server(LiveServer):
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     s = Server(tmp_path)
+    s.cli("demo")
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[MailServer]:
+    """A real SMTP server (aiosmtpd) that the ``mailing_server`` sends to."""
+    mail = MailServer()
+    mail.start()
+    yield mail
+    mail.stop()
+
+
+@pytest.fixture
+def mailing_server(tmp_path: Path, smtp: MailServer) -> Iterator[Server]:
+    """The demo, sending its mail to the test's SMTP server (instead of the demo's /dev/mail)."""
+    s = Server(tmp_path)
+    s.env |= {"BEDSIDE_SMTP_HOST": "127.0.0.1", "BEDSIDE_SMTP_PORT": str(smtp.port), "BEDSIDE_SMTP_TLS": "none"}
     s.cli("demo")
     s.start()
     yield s

@@ -4,56 +4,28 @@ logs in with it to her home. The same link then says it was used."""
 
 from __future__ import annotations
 
-import re
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.mail_support import MailServer
+from tests.mail_support import MailServer, link_mailed_to
 
 from .conftest import Server
 from .test_accessibility import serious
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def server(mailing_server: Server) -> Server:
+    """This module's demo sends its mail to a real SMTP server (``smtp``)."""
+    return mailing_server
+
 KARIN = "handledare@demo.bedside.se"
 NEW_PASSWORD = "tre ord i rad 2026"
 
 
-@pytest.fixture
-def mail() -> Iterator[MailServer]:
-    smtp = MailServer()
-    smtp.start()
-    yield smtp
-    smtp.stop()
-
-
-@pytest.fixture
-def server(tmp_path: Path, mail: MailServer) -> Iterator[Server]:
-    """The demo, sending its mail to the test's SMTP server."""
-    s = Server(tmp_path)
-    s.env |= {"BEDSIDE_SMTP_HOST": "127.0.0.1", "BEDSIDE_SMTP_PORT": str(mail.port), "BEDSIDE_SMTP_TLS": "none"}
-    s.cli("demo")
-    s.start()
-    yield s
-    s.stop()
-
-
-def link_in(mail: MailServer, to: str, timeout: float = 20) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in mail.to(to):
-            found = re.search(r"https?://\S+#/losenord/\S+", message.get_content())
-            if found:
-                return found.group(0)
-        time.sleep(0.1)
-    raise AssertionError(f"no password link mailed to {to}")
-
-
-def test_forgotten_password_by_a_mailed_link(server: Server, devices: Any, mail: MailServer) -> None:
+def test_forgotten_password_by_a_mailed_link(server: Server, devices: Any, smtp: MailServer) -> None:
     karin = devices("karin")
     page = karin.open()
     page.click("#forgot-password")
@@ -62,7 +34,7 @@ def test_forgotten_password_by_a_mailed_link(server: Server, devices: Any, mail:
     page.wait_for_selector("#reset-answer[data-sent='1']")
     assert "Om adressen hör till ett konto" in page.inner_text("#reset-answer")
     assert serious(page) == []
-    link = link_in(mail, KARIN)
+    link = link_mailed_to(smtp, KARIN, "losenord")
     assert link.startswith(server.base_url)
 
     page.goto(link)

@@ -1,0 +1,185 @@
+// Administration (#/admin, admins only; laptop first, usable on a phone): import this term's trainees from a
+// CSV (a dry run per row, then applied whole), the people with their roles (invite to set a password, close
+// or open an account), and every admin action. An admin never reads assessment content here.
+import * as api from "../api.js";
+import { addStrings, t, reasonText } from "../i18n.js";
+import { h } from "../render/dom.js";
+import { wide } from "./supervision.js";
+
+addStrings({
+  sv: {
+    ad_title: "Administration", ad_import: "Importera BT-läkare (CSV)",
+    ad_import_help: "Kolumner: namn, e-post, program (BT/ST/AT), enhet, specialitet, start, slut, klinisk handledare (e-post), "
+      + "huvudhandledare (e-post) och gärna typ. Först en provkörning; inget ändras förrän du genomför den.",
+    ad_file: "CSV-fil", ad_dry: "Provkör", ad_apply: "Genomför importen", ad_line: "Rad", ad_person: "Person",
+    ad_what: "Det här händer", ad_unchanged: "Ingen ändring", ad_summary: (p) => `${p.rows_total} rader: ${p.creates} skapas, `
+      + `${p.changes} ändras, ${p.unchanged_rows} oförändrade, ${p.rows_with_errors} med fel.`,
+    ad_fix: (n) => `${n} rader har fel. Rätta filen och provkör igen – ingenting importeras förrän alla rader är rätt.`,
+    ad_done: (p) => `Klart: ${p.creates} skapade och ${p.changes} ändrade.`, ad_working: "Arbetar…",
+    ad_people: "Personer", ad_invite: "Skicka inbjudan", ad_invited: (email) => `Inbjudan skickad till ${email}.`,
+    ad_close: "Stäng konto", ad_open: "Öppna konto", ad_closed: "stängt", ad_close_confirm: (n) => `Stänga ${n}s konto? `
+      + "Signaturer och historik finns kvar; pågående placeringar får en ny handledare.",
+    ad_add: "Lägg till person", ad_name: "Namn", ad_roles: "Roller", ad_added: (email) => `${email} är tillagd och har fått en inbjudan.`,
+    ad_events: "Händelser", ad_no_events: "Inga händelser än.",
+    act_create_user: "Nytt konto", act_add_trainee_role: "Får rollen BT-läkare", act_create_programme: "Nytt program",
+    act_change_hhl: "Ny huvudhandledare", act_create_placement: "Ny placering", act_change_placement: "Placeringen ändras",
+    err_identity_number: "Personnummer – ta bort det. Raden importeras inte.", err_required: "Saknas",
+    err_bad_email: "Inte en e-postadress", err_bad_date: "Skriv datum som ÅÅÅÅ-MM-DD", err_ends_before_start: "Slutar före start",
+    err_unknown_programme_kind: "Programmet är BT, ST eller AT", err_unknown_unit: "Okänd enhet – lägg till den först",
+    err_unknown_supervisor: "Ingen med den e-postadressen – lägg till personen först",
+    err_not_a_supervisor: "Har inte den handledarrollen", err_unknown_type: "Okänd typ av placering",
+    err_bad_rate: "Sysselsättningsgrad 1–100", err_duplicate_row: "Samma person och period som en tidigare rad",
+    col_name: "namn", col_email: "e-post", col_programme: "program", col_unit: "enhet", col_specialty: "specialitet",
+    col_start: "start", col_end: "slut", col_clinical_supervisor: "klinisk handledare", col_main_supervisor: "huvudhandledare",
+    col_placement_type: "typ", col_employment_rate_percent: "sysselsättningsgrad",
+    ev_invite: "bjöd in", ev_deactivate: "stängde kontot för", ev_activate: "öppnade kontot för", ev_import: "importerade en CSV",
+    ev_export_person: "exporterade uppgifterna om",
+    role_trainee: "BT-läkare", role_assessor: "Bedömare", role_clinical_supervisor: "Klinisk handledare",
+    role_main_supervisor: "Huvudhandledare", role_studierektor: "Studierektor", role_admin: "Administratör",
+  },
+  en: {
+    ad_title: "Administration", ad_import: "Import trainees (CSV)",
+    ad_import_help: "Columns: name, e-mail, programme (BT/ST/AT), unit, specialty, start, end, clinical supervisor (e-mail), "
+      + "main supervisor (e-mail) and, best, type. A dry run first; nothing changes until you apply it.",
+    ad_file: "CSV file", ad_dry: "Dry run", ad_apply: "Apply the import", ad_line: "Line", ad_person: "Person",
+    ad_what: "What happens", ad_unchanged: "No change", ad_summary: (p) => `${p.rows_total} rows: ${p.creates} created, `
+      + `${p.changes} changed, ${p.unchanged_rows} unchanged, ${p.rows_with_errors} with errors.`,
+    ad_fix: (n) => `${n} rows have errors. Fix the file and run it again – nothing is imported until every row is right.`,
+    ad_done: (p) => `Done: ${p.creates} created and ${p.changes} changed.`, ad_working: "Working…",
+    ad_people: "People", ad_invite: "Send invitation", ad_invited: (email) => `Invitation sent to ${email}.`,
+    ad_close: "Close account", ad_open: "Open account", ad_closed: "closed", ad_close_confirm: (n) => `Close ${n}'s account? `
+      + "Signatures and history stay; current placements get a new supervisor.",
+    ad_add: "Add a person", ad_name: "Name", ad_roles: "Roles", ad_added: (email) => `${email} is added and invited.`,
+    ad_events: "Events", ad_no_events: "No events yet.",
+    act_create_user: "New account", act_add_trainee_role: "Gets the trainee role", act_create_programme: "New programme",
+    act_change_hhl: "New main supervisor", act_create_placement: "New placement", act_change_placement: "The placement changes",
+    err_identity_number: "A personnummer – remove it. The row is not imported.", err_required: "Missing",
+    err_bad_email: "Not an e-mail address", err_bad_date: "Write dates as YYYY-MM-DD", err_ends_before_start: "Ends before it starts",
+    err_unknown_programme_kind: "The programme is BT, ST or AT", err_unknown_unit: "Unknown unit – add it first",
+    err_unknown_supervisor: "Nobody has that e-mail – add the person first",
+    err_not_a_supervisor: "Does not have that supervisor role", err_unknown_type: "Unknown placement type",
+    err_bad_rate: "Employment rate 1–100", err_duplicate_row: "The same person and period as an earlier row",
+    col_name: "name", col_email: "e-mail", col_programme: "programme", col_unit: "unit", col_specialty: "specialty",
+    col_start: "start", col_end: "end", col_clinical_supervisor: "clinical supervisor", col_main_supervisor: "main supervisor",
+    col_placement_type: "type", col_employment_rate_percent: "employment rate",
+    ev_invite: "invited", ev_deactivate: "closed the account of", ev_activate: "opened the account of", ev_import: "imported a CSV",
+    ev_export_person: "exported the data of",
+    role_trainee: "Trainee", role_assessor: "Assessor", role_clinical_supervisor: "Clinical supervisor",
+    role_main_supervisor: "Main supervisor", role_studierektor: "Director of studies", role_admin: "Administrator",
+  },
+});
+
+const ROLES = ["trainee", "assessor", "clinical_supervisor", "main_supervisor"];
+const problem = (err) => (err.offline ? t("could_not_load") : reasonText(err.reason));
+
+export async function show(main, app) {
+  const unwide = wide(main);
+  main.append(h("h1", {}, t("ad_title")));
+  if (!app.user.roles.includes("admin")) {
+    main.append(h("p.warn", { role: "alert" }, reasonText("forbidden")));
+    return { dispose: unwide };
+  }
+  const people = h("section.group", { id: "ad-people", "aria-labelledby": "h-people" }, h("h2", { id: "h-people" }, t("ad_people")));
+  const events = h("section.group", { id: "ad-events", "aria-labelledby": "h-events" }, h("h2", { id: "h-events" }, t("ad_events")));
+  const note = h("p", { id: "ad-note", role: "status" }); // kept across redraws: says what the last action did
+  const refresh = async () => { await Promise.all([drawPeople(app, people, note, refresh), drawEvents(events)]); };
+  main.append(importSection(refresh), people, events);
+  await refresh();
+  return { dispose: unwide };
+}
+
+function importSection(refresh) {
+  const file = h("input", { type: "file", id: "csv-file", accept: ".csv,text/csv" });
+  const dry = h("button", { type: "button", id: "csv-dry" }, t("ad_dry"));
+  const apply = h("button.primary", { type: "button", id: "csv-apply", hidden: true }, t("ad_apply"));
+  const out = h("div", { id: "csv-result", "aria-live": "polite" });
+  let text = "";
+  const run = async (applying) => {
+    if (!applying) text = file.files[0] ? await file.files[0].text() : "";
+    dry.disabled = apply.disabled = true;
+    out.replaceChildren(h("p.muted", {}, t("ad_working")));
+    try {
+      const plan = await api.request("POST", "/api/admin/import", { csv: text, apply: applying });
+      out.replaceChildren(...planView(plan));
+      apply.hidden = applying || !!plan.file_error || plan.rows_with_errors > 0 || !plan.rows_total;
+      if (applying) await refresh();
+    } catch (err) {
+      out.replaceChildren(h("p.warn", { role: "alert" }, problem(err)));
+    } finally { dry.disabled = apply.disabled = false; }
+  };
+  dry.addEventListener("click", () => run(false));
+  apply.addEventListener("click", () => run(true));
+  file.addEventListener("change", () => { apply.hidden = true; out.replaceChildren(); });
+  return h("section.group", { id: "ad-import", "aria-labelledby": "h-import" }, h("h2", { id: "h-import" }, t("ad_import")),
+    h("p.small", {}, t("ad_import_help")), h("p", {}, h("label", { for: "csv-file" }, t("ad_file"), " "), file),
+    h("p", {}, dry, " ", apply), out);
+}
+
+function planView(plan) {
+  if (plan.file_error) return [h("p.warn", { role: "alert", id: "csv-file-error" }, plan.file_error)];
+  const head = plan.applied ? h("p.info", { id: "csv-summary", role: "status" }, t("ad_done", plan))
+    : h("p", { id: "csv-summary" }, t("ad_summary", plan));
+  const fix = !plan.applied && plan.rows_with_errors ? h("p.warn", { role: "alert" }, t("ad_fix", plan.rows_with_errors)) : null;
+  // the rows to fix first, then the rest in the file's order
+  const ordered = [...plan.rows.filter((r) => r.errors.length), ...plan.rows.filter((r) => !r.errors.length)];
+  const rows = ordered.map((r) => h(`tr${r.errors.length ? ".row-error" : ""}`, { "data-line": r.line },
+    h("td", {}, String(r.line)), h("td", {}, [r.name, r.email].filter(Boolean).join(" · ") || "–"),
+    h("td", {}, r.errors.length
+      ? h("ul.errors", {}, r.errors.map((e) => h("li", { "data-code": e.code }, `${t(`col_${e.column}`)}: ${t(`err_${e.code}`)}`)))
+      : r.actions.length ? h("ul", {}, r.actions.map((a) => h("li", {}, `${t(`act_${a.what}`)}: ${a.detail}`)))
+        : h("span.muted", {}, t("ad_unchanged")))));
+  return [head, fix, h("div.table-scroll", {}, h("table.pf-table", { id: "csv-rows" },
+    h("thead", {}, h("tr", {}, [t("ad_line"), t("ad_person"), t("ad_what")].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, rows)))].filter(Boolean);
+}
+
+async function drawPeople(app, section, note, refresh) {
+  let users;
+  try { users = await api.request("GET", "/api/admin/users"); } catch (err) {
+    section.replaceChildren(section.firstChild, h("p.warn", { role: "alert" }, problem(err)));
+    return;
+  }
+  const act = async (fn, done) => {
+    try { await fn(); note.textContent = done; note.className = done ? "info" : ""; await refresh(); } catch (err) {
+      note.textContent = problem(err); note.className = "warn";
+    }
+  };
+  const list = h("ul.cards", { id: "ad-users" }, users.map((u) => h("li.card", { "data-email": u.email, "data-active": String(u.active) },
+    h("strong", {}, u.name), " ", h("span.muted.small", {}, u.email), u.active ? null : h("span.badge", {}, ` ${t("ad_closed")}`),
+    h("p.small", {}, u.roles.map((r) => t(`role_${r}`)).join(", ")),
+    u.id === app.user.user_id ? null : h("p", {},
+      u.active ? h("button.small", { type: "button", "data-invite": u.email, onclick: () => act(
+        () => api.request("POST", `/api/admin/users/${u.id}/invite`, {}), t("ad_invited", u.email)) }, t("ad_invite")) : null, " ",
+      u.active
+        ? h("button.small", { type: "button", "data-close": u.email, onclick: () => confirm(t("ad_close_confirm", u.name))
+          && act(() => api.request("POST", `/api/admin/users/${u.id}/deactivate`, {}), "") }, t("ad_close"))
+        : h("button.small", { type: "button", onclick: () => act(() => api.request("POST", `/api/admin/users/${u.id}/activate`, {}), "") },
+          t("ad_open"))))));
+  section.replaceChildren(section.firstChild, note, addPerson(act), list);
+}
+
+function addPerson(act) {
+  const name = h("input", { id: "new-name", autocomplete: "off", required: true });
+  const email = h("input", { id: "new-email", type: "email", autocomplete: "off", required: true });
+  const roles = ROLES.map((r) => h("label.check", {}, h("input", { type: "checkbox", value: r, "data-role": r }), " ", t(`role_${r}`)));
+  return h("details", { id: "ad-add" }, h("summary", {}, t("ad_add")), h("form.card", { onsubmit: (e) => {
+    e.preventDefault();
+    const chosen = roles.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => i.value);
+    act(async () => {
+      const made = await api.request("POST", "/api/admin/users", { name: name.value.trim(), email: email.value.trim(), roles: chosen });
+      await api.request("POST", `/api/admin/users/${made.id}/invite`, {});
+    }, t("ad_added", email.value.trim()));
+  } }, h("label", { for: "new-name" }, t("ad_name")), name, h("label", { for: "new-email" }, t("email")), email,
+    h("fieldset.pf-sections", {}, h("legend", {}, t("ad_roles")), roles), h("button.primary", { type: "submit" }, t("ad_add"))));
+}
+
+async function drawEvents(section) {
+  let events;
+  try { events = await api.request("GET", "/api/admin/events"); } catch (err) {
+    section.replaceChildren(section.firstChild, h("p.warn", { role: "alert" }, problem(err)));
+    return;
+  }
+  section.replaceChildren(section.firstChild, events.length ? h("ul", { id: "ad-event-list" }, events.map((e) => h("li", {},
+    `${new Date(e.at).toLocaleString(document.documentElement.lang || "sv")} · ${e.actor_name} ${t(`ev_${e.action}`)}${e.subject_name ? ` ${e.subject_name}` : ""}`)))
+    : h("p.muted", {}, t("ad_no_events")));
+}

@@ -1,0 +1,95 @@
+"""Issue 15 in the browser at 1280×800, with a real SMTP server: the admin imports a CSV of 20 BT-läkare in
+which two rows are wrong (a date, a personnummer), sees each row's error in Swedish, fixes the file and
+applies it; then she adds a clinical supervisor, who gets the invitation by e-mail, chooses her password
+on her phone and logs in to her new home."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.mail_support import MailServer, link_mailed_to
+
+from .conftest import Server
+from .test_accessibility import serious
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(mailing_server: Server) -> Server:
+    """This module's demo sends its mail to a real SMTP server (``smtp``)."""
+    return mailing_server
+
+ADMIN = "admin@demo.bedside.se"
+UNIT = "Medicinkliniken, Demosjukhuset"
+HEADER = "Namn;E-post;Program;Enhet;Specialitet;Start;Slut;Klinisk handledare;Huvudhandledare;Typ"
+
+
+def csv_file(tmp: Path, name: str, bad: bool) -> Path:
+    lines = [HEADER]
+    for n in range(20):
+        start = "2027-13-01" if bad and n == 4 else "2027-01-01"
+        specialty = "Internmedicin 19121212-1212" if bad and n == 11 else "Internmedicin"
+        lines.append(f"BT-läkare {n:02d};bt.import{n:02d}@demo.bedside.se;BT;{UNIT};{specialty};{start};2027-06-30;"
+                     "handledare@demo.bedside.se;hhl@demo.bedside.se;akut_sjukvard")
+    path = tmp / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_admin_imports_a_term_fixes_two_rows_and_invites_a_supervisor(server: Server, devices: Any,
+                                                                          smtp: MailServer, tmp_path: Path) -> None:
+    alva = devices("alva", laptop=True)
+    page = alva.open()
+    alva.login(ADMIN)
+    page.click("#admin-link")
+    page.wait_for_selector("#ad-users li")
+    page.set_input_files("#csv-file", str(csv_file(tmp_path, "termin.csv", bad=True)))
+    page.click("#csv-dry")
+    page.wait_for_selector("#csv-rows")
+    assert "20 rader: 54 skapas" in page.inner_text("#csv-summary") and "2 med fel" in page.inner_text("#csv-summary")
+    assert "Skriv datum som ÅÅÅÅ-MM-DD" in page.inner_text("tr[data-line='6']")
+    assert "Personnummer" in page.inner_text("tr[data-line='13']") and "19121212" not in page.inner_text("#csv-rows")
+    assert page.locator("#csv-apply").is_hidden()
+    page.screenshot(path="/tmp/admin-import-errors.png", full_page=True)
+    assert serious(page) == []
+    assert not server.rows("SELECT id FROM users WHERE email LIKE 'bt.import%'")
+
+    page.set_input_files("#csv-file", str(csv_file(tmp_path, "termin-rättad.csv", bad=False)))
+    page.click("#csv-dry")
+    page.wait_for_selector("#csv-apply:not([hidden])")
+    page.click("#csv-apply")
+    page.wait_for_selector("#csv-summary.info")
+    assert "Klart: 60 skapade" in page.inner_text("#csv-summary")
+    assert len(server.rows("SELECT id FROM users WHERE email LIKE 'bt.import%'")) == 20
+    assert not server.rows("SELECT id FROM placements WHERE specialty LIKE '%1212%'")
+
+    page.click("#ad-add summary")
+    page.fill("#new-name", "Klara Klinisk")
+    page.fill("#new-email", "klara@demo.bedside.se")
+    page.check("input[data-role='clinical_supervisor']")
+    page.check("input[data-role='assessor']")
+    page.click("#ad-add button[type=submit]")
+    page.wait_for_selector("li[data-email='klara@demo.bedside.se']")
+    assert "klara@demo.bedside.se är tillagd" in page.inner_text("#ad-note")
+    events = page.inner_text("#ad-event-list")
+    assert "bjöd in Klara Klinisk" in events and "importerade en CSV" in events
+    page.screenshot(path="/tmp/admin-people.png", full_page=True)
+
+    link = link_mailed_to(smtp, "klara@demo.bedside.se", "losenord")
+    klara = devices("klara")
+    phone = klara.open()
+    phone.goto(link)
+    phone.wait_for_selector("#set-password[aria-busy='false'] #new-password")
+    assert "Välkommen till Bedside, Klara Klinisk" in phone.inner_text("#set-password")
+    phone.fill("#new-password", "klaras nya lösenord")
+    phone.fill("#repeat-password", "klaras nya lösenord")
+    phone.click("#set-password button[type=submit]")
+    phone.wait_for_selector("#password-saved")
+    phone.fill("#password", "klaras nya lösenord")
+    phone.click("form button[type=submit]")
+    phone.wait_for_selector("#new-assessment")
+    phone.screenshot(path="/tmp/admin-klara-home.png", full_page=True)
