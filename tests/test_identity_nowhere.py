@@ -1076,6 +1076,25 @@ async def test_the_corpus_pushed_through_every_input_is_stored_and_echoed_nowher
     await in_app(client, run_plan_reminders, db, ("handlingsplan",), client.app.state.settings, clock.now())
     await run.checkpoint(db)
 
+    run.section = "onboarding and export"
+    for t in IDENTITY:
+        client.cookies.clear()
+        await run.refused("reset e-mail", "POST", "/api/auth/password-reset", json={"email": t})
+        await run.refused("password link token", "POST", "/api/auth/password-link", json={"token": t})
+    client.cookies.clear()
+    await ok(await client.post("/api/auth/password-reset", json={"email": world.emails["other_trainee"]}), 202)
+    ADM = await login(client, world, "admin")
+    header = "Namn;E-post;Program;Enhet;Specialitet;Start;Slut;Klinisk handledare;Huvudhandledare"
+    for t in IDENTITY:
+        # the import checks each row (not the door): a personnummer refuses its row, never stored or echoed
+        row = f"{CANARY} Import;imp{secrets.token_hex(3)}@test.bedside.se;BT;{CANARY} Kirurgkliniken;{t};2026-09-01;2026-12-31;;"
+        for apply in (False, True):
+            await run.sent("csv import cell", "POST", "/api/admin/import", headers=ADM,
+                           json={"csv": f"{header}\n{row}", "apply": apply})
+    await ok(await client.post(f"/api/admin/people/{world.id('trainee')}/export", headers=ADM,
+                               json={"request": f"{CANARY} brev"}))
+    await run.checkpoint(db)
+
     run.section = "closing flows"
     T = await login(client, world, "trainee")
     await ok(await client.post(f"/api/assessments/{doc2}/resolve", headers=T,

@@ -21,6 +21,7 @@ const VIEWS = {
   portfolio: () => import("./views/portfolio.js"),
   password: () => import("./views/password.js"),
   admin: () => import("./views/admin.js"),
+  unitSettings: () => import("./views/unit-settings.js"),
 };
 
 const main = document.getElementById("main");
@@ -108,7 +109,7 @@ function renderHeader() {
 }
 
 // Views the service worker does not precache: once one is used, it keeps them all for offline use.
-const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio", "password", "admin"]);
+const LATER_VIEWS = new Set(["list", "login", "answer", "receipt", "requests", "new", "overview", "trainee", "rounds", "portfolio", "password", "admin", "unitSettings"]);
 let keptLater = false;
 function keepLater() {
   if (keptLater || !("serviceWorker" in navigator)) return;
@@ -134,6 +135,7 @@ async function route() {
   else if (name === "portfolj" && arg) view = "portfolio";
   else if (name === "360") view = "rounds";
   else if (name === "admin") view = "admin";
+  else if (name === "enhet" && arg) view = "unitSettings";
   else if (name === "a" && arg) view = "assessment";
   const token = ++routing;
   const mod = await VIEWS[view]();

@@ -42,6 +42,7 @@ export const EN = {
     password_too_short: "Choose a password of at least 10 characters.",
     password_too_simple: "Choose a password that is not your e-mail address and not one character repeated.",
     own_account: "You cannot close your own account – ask another administrator.",
+    import_has_errors: "Some rows have errors – fix the file and run it again. Nothing was changed.",
     portfolio_not_yours: "The portfolio and certificate drafts are made by the trainee, her main supervisor or the studierektor.",
     unknown_section: "Choose among the portfolio's parts: placements, assessments, delmål, IUP, supervision and action plans.",
     unknown_delmal: "Unknown delmål, or the same delmål on two merged certificates. Write e.g. BT3+BT4.",

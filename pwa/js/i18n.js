@@ -42,6 +42,7 @@ const STRINGS = {
       password_too_short: "Välj ett lösenord med minst 10 tecken.",
       password_too_simple: "Välj ett lösenord som inte är din e-postadress och inte samma tecken om och om igen.",
       own_account: "Du kan inte stänga ditt eget konto – be en annan administratör.",
+      import_has_errors: "Några rader har fel – rätta filen och provkör igen. Ingenting har ändrats.",
       portfolio_not_yours: "Portföljen och intygsutkasten görs av BT-läkaren, huvudhandledaren eller studierektorn.",
       unknown_section: "Välj bland portföljens delar: placeringar, bedömningar, delmål, IUP, handledning och handlingsplaner.",
       unknown_delmal: "Okänt delmål, eller samma delmål i två sammanslagna intyg. Skriv t.ex. BT3+BT4.",

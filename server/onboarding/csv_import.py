@@ -94,10 +94,15 @@ def parse(text: str) -> tuple[list[tuple[int, dict[str, str]]], str | None]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         return [], "The file is empty."
-    first = text.splitlines()[0]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        return [], f"The file is not readable as CSV ({exc}); save it as CSV (UTF-8) and try again."
+    if not rows:
+        return [], "The file is empty."
     columns, missing = _header_map(rows[0])
     if missing:
         return [], f"Missing column(s): {', '.join(missing)} (the first line names the columns)."

@@ -20,7 +20,8 @@ addStrings({
     ad_close: "Stäng konto", ad_open: "Öppna konto", ad_closed: "stängt", ad_close_confirm: (n) => `Stänga ${n}s konto? `
       + "Signaturer och historik finns kvar; pågående placeringar får en ny handledare.",
     ad_add: "Lägg till person", ad_name: "Namn", ad_roles: "Roller", ad_added: (email) => `${email} är tillagd och har fått en inbjudan.`,
-    ad_events: "Händelser", ad_no_events: "Inga händelser än.",
+    ad_events: "Händelser", ad_no_events: "Inga händelser än.", ad_units: "Enheter", ad_new_unit: "Ny enhet",
+    ad_add_unit: "Lägg till", ad_unit_settings: "Inställningar: när någon ligger efter, handledningsrytm, 360, Mini-CEX",
     act_create_user: "Nytt konto", act_add_trainee_role: "Får rollen BT-läkare", act_create_programme: "Nytt program",
     act_change_hhl: "Ny huvudhandledare", act_create_placement: "Ny placering", act_change_placement: "Placeringen ändras",
     err_identity_number: "Personnummer – ta bort det. Raden importeras inte.", err_required: "Saknas",
@@ -50,7 +51,8 @@ addStrings({
     ad_close: "Close account", ad_open: "Open account", ad_closed: "closed", ad_close_confirm: (n) => `Close ${n}'s account? `
       + "Signatures and history stay; current placements get a new supervisor.",
     ad_add: "Add a person", ad_name: "Name", ad_roles: "Roles", ad_added: (email) => `${email} is added and invited.`,
-    ad_events: "Events", ad_no_events: "No events yet.",
+    ad_events: "Events", ad_no_events: "No events yet.", ad_units: "Units", ad_new_unit: "New unit",
+    ad_add_unit: "Add", ad_unit_settings: "Settings: when someone is behind, supervision rhythm, 360, Mini-CEX",
     act_create_user: "New account", act_add_trainee_role: "Gets the trainee role", act_create_programme: "New programme",
     act_change_hhl: "New main supervisor", act_create_placement: "New placement", act_change_placement: "The placement changes",
     err_identity_number: "A personnummer – remove it. The row is not imported.", err_required: "Missing",
@@ -83,7 +85,9 @@ export async function show(main, app) {
   const events = h("section.group", { id: "ad-events", "aria-labelledby": "h-events" }, h("h2", { id: "h-events" }, t("ad_events")));
   const note = h("p", { id: "ad-note", role: "status" }); // kept across redraws: says what the last action did
   const refresh = async () => { await Promise.all([drawPeople(app, people, note, refresh), drawEvents(events)]); };
-  main.append(importSection(refresh), people, events);
+  const units = h("section.group", { id: "ad-units", "aria-labelledby": "h-units" }, h("h2", { id: "h-units" }, t("ad_units")));
+  main.append(units, importSection(refresh), people, events);
+  drawUnits(units);
   await refresh();
   return { dispose: unwide };
 }
@@ -171,6 +175,27 @@ function addPerson(act) {
     }, t("ad_added", email.value.trim()));
   } }, h("label", { for: "new-name" }, t("ad_name")), name, h("label", { for: "new-email" }, t("email")), email,
     h("fieldset.pf-sections", {}, h("legend", {}, t("ad_roles")), roles), h("button.primary", { type: "submit" }, t("ad_add"))));
+}
+
+async function drawUnits(section) {
+  const heading = section.firstChild;
+  let units;
+  try { units = await api.request("GET", "/api/admin/units"); } catch (err) {
+    section.replaceChildren(heading, h("p.warn", { role: "alert" }, problem(err)));
+    return;
+  }
+  const name = h("input", { id: "new-unit", autocomplete: "off", required: true });
+  const note = h("p", { role: "status" });
+  const form = h("form.pf-merge", { onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api.request("POST", "/api/admin/units", { name: name.value.trim() });
+      await drawUnits(section);
+    } catch (err) { note.textContent = problem(err); note.className = "warn"; }
+  } }, h("label", { for: "new-unit" }, t("ad_new_unit")), name, h("button", { type: "submit" }, t("ad_add_unit")), note);
+  section.replaceChildren(heading, h("ul.cards", { id: "ad-unit-list" }, units.map((u) => h("li", {},
+    h("a.card-link", { href: `#/enhet/${u.id}`, "data-unit": u.id }, h("span.card-title", {}, u.name),
+      h("span.card-meta", {}, t("ad_unit_settings")))))), form);
 }
 
 async function drawEvents(section) {

@@ -13,7 +13,7 @@ addStrings({
     do_fill: "Fyll i", do_sign: "Signera", do_acknowledge: "Kvittera", do_countersign: "Kontrasignera",
     do_start_final: "Starta slutbedömning", do_continue_final: "Fortsätt slutbedömning",
     do_round_concern: "360: ett svar med farhåga", plan_from_concern: "Starta handlingsplan", do_round_review: "360: rundan är stängd, gå igenom och släpp",
-    home_trainee: "Min placering", my_360: "Min 360-bedömning", my_portfolio: "Portfölj, intygsutkast och mina uppgifter", home_admin: "Administration: personer, import och händelser", home_no_placement: "Ingen placering registrerad än.",
+    home_trainee: "Min placering", my_360: "Min 360-bedömning", my_portfolio: "Portfölj, intygsutkast och mina uppgifter", home_admin: "Administration: personer, import och händelser", unit_settings: "Enhetens inställningar", home_no_placement: "Ingen placering registrerad än.",
     missing_signed_short: (m) => `${m.signed} av ${m.target} bedömningar signerade`, missing_final_missing: "Slutbedömning saknas",
     open_requests: (n) => `${n} öppna förfrågningar`, my_drafts: (n) => `${n} utkast`, my_page: "Min sida och delmål",
     home_clinical_supervisor: "Mina BT-läkare (klinisk handledare)", home_main_supervisor: "Mina BT-läkare (huvudhandledare)",
@@ -26,7 +26,7 @@ addStrings({
     do_fill: "Fill in", do_sign: "Sign", do_acknowledge: "Acknowledge", do_countersign: "Countersign",
     do_start_final: "Start final assessment", do_continue_final: "Continue final assessment",
     do_round_concern: "360: an answer with a concern", plan_from_concern: "Start an action plan", do_round_review: "360: the round is closed, review and release",
-    home_trainee: "My placement", my_360: "My 360 feedback", my_portfolio: "Portfolio, certificate drafts and my data", home_admin: "Administration: people, import and events", home_no_placement: "No placement registered yet.",
+    home_trainee: "My placement", my_360: "My 360 feedback", my_portfolio: "Portfolio, certificate drafts and my data", home_admin: "Administration: people, import and events", unit_settings: "The unit's settings", home_no_placement: "No placement registered yet.",
     missing_signed_short: (m) => `${m.signed} of ${m.target} assessments signed`, missing_final_missing: "Final assessment missing",
     open_requests: (n) => `${n} open requests`, my_drafts: (n) => `${n} drafts`, my_page: "My page and goals",
     home_clinical_supervisor: "My trainees (clinical supervisor)", home_main_supervisor: "My trainees (main supervisor)",
@@ -138,5 +138,6 @@ function studierektorSection(units) {
     h("h2", { id: "h-sr" }, t("home_studierektor")),
     h("ul.cards", {}, units.map((u) => h("li", {}, h("a.card-link", { href: `#/oversikt/${u.unit_id}`, "data-unit": u.unit_id },
       h("span.card-title", {}, u.unit), h("span.card-meta", {}, t("unit_line", u.trainees, u.flagged)),
-      h("span.badge.todo", {}, t("open_overview")))))));
+      h("span.badge.todo", {}, t("open_overview"))),
+      h("a.small", { href: `#/enhet/${u.unit_id}`, "data-unit-settings": u.unit_id }, t("unit_settings"))))));
 }
