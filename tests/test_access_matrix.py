@@ -84,11 +84,22 @@ OWN: dict[str, tuple[str, tuple[int, ...]]] = {
     "invite":          ("none", (403, 403, 403, 403, 403, 202)),
     "deactivate":      ("none", (403, 403, 403, 403, 403, 200)),
     "admin_events":    ("none", (403, 403, 403, 403, 403, 200)),
+    # every other admin endpoint: an admin's only (issue 15)
+    "admin_units":     ("none", (403, 403, 403, 403, 403, 200)),
+    "admin_add_user":  ("none", (403, 403, 403, 403, 403, 201)),
+    "admin_add_unit":  ("none", (403, 403, 403, 403, 403, 201)),
+    "admin_add_programme": ("none", (403, 403, 403, 403, 403, 201)),
+    "admin_add_placement": ("none", (403, 403, 403, 403, 403, 201)),
+    "admin_import":    ("none", (403, 403, 403, 403, 403, 200)),
+    "admin_activate":  ("none", (403, 403, 403, 403, 403, 200)),
 }
 #: endpoints above that act as another one does, on a different record
 SAME_AS = {"private_read": "read", "private_audit": "audit", "private_fhir": "fhir_response",
            "private_listed": "listed", "private_read_ks": "read", "plan_read": "read", "plan_audit": "audit",
            "plan_listed": "listed", "private_pdf": "pdf", "plan_pdf": "pdf"}
+#: the admin endpoints the matrix calls through ``_admin_action`` (each with data of its own)
+ADMIN_ACTIONS = ("admin_units", "admin_add_user", "admin_add_unit", "admin_add_programme", "admin_add_placement",
+                       "admin_import", "admin_activate")
 # The same people acting on someone else's record: invisible, except that any colleague with an
 # assessing role may start an assessment of any trainee (the bedside colleague), and admin stays admin.
 OTHER: dict[str, tuple[int, ...]] = {
@@ -103,6 +114,7 @@ OTHER: dict[str, tuple[int, ...]] = {
     "invite": OWN["invite"][1],
     "deactivate": OWN["deactivate"][1],
     "admin_events": OWN["admin_events"][1],
+    **{name: OWN[name][1] for name in ADMIN_ACTIONS},
     # asking for another unit's table is refused; the rules of another unit are the admin's only
     "unit_table": (403, 403, 403, 403, 403, 403),
     "unit_csv": (403, 403, 403, 403, 403, 403),
@@ -223,6 +235,8 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
                 create_user, client.app.state.db, email=f"matrix-{role}-{side}@test.bedside.se", name="Tillfällig Kollega",
                 password=None, roles=["assessor"]))
             return (await client.post(f"/api/admin/users/{made}/deactivate", headers=h)).status_code
+        if name in ADMIN_ACTIONS:
+            return await _admin_action(client, h, world, name, f"{role}-{side}", prefix)
         if name == "admin_events":
             return (await client.get("/api/admin/events")).status_code
         if name == "invite":
@@ -262,6 +276,33 @@ def _action(name: str, role: str) -> Callable[[AsyncTestClient, dict[str, str], 
         raise AssertionError(name)
 
     return act
+
+
+async def _admin_action(client: AsyncTestClient, h: dict[str, str], world: World, name: str, tag: str,
+                        prefix: str) -> int:
+    """One call of an admin endpoint, with data of its own (``tag``: who and which side), so that calls
+    never collide."""
+    unit, trainee = world.units["own" if not prefix else "other"], world.id(f"{prefix}trainee")
+    if name == "admin_units":
+        return (await client.get("/api/admin/units")).status_code
+    if name == "admin_add_user":
+        return (await client.post("/api/admin/users", headers=h, json={
+            "email": f"matrix-user-{tag}@test.bedside.se", "name": "Matris Person", "roles": ["assessor"]})).status_code
+    if name == "admin_add_unit":
+        return (await client.post("/api/admin/units", headers=h, json={"name": f"Matrisenheten {tag}"})).status_code
+    if name == "admin_add_programme":
+        return (await client.post("/api/admin/programmes", headers=h, json={
+            "trainee_id": trainee, "kind": "ST", "unit_id": unit, "start_date": "2027-01-01"})).status_code
+    if name == "admin_add_placement":
+        programmes = await in_app(client, client.app.state.db.fetch, "SELECT id FROM programmes WHERE trainee_id = ?", (trainee,))
+        return (await client.post("/api/admin/placements", headers=h, json={
+            "programme_id": programmes[0]["id"], "unit_id": unit, "specialty": "Matris", "start_date": "2027-07-01",
+            "end_date": "2027-09-30"})).status_code
+    if name == "admin_import":
+        return (await client.post("/api/admin/import", headers=h, json={"csv": "Namn;E-post\n"})).status_code
+    if name == "admin_activate":
+        return (await client.post(f"/api/admin/users/{world.id(f'{prefix}assessor')}/activate", headers=h)).status_code
+    raise AssertionError(name)
 
 
 async def test_access_matrix(client: AsyncTestClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
