@@ -5,6 +5,7 @@ on her phone and logs in to her new home."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,15 @@ def test_an_admin_imports_a_term_fixes_two_rows_and_invites_a_supervisor(server:
     events = page.inner_text("#ad-event-list")
     assert "bjöd in Klara Klinisk" in events and "importerade en CSV" in events
     page.screenshot(path="/tmp/admin-people.png", full_page=True)
+
+    # Bea asked in writing for her data: the admin says which request, the export downloads and is logged
+    page.once("dialog", lambda dialog: dialog.accept("Brev 2026-11-30, dnr 2026/77"))
+    with page.expect_download() as download:
+        page.click("button[data-export='bt@demo.bedside.se']")
+    export = json.loads(Path(download.value.path()).read_text("utf-8"))
+    assert export["person"]["email"] == "bt@demo.bedside.se" and export["assessments"]
+    (logged,) = server.rows("SELECT detail FROM admin_events WHERE action = 'export_person'")
+    assert json.loads(logged["detail"]) == {"request": "Brev 2026-11-30, dnr 2026/77"}
 
     link = link_mailed_to(smtp, "klara@demo.bedside.se", "losenord")
     klara = devices("klara")

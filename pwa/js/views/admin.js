@@ -20,6 +20,9 @@ addStrings({
     ad_close: "Stäng konto", ad_open: "Öppna konto", ad_closed: "stängt", ad_close_confirm: (n) => `Stänga ${n}s konto? `
       + "Signaturer och historik finns kvar; pågående placeringar får en ny handledare.",
     ad_add: "Lägg till person", ad_name: "Namn", ad_roles: "Roller", ad_added: (email) => `${email} är tillagd och har fått en inbjudan.`,
+    ad_unit_of: "Studierektor för", ad_show_rows: "Visa raderna", ad_export: "Exportera uppgifter",
+    ad_export_ask: (n) => `Vilken skriftlig begäran från ${n} gäller det? (datum, diarienummer – sparas i loggen)`,
+    ad_exported: (n) => `Uppgifterna om ${n} är nedladdade; exporten är loggad.`,
     ad_events: "Händelser", ad_no_events: "Inga händelser än.", ad_units: "Enheter", ad_new_unit: "Ny enhet",
     ad_add_unit: "Lägg till", ad_unit_settings: "Inställningar: när någon ligger efter, handledningsrytm, 360, Mini-CEX",
     act_create_user: "Nytt konto", act_add_trainee_role: "Får rollen BT-läkare", act_create_programme: "Nytt program",
@@ -51,6 +54,9 @@ addStrings({
     ad_close: "Close account", ad_open: "Open account", ad_closed: "closed", ad_close_confirm: (n) => `Close ${n}'s account? `
       + "Signatures and history stay; current placements get a new supervisor.",
     ad_add: "Add a person", ad_name: "Name", ad_roles: "Roles", ad_added: (email) => `${email} is added and invited.`,
+    ad_unit_of: "Director of studies for", ad_show_rows: "Show the rows", ad_export: "Export data",
+    ad_export_ask: (n) => `Which written request from ${n} is this for? (date, reference – kept in the log)`,
+    ad_exported: (n) => `The data about ${n} is downloaded; the export is logged.`,
     ad_events: "Events", ad_no_events: "No events yet.", ad_units: "Units", ad_new_unit: "New unit",
     ad_add_unit: "Add", ad_unit_settings: "Settings: when someone is behind, supervision rhythm, 360, Mini-CEX",
     act_create_user: "New account", act_add_trainee_role: "Gets the trainee role", act_create_programme: "New programme",
@@ -71,7 +77,7 @@ addStrings({
   },
 });
 
-const ROLES = ["trainee", "assessor", "clinical_supervisor", "main_supervisor"];
+const ROLES = ["trainee", "assessor", "clinical_supervisor", "main_supervisor", "studierektor", "admin"];
 const problem = (err) => (err.offline ? t("could_not_load") : reasonText(err.reason));
 
 export async function show(main, app) {
@@ -132,9 +138,11 @@ function planView(plan) {
       ? h("ul.errors", {}, r.errors.map((e) => h("li", { "data-code": e.code }, `${t(`col_${e.column}`)}: ${t(`err_${e.code}`)}`)))
       : r.actions.length ? h("ul", {}, r.actions.map((a) => h("li", {}, `${t(`act_${a.what}`)}: ${a.detail}`)))
         : h("span.muted", {}, t("ad_unchanged")))));
-  return [head, fix, h("div.table-scroll", {}, h("table.pf-table", { id: "csv-rows" },
+  const table = h("div.table-scroll", {}, h("table.pf-table", { id: "csv-rows" },
     h("thead", {}, h("tr", {}, [t("ad_line"), t("ad_person"), t("ad_what")].map((x) => h("th", { scope: "col" }, x)))),
-    h("tbody", {}, rows)))].filter(Boolean);
+    h("tbody", {}, rows)));
+  // once applied, the rows fold away (the people below are what she goes on with)
+  return [head, fix, plan.applied ? h("details", {}, h("summary", {}, t("ad_show_rows")), table) : table].filter(Boolean);
 }
 
 async function drawPeople(app, section, note, refresh) {
@@ -158,23 +166,33 @@ async function drawPeople(app, section, note, refresh) {
         ? h("button.small", { type: "button", "data-close": u.email, onclick: () => confirm(t("ad_close_confirm", u.name))
           && act(() => api.request("POST", `/api/admin/users/${u.id}/deactivate`, {}), "") }, t("ad_close"))
         : h("button.small", { type: "button", onclick: () => act(() => api.request("POST", `/api/admin/users/${u.id}/activate`, {}), "") },
-          t("ad_open"))))));
-  section.replaceChildren(section.firstChild, note, addPerson(act), list);
+          t("ad_open")), " ",
+      h("button.small", { type: "button", "data-export": u.email, onclick: () => exportPerson(u, note) }, t("ad_export"))))));
+  const units = await api.request("GET", "/api/admin/units").catch(() => []);
+  section.replaceChildren(section.firstChild, note, addPerson(act, units), list);
 }
 
-function addPerson(act) {
+function addPerson(act, units) {
   const name = h("input", { id: "new-name", autocomplete: "off", required: true });
   const email = h("input", { id: "new-email", type: "email", autocomplete: "off", required: true });
   const roles = ROLES.map((r) => h("label.check", {}, h("input", { type: "checkbox", value: r, "data-role": r }), " ", t(`role_${r}`)));
+  // a studierektor is studierektor of one unit
+  const unit = h("select", { id: "new-unit-of" }, units.map((u) => h("option", { value: String(u.id) }, u.name)));
+  const unitRow = h("p", { hidden: true }, h("label", { for: "new-unit-of" }, t("ad_unit_of")), " ", unit);
+  roles.find((l) => l.querySelector("[data-role='studierektor']"))?.querySelector("input")
+    .addEventListener("change", (e) => { unitRow.hidden = !e.target.checked; });
   return h("details", { id: "ad-add" }, h("summary", {}, t("ad_add")), h("form.card", { onsubmit: (e) => {
     e.preventDefault();
     const chosen = roles.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => i.value);
     act(async () => {
-      const made = await api.request("POST", "/api/admin/users", { name: name.value.trim(), email: email.value.trim(), roles: chosen });
+      const body = { name: name.value.trim(), email: email.value.trim(), roles: chosen };
+      if (chosen.includes("studierektor")) body.studierektor_unit_id = Number(unit.value);
+      const made = await api.request("POST", "/api/admin/users", body);
       await api.request("POST", `/api/admin/users/${made.id}/invite`, {});
     }, t("ad_added", email.value.trim()));
   } }, h("label", { for: "new-name" }, t("ad_name")), name, h("label", { for: "new-email" }, t("email")), email,
-    h("fieldset.pf-sections", {}, h("legend", {}, t("ad_roles")), roles), h("button.primary", { type: "submit" }, t("ad_add"))));
+    h("fieldset.pf-sections", {}, h("legend", {}, t("ad_roles")), roles), unitRow,
+    h("button.primary", { type: "submit" }, t("ad_add"))));
 }
 
 async function drawUnits(section) {
@@ -196,6 +214,26 @@ async function drawUnits(section) {
   section.replaceChildren(heading, h("ul.cards", { id: "ad-unit-list" }, units.map((u) => h("li", {},
     h("a.card-link", { href: `#/enhet/${u.id}`, "data-unit": u.id }, h("span.card-title", {}, u.name),
       h("span.card-meta", {}, t("ad_unit_settings")))))), form);
+}
+
+/** A person's data for her written request (GDPR art. 15): the request is asked for, logged, and the JSON
+ * downloaded here. */
+async function exportPerson(user, note) {
+  const request = prompt(t("ad_export_ask", user.name));
+  if (!request || request.trim().length < 5) return;
+  try {
+    const data = await api.request("POST", `/api/admin/people/${user.id}/export`, { request: request.trim() });
+    const link = h("a", { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" })),
+      download: `bedside-uppgifter-${user.id}.json` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    note.textContent = t("ad_exported", user.name);
+    note.className = "info";
+  } catch (err) {
+    note.textContent = problem(err);
+    note.className = "warn";
+  }
 }
 
 async function drawEvents(section) {
