@@ -24,14 +24,18 @@ async def read_unit_settings(db: Database | Tx, unit_ids: Sequence[int]) -> dict
 
 
 async def write_unit_settings(db: Database, unit_id: int, values: dict[str, Any], user_id: int) -> None:
-    """Set each key of ``values`` (None: back to the default), in one transaction, noting who did it."""
+    """Set each key of ``values`` (None: back to the default), in one transaction, noting who did it (on the
+    row, and as an administrative event: who, when, which unit, what)."""
 
     async def write(tx: Tx) -> None:
+        now = utc_now()
+        await tx.execute("INSERT INTO admin_events (at, actor_id, action, subject_user_id, detail) VALUES (?, ?, ?, NULL, ?)",
+                         (now, user_id, "unit_settings", msgspec.json.encode({"unit_id": unit_id, "values": values}).decode()))
         for key, value in values.items():
             await tx.execute("DELETE FROM unit_settings WHERE unit_id = ? AND key = ?", (unit_id, key))
             if value is not None:
                 await tx.execute(
                     "INSERT INTO unit_settings (unit_id, key, value, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
-                    (unit_id, key, msgspec.json.encode(value).decode(), utc_now(), user_id))
+                    (unit_id, key, msgspec.json.encode(value).decode(), now, user_id))
 
     await db.transaction(write)

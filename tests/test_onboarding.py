@@ -118,7 +118,8 @@ async def test_an_admin_invites_and_the_invitation_is_logged(client: AsyncTestCl
     (mail,) = await mails_to(client, "ny.handledare@test.bedside.se")
     assert mail["kind"] == "password_invite" and "Välkommen" in mail["subject"] and re.search(r"gäller till \d{4}-", mail["body"])
     logged = await in_app(client, client.app.state.db.fetch, "SELECT actor_id, action, subject_user_id FROM admin_events")
-    assert [(r["actor_id"], r["action"], r["subject_user_id"]) for r in logged] == [(world.id("admin"), "invite", user_id)]
+    assert [(r["actor_id"], r["action"], r["subject_user_id"]) for r in logged] == [
+        (world.id("admin"), "create_user", user_id), (world.id("admin"), "invite", user_id)]
     client.cookies.clear()
     token = token_in(mail, client)
     assert (await client.post("/api/auth/password-link", json={"token": token})).json()["purpose"] == "invite"
@@ -176,3 +177,24 @@ async def test_deactivating_keeps_her_signatures_ends_her_access_and_frees_her_p
         headers = await login(client, world, who)
         assert (await client.get("/api/admin/events", headers=headers)).status_code == 403, who
         assert (await client.post(f"/api/admin/users/{world.id('assessor')}/deactivate", headers=headers)).status_code == 403
+
+
+async def test_every_admin_change_is_an_event_with_who_and_what(client: AsyncTestClient, world: World) -> None:
+    admin = await login(client, world, "admin")
+    unit = (await client.post("/api/admin/units", headers=admin, json={"name": "Ortopedkliniken"})).json()["id"]
+    programme = (await client.post("/api/admin/programmes", headers=admin, json={
+        "trainee_id": world.id("other_trainee"), "kind": "ST", "unit_id": unit, "start_date": "2027-01-01"})).json()["id"]
+    assert (await client.post("/api/admin/placements", headers=admin, json={
+        "programme_id": programme, "unit_id": unit, "specialty": "Ortopedi", "start_date": "2027-01-01",
+        "end_date": "2027-06-30"})).status_code == 201
+    assert (await client.put(f"/api/units/{unit}/rules", headers=admin, json={"min_signed_by_midpoint": 4})).status_code == 200
+    sara = await login(client, world, "studierektor")
+    assert (await client.put(f"/api/units/{world.units['own']}/round-rules", headers=sara,
+                             json={"trainee_may_open": True})).status_code == 200
+    admin = await login(client, world, "admin")
+    events = (await client.get("/api/admin/events", headers=admin)).json()
+    assert [(e["action"], e["actor_name"]) for e in events][::-1] == [
+        ("create_unit", world.names["admin"]), ("create_programme", world.names["admin"]),
+        ("create_placement", world.names["admin"]), ("unit_settings", world.names["admin"]),
+        ("unit_settings", world.names["studierektor"])]
+    assert events[0]["detail"] == {"unit_id": world.units["own"], "values": {"rounds.trainee_may_open": True}}

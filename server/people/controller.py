@@ -98,6 +98,16 @@ def _iso_dates(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
 
 
+async def _logged(db: Database, principal: Principal, action: str, made: int, detail: dict[str, Any] | None = None) -> Created:
+    """What an administrator made, as an admin event (a person made is its subject), then its id."""
+    async def log(tx: Tx) -> None:
+        await repository.log_admin_event(tx, clock.iso(clock.now()), principal.user_id, action,
+                                         made if action == "create_user" else None,
+                                         json.dumps({"id": made, **(detail or {})}, ensure_ascii=False))
+    await db.transaction(log)
+    return Created(made)
+
+
 async def require_admin(principal: NamedDependency[Principal]) -> Principal:
     if not principal.is_admin:
         raise Forbidden("Only an administrator may do this.")
@@ -168,7 +178,7 @@ class AdminController(Controller):
     async def create_user(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[UserCreate]) -> Created:
         """Create a user with roles (a password is optional: assessors may never log in)."""
         await require_admin(principal)
-        return Created(await repository.create_user(
+        return await _logged(db, principal, "create_user", await repository.create_user(
             db, email=data.email, name=data.name, password=data.password, roles=data.roles, title=data.title,
             studierektor_unit_id=data.studierektor_unit_id))
 
@@ -180,17 +190,20 @@ class AdminController(Controller):
     @post("/units", operation_id="adminCreateUnit")
     async def create_unit(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[UnitCreate]) -> Created:
         await require_admin(principal)
-        return Created(await repository.create_unit(db, data.name, data.region))
+        return await _logged(db, principal, "create_unit", await repository.create_unit(db, data.name, data.region),
+                             {"name": data.name})
 
     @post("/programmes", operation_id="adminCreateProgramme")
     async def create_programme(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[ProgrammeCreate]) -> Created:
         await require_admin(principal)
-        return Created(await repository.create_programme(db, **_iso_dates(msgspec.structs.asdict(data))))
+        values = _iso_dates(msgspec.structs.asdict(data))
+        return await _logged(db, principal, "create_programme", await repository.create_programme(db, **values), values)
 
     @post("/placements", operation_id="adminCreatePlacement")
     async def create_placement(self, principal: NamedDependency[Principal], db: NamedDependency[Database], data: JSONBody[PlacementCreate]) -> Created:
         await require_admin(principal)
-        return Created(await repository.create_placement(db, **_iso_dates(msgspec.structs.asdict(data))))
+        values = _iso_dates(msgspec.structs.asdict(data))
+        return await _logged(db, principal, "create_placement", await repository.create_placement(db, **values), values)
 
     @post("/users/{user_id:int}/deactivate", operation_id="adminDeactivateUser", status_code=200)
     async def deactivate(self, principal: NamedDependency[Principal], db: NamedDependency[Database],
