@@ -68,6 +68,23 @@ def test_an_admin_imports_a_term_fixes_two_rows_and_invites_a_supervisor(server:
     assert len(server.rows("SELECT id FROM users WHERE email LIKE 'bt.import%'")) == 20
     assert not server.rows("SELECT id FROM placements WHERE specialty LIKE '%1212%'")
 
+    # one more placement for one of them, from the form (a one-row import underneath)
+    page.click("#ad-placement summary")
+    page.select_option("#pl-trainee", "bt.import00@demo.bedside.se")
+    page.select_option("#pl-unit", UNIT)
+    page.fill("#pl-specialty", "Kirurgi")
+    page.select_option("#pl-type", "annan")
+    page.fill("#pl-start", "2027-07-01")
+    page.fill("#pl-end", "2027-12-31")
+    page.select_option("#pl-ks", "handledare@demo.bedside.se")
+    page.click("#ad-placement button[type=submit]")
+    page.wait_for_selector("#ad-note.info")
+    assert "Klart: 1 skapade" in page.inner_text("#ad-note")
+    (placement,) = server.rows("""SELECT pl.specialty, pl.placement_type FROM placements pl JOIN programmes pr ON pr.id = pl.programme_id
+                                  JOIN users u ON u.id = pr.trainee_id WHERE u.email = 'bt.import00@demo.bedside.se'
+                                  AND pl.start_date = '2027-07-01'""")
+    assert (placement["specialty"], placement["placement_type"]) == ("Kirurgi", "annan")
+
     page.click("#ad-add summary")
     page.fill("#new-name", "Klara Klinisk")
     page.fill("#new-email", "klara@demo.bedside.se")

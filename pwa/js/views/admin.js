@@ -20,7 +20,8 @@ addStrings({
     ad_close: "Stäng konto", ad_open: "Öppna konto", ad_closed: "stängt", ad_close_confirm: (n) => `Stänga ${n}s konto? `
       + "Signaturer och historik finns kvar; pågående placeringar får en ny handledare.",
     ad_add: "Lägg till person", ad_name: "Namn", ad_roles: "Roller", ad_added: (email) => `${email} är tillagd och har fått en inbjudan.`,
-    ad_unit_of: "Studierektor för", ad_show_rows: "Visa raderna", ad_export: "Exportera uppgifter",
+    ad_unit_of: "Studierektor för", ad_show_rows: "Visa raderna", ad_add_placement: "Lägg till en placering",
+    type_primarvard: "Primärvård", type_akut_sjukvard: "Akut sjukvård", type_psykiatri: "Psykiatri", type_annan: "Annan", ad_export: "Exportera uppgifter",
     ad_export_ask: (n) => `Vilken skriftlig begäran från ${n} gäller det? (datum, diarienummer – sparas i loggen)`,
     ad_exported: (n) => `Uppgifterna om ${n} är nedladdade; exporten är loggad.`,
     ad_events: "Händelser", ad_no_events: "Inga händelser än.", ad_units: "Enheter", ad_new_unit: "Ny enhet",
@@ -56,7 +57,8 @@ addStrings({
     ad_close: "Close account", ad_open: "Open account", ad_closed: "closed", ad_close_confirm: (n) => `Close ${n}'s account? `
       + "Signatures and history stay; current placements get a new supervisor.",
     ad_add: "Add a person", ad_name: "Name", ad_roles: "Roles", ad_added: (email) => `${email} is added and invited.`,
-    ad_unit_of: "Director of studies for", ad_show_rows: "Show the rows", ad_export: "Export data",
+    ad_unit_of: "Director of studies for", ad_show_rows: "Show the rows", ad_add_placement: "Add a placement",
+    type_primarvard: "Primary care", type_akut_sjukvard: "Acute care", type_psykiatri: "Psychiatry", type_annan: "Other", ad_export: "Export data",
     ad_export_ask: (n) => `Which written request from ${n} is this for? (date, reference – kept in the log)`,
     ad_exported: (n) => `The data about ${n} is downloaded; the export is logged.`,
     ad_events: "Events", ad_no_events: "No events yet.", ad_units: "Units", ad_new_unit: "New unit",
@@ -173,7 +175,7 @@ async function drawPeople(app, section, note, refresh) {
           t("ad_open")), " ",
       h("button.small", { type: "button", "data-export": u.email, onclick: () => exportPerson(u, note) }, t("ad_export"))))));
   const units = await api.request("GET", "/api/admin/units").catch(() => []);
-  section.replaceChildren(section.firstChild, note, addPerson(act, units), list);
+  section.replaceChildren(section.firstChild, note, addPerson(act, units), addPlacement(users, units, note, refresh), list);
 }
 
 function addPerson(act, units) {
@@ -218,6 +220,50 @@ async function drawUnits(section) {
   section.replaceChildren(heading, h("ul.cards", { id: "ad-unit-list" }, units.map((u) => h("li", {},
     h("a.card-link", { href: `#/enhet/${u.id}`, "data-unit": u.id }, h("span.card-title", {}, u.name),
       h("span.card-meta", {}, t("ad_unit_settings")))))), form);
+}
+
+/** One placement (and its programme, when the trainee has none at that unit yet): a one-row import, so that
+ * it is checked, keyed and logged exactly as a file's rows are. */
+function addPlacement(users, units, note, refresh) {
+  const people = (role) => users.filter((u) => u.active && u.roles.includes(role));
+  const select = (id, options, empty) => h("select", { id }, empty ? h("option", { value: "" }, "–") : null,
+    options.map(([value, label]) => h("option", { value }, label)));
+  const fields = {
+    email: select("pl-trainee", people("trainee").map((u) => [u.email, u.name])),
+    programme: select("pl-programme", ["BT", "ST", "AT"].map((k) => [k, k])),
+    unit: select("pl-unit", units.map((u) => [u.name, u.name])),
+    specialty: h("input", { id: "pl-specialty", required: true, autocomplete: "off" }),
+    placement_type: select("pl-type", ["primarvard", "akut_sjukvard", "psykiatri", "annan"].map((k) => [k, t(`type_${k}`)]), true),
+    start: h("input", { id: "pl-start", type: "date", required: true }),
+    end: h("input", { id: "pl-end", type: "date", required: true }),
+    rate: h("input", { id: "pl-rate", type: "number", min: "1", max: "100", value: "100" }),
+    ks: select("pl-ks", people("clinical_supervisor").map((u) => [u.email, u.name]), true),
+    hhl: select("pl-hhl", people("main_supervisor").map((u) => [u.email, u.name]), true),
+  };
+  const out = h("div", { id: "pl-result", "aria-live": "polite" });
+  const label = (key, text) => [h("label", { for: fields[key].id }, text), fields[key]];
+  const form = h("form.card", { onsubmit: async (e) => {
+    e.preventDefault();
+    const trainee = users.find((u) => u.email === fields.email.value);
+    const cell = (v) => `"${String(v ?? "").replaceAll('"', '""')}"`;
+    const csv = ["Namn;E-post;Program;Enhet;Specialitet;Start;Slut;Klinisk handledare;Huvudhandledare;Typ;Sysselsättningsgrad",
+      [trainee?.name, fields.email.value, fields.programme.value, fields.unit.value, fields.specialty.value, fields.start.value,
+        fields.end.value, fields.ks.value, fields.hhl.value, fields.placement_type.value, fields.rate.value].map(cell).join(";")].join("\n");
+    try {
+      const dry = await api.request("POST", "/api/admin/import", { csv });
+      if (dry.file_error || dry.rows_with_errors) { out.replaceChildren(...planView(dry)); return; }
+      const done = await api.request("POST", "/api/admin/import", { csv, apply: true });
+      out.replaceChildren();
+      note.textContent = t("ad_done", done);
+      note.className = "info";
+      await refresh();
+    } catch (err) { out.replaceChildren(h("p.warn", { role: "alert" }, problem(err))); }
+  } }, ...label("email", t("role_trainee")), ...label("programme", t("col_programme")), ...label("unit", t("col_unit")),
+    ...label("specialty", t("col_specialty")), ...label("placement_type", t("col_placement_type")),
+    ...label("start", t("col_start")), ...label("end", t("col_end")), ...label("rate", t("col_employment_rate_percent")),
+    ...label("ks", t("col_clinical_supervisor")), ...label("hhl", t("col_main_supervisor")),
+    h("button.primary", { type: "submit" }, t("ad_add_placement")), out);
+  return h("details", { id: "ad-placement" }, h("summary", {}, t("ad_add_placement")), form);
 }
 
 /** A person's data for her written request (GDPR art. 15): the request is asked for, logged, and the JSON
