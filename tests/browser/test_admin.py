@@ -106,6 +106,12 @@ def test_an_admin_imports_a_term_fixes_two_rows_and_invites_a_supervisor(server:
     (logged,) = server.rows("SELECT detail FROM admin_events WHERE action = 'export_person'")
     assert json.loads(logged["detail"]) == {"request": "Brev 2026-11-30, dnr 2026/77"}
 
+    page.fill("#ad-search", "klara")
+    assert page.locator("#ad-users li:visible").count() == 1
+    page.set_viewport_size({"width": 390, "height": 844})  # usable on a phone too
+    page.screenshot(path="/tmp/admin-phone.png")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
     link = link_mailed_to(smtp, "klara@demo.bedside.se", "losenord")
     klara = devices("klara")
     phone = klara.open()

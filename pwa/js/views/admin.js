@@ -20,7 +20,7 @@ addStrings({
     ad_close: "Stäng konto", ad_open: "Öppna konto", ad_closed: "stängt", ad_close_confirm: (n) => `Stänga ${n}s konto? `
       + "Signaturer och historik finns kvar; pågående placeringar får en ny handledare.",
     ad_add: "Lägg till person", ad_name: "Namn", ad_roles: "Roller", ad_added: (email) => `${email} är tillagd och har fått en inbjudan.`,
-    ad_unit_of: "Studierektor för", ad_show_rows: "Visa raderna", ad_add_placement: "Lägg till en placering",
+    ad_unit_of: "Studierektor för", ad_show_rows: "Visa raderna", ad_search: "Sök person (namn, e-post, roll)", ad_add_placement: "Lägg till en placering",
     type_primarvard: "Primärvård", type_akut_sjukvard: "Akut sjukvård", type_psykiatri: "Psykiatri", type_annan: "Annan", ad_export: "Exportera uppgifter",
     ad_export_ask: (n) => `Vilken skriftlig begäran från ${n} gäller det? (datum, diarienummer – sparas i loggen)`,
     ad_exported: (n) => `Uppgifterna om ${n} är nedladdade; exporten är loggad.`,
@@ -57,7 +57,7 @@ addStrings({
     ad_close: "Close account", ad_open: "Open account", ad_closed: "closed", ad_close_confirm: (n) => `Close ${n}'s account? `
       + "Signatures and history stay; current placements get a new supervisor.",
     ad_add: "Add a person", ad_name: "Name", ad_roles: "Roles", ad_added: (email) => `${email} is added and invited.`,
-    ad_unit_of: "Director of studies for", ad_show_rows: "Show the rows", ad_add_placement: "Add a placement",
+    ad_unit_of: "Director of studies for", ad_show_rows: "Show the rows", ad_search: "Find a person (name, e-mail, role)", ad_add_placement: "Add a placement",
     type_primarvard: "Primary care", type_akut_sjukvard: "Acute care", type_psykiatri: "Psychiatry", type_annan: "Other", ad_export: "Export data",
     ad_export_ask: (n) => `Which written request from ${n} is this for? (date, reference – kept in the log)`,
     ad_exported: (n) => `The data about ${n} is downloaded; the export is logged.`,
@@ -175,7 +175,14 @@ async function drawPeople(app, section, note, refresh) {
           t("ad_open")), " ",
       h("button.small", { type: "button", "data-export": u.email, onclick: () => exportPerson(u, note) }, t("ad_export"))))));
   const units = await api.request("GET", "/api/admin/units").catch(() => []);
-  section.replaceChildren(section.firstChild, note, addPerson(act, units), addPlacement(users, units, note, refresh), list);
+  // a unit has hundreds of people: a filter by name, e-mail or role
+  const search = h("input", { type: "search", id: "ad-search", placeholder: t("ad_search"), "aria-label": t("ad_search"),
+    oninput: () => {
+      const q = search.value.trim().toLowerCase();
+      for (const li of list.children) li.hidden = !!q && !li.textContent.toLowerCase().includes(q);
+    } });
+  section.replaceChildren(section.firstChild, note, addPerson(act, units), addPlacement(users, units, note, refresh),
+    h("p", {}, search), list);
 }
 
 function addPerson(act, units) {
