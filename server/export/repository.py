@@ -46,9 +46,9 @@ async def placements(db: Database | Tx, user_id: int) -> list[Row]:
 
 async def own_assessments(db: Database | Tx, user_id: int, hidden_forms: Sequence[str]) -> list[Row]:
     """Her assessments as trainee, every version of every one, except single 360 answers about her."""
+    hidden = f"AND form_id NOT IN ({_marks(hidden_forms)})" if hidden_forms else ""
     return await db.fetch(
-        f"""SELECT {ASSESSMENT_COLUMNS} FROM assessments
-            WHERE trainee_id = ? AND form_id NOT IN ({_marks(hidden_forms)}) ORDER BY created_at, id""",
+        f"SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE trainee_id = ? {hidden} ORDER BY created_at, id",
         [user_id, *hidden_forms])
 
 
@@ -75,10 +75,11 @@ async def own_actions(db: Database | Tx, user_id: int, actor: str, except_ids: S
     """Her audit events on documents that are not hers: when and what, not the content (``detail``);
     never on a 360 rater's answer about her (sending the round's requests made them: the round says so)."""
     mine = set(except_ids)
+    about_her = f"AND NOT (a.trainee_id = ? AND a.form_id IN ({_marks(hidden_forms)}))" if hidden_forms else ""
     rows = await db.fetch(
         f"""SELECT e.id, e.assessment_id, e.at, e.action FROM audit_events e JOIN assessments a ON a.id = e.assessment_id
-            WHERE e.actor = ? AND NOT (a.trainee_id = ? AND a.form_id IN ({_marks(hidden_forms)})) ORDER BY e.id""",
-        [actor, user_id, *hidden_forms])
+            WHERE e.actor = ? {about_her} ORDER BY e.id""",
+        [actor, *([user_id, *hidden_forms] if hidden_forms else [])])
     return [r for r in rows if r["assessment_id"] not in mine]
 
 
