@@ -47,7 +47,6 @@ class Portfolio(msgspec.Struct, kw_only=True):
     sections: tuple[str, ...]
     #: every document the portfolio prints, as its maker reads it
     views: dict[str, AssessmentView]
-    certificates: Certificates
     programme_start: str | None
     programme_end: str | None
     made_by: str
@@ -189,6 +188,5 @@ async def portfolio(db: Database, catalog: Catalog, principal: Principal, traine
                                           [page.trainee.programme_id])
     return Portfolio(
         page=page, sections=sections, views=views,
-        certificates=build_certificates(catalog, page, views, await _issuer(db, page.trainee), [], today),
         programme_start=programme[0]["start_date"] if programme else None,
         programme_end=programme[0]["end_date"] if programme else None, made_by=principal.name)
