@@ -29,7 +29,8 @@ def _row(data_json: str, trainee_id: int, seq: int) -> tuple[object, ...]:
     values = {c: None for c in COLUMNS} | {
         "id": new_id(), "form_id": "mini-cex", "form_version": 1, "form_hash": "sha256:" + "0" * 64,
         "trainee_id": trainee_id, "assessor_id": trainee_id, "status": "draft", "data": data_json,
-        "field_meta": "{}", "conflicts": "{}", "version": 1, "seq": seq, "deleted": 0, "created_by": "user:1",
+        "field_meta": "{}", "conflicts": "{}", "version": 1, "seq": seq, "deleted": 0, "private": 0,
+        "created_by": "user:1",
         "created_at": now, "updated_at": now,
     }
     return tuple(values[c] for c in COLUMNS)
@@ -73,7 +74,9 @@ async def measure_floor(path: Path, data: dict[str, object], *, clients: int, ba
             mutations += batch
 
     began = time.perf_counter()
-    await asyncio.gather(*(client(n) for n in range(clients)))
+    try:
+        await asyncio.gather(*(client(n) for n in range(clients)))
+    finally:  # a failed statement must not leave the connection's thread holding the process open
+        await conn.close()
     elapsed = time.perf_counter() - began
-    await conn.close()
     return {"mutations_per_second": round(mutations / elapsed, 1), "seconds": round(elapsed, 2)}
