@@ -40,8 +40,15 @@ class TraineeContext:
         return None
 
 
-async def load_trainee_contexts(tx: Reader, trainee_ids: set[int]) -> dict[int, TraineeContext]:
-    """One query for every trainee a batch touches."""
+async def load_trainee_contexts(tx: Reader, trainee_ids: set[int],
+                                known: dict[int, TraineeContext] | None = None) -> dict[int, TraineeContext]:
+    """One query for every trainee a batch touches. ``known``: contexts this request has read already
+    (a sync push, then its pull): only the others are read, and they are added to it."""
+    if known is not None:
+        missing = trainee_ids - known.keys()
+        if missing:
+            known.update(await load_trainee_contexts(tx, missing))
+        return {t: known[t] for t in trainee_ids if t in known}
     if not trainee_ids:
         return {}
     marks = ", ".join("?" for _ in trainee_ids)

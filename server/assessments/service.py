@@ -89,18 +89,20 @@ class Refused(Exception):
 
 async def apply_batch(
     tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], *, device: str,
-    keep_refused: bool = True, for_request: bool = False,
+    keep_refused: bool = True, for_request: bool = False, contexts: dict[int, TraineeContext] | None = None,
 ) -> list[MutationResult]:
     """``keep_refused``: keep what a refused mutation carried for its sender (sync: the device's
-    outbox is the only other copy); an HTTP caller gets the refusal at once and still holds it."""
-    batch = await _load_batch(tx, catalog, actor, mutations, device)
+    outbox is the only other copy); an HTTP caller gets the refusal at once and still holds it.
+    ``contexts``: the request's trainee contexts, read once and shared with its pull."""
+    batch = await _load_batch(tx, catalog, actor, mutations, device, contexts)
     batch.keep_refused, batch.for_request = keep_refused, for_request
     results = [_apply_one(batch, m) for m in mutations]
     await _write(batch)
     return results
 
 
-async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], device: str) -> _Batch:
+async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mutation], device: str,
+                      known: dict[int, TraineeContext] | None) -> _Batch:
     ids = {m.doc_id for m in mutations}
     ids |= {m.meta[key] for m in mutations if isinstance(m, Create)
             for key in ("amends", "follows_up") if isinstance(m.meta.get(key), str)}
@@ -114,7 +116,7 @@ async def _load_batch(tx: Tx, catalog: Catalog, actor: Actor, mutations: list[Mu
             if trainee is not None:
                 trainees.add(trainee)
             people |= {v for v in (trainee, assessor) if v is not None}
-    contexts = await load_trainee_contexts(tx, trainees)
+    contexts = await load_trainee_contexts(tx, trainees, known)
     users: dict[int, Row] = {}
     if any(isinstance(m, Create) for m in mutations):  # only a create names people to check
         for ctx in contexts.values():  # supervisors may become the assessor (Slutbedömning; IUP, plan: the HHL)

@@ -172,8 +172,10 @@ def hints_for(form: FormVersion | None, doc: Document, roles: frozenset[str]) ->
             if roles.intersection(form.owners_of(h.field))]
 
 
-async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog) -> list[AssessmentView]:
-    contexts = await load_trainee_contexts(tx, {r["trainee_id"] for r in rows})
+async def views_for(tx: Reader, rows: list[Row], actor: Actor, catalog: Catalog,
+                    known: dict[int, TraineeContext] | None = None) -> list[AssessmentView]:
+    """``known``: trainee contexts this request has read already (see ``load_trainee_contexts``)."""
+    contexts = await load_trainee_contexts(tx, {r["trainee_id"] for r in rows}, known)
     return build_views(rows, actor, catalog, contexts, await _other_answers(tx, rows, actor))
 
 

@@ -140,10 +140,20 @@ class FormVersion:
     field_owners: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     #: the prompts and hints of its feedback fields (catalog.json's ``feedback_rules``; None: none)
     feedback_rules: FeedbackRules | None = None
+    #: ``owners_of`` answers by pointer: a version never changes, and every mutation asks (sync hot path)
+    _owners_memo: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def owners_of(self, pointer: str) -> tuple[str, ...]:
         """Who may fill in the data at ``pointer``: whoever owns every ui field it lies in or holds. A
         pointer no ui field covers is left to the editors (the schema refuses an unknown field)."""
+        owners = self._owners_memo.get(pointer)
+        if owners is None:
+            owners = self._owners_of(pointer)
+            if len(self._owners_memo) < 4096:  # pointers come from clients: the memo stays bounded
+                self._owners_memo[pointer] = owners
+        return owners
+
+    def _owners_of(self, pointer: str) -> tuple[str, ...]:
         covering = [roles for ui_field, roles in self.field_owners.items()
                     if pointer == ui_field or pointer.startswith(ui_field + "/") or ui_field.startswith(pointer + "/")]
         if not covering:

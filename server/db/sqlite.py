@@ -10,14 +10,15 @@ raises is rolled back to its savepoint and gets its exception; the others still 
 Inside the transaction the writer holds SQLite's write lock, so a statement never waits for a lock:
 statements run directly on the writer connection (microseconds each) instead of one thread hop per
 statement, which under load costs far more than the statement. Only the two steps that can wait go to
-a worker thread, once per group: ``BEGIN IMMEDIATE`` (another process may hold the lock) and
-``COMMIT`` (the fsync).
+a worker thread, once per group: ``COMMIT`` (the fsync), and ``BEGIN IMMEDIATE`` when another process
+(a ``bedside`` command) holds the lock at that moment.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from .database import Params, Row
 
 T = TypeVar("T")
 MAX_GROUP = 64
+BUSY_TIMEOUT_S = 30
 READERS = 3
 
 
@@ -70,10 +72,11 @@ def _connect_writer(path: Path) -> sqlite3.Connection:
     writer task awaits it (BEGIN, COMMIT), never by two at once."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA busy_timeout = 30000")  # setting WAL mode may wait for another process
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 0")  # see _begin_immediate
     return conn
 
 
@@ -148,7 +151,7 @@ class SqliteDatabase:
         conn, tx = self._writer, SqliteTx(self._writer)
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         try:
-            await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")
+            await _begin_immediate(conn)
             for job in group:
                 outcomes.append(await self._run_one(conn, tx, job, alone=len(group) == 1))
             if len(group) == 1 and outcomes[0][2] is not None:
@@ -184,6 +187,36 @@ class SqliteDatabase:
             return job, None, exc
         conn.execute("RELEASE SAVEPOINT job")
         return job, result, None
+
+
+async def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE`` right here when the write lock is free (the usual case: this process is the
+    only writer), else retried in a worker thread, where waiting for another process's lock (a
+    ``bedside`` command's write) blocks no one. The writer connection never waits inside SQLite (its
+    busy timeout is 0): within the transaction it holds the lock, and COMMIT in WAL mode takes none."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as exc:
+        if not _is_busy(exc):
+            raise
+    await asyncio.to_thread(_begin_when_free, conn)
+
+
+def _begin_when_free(conn: sqlite3.Connection) -> None:
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.002)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _settle(job: _Job, result: Any, error: BaseException | None) -> None:

@@ -16,6 +16,7 @@ from sync.protocol import Mutation, MutationResult, SyncRequest
 from ..access import actor_visibility_where
 from ..assessments.repository import VIEW_SELECT
 from ..assessments.actor import Actor
+from ..assessments.participants import TraineeContext
 from ..assessments.service import apply_batch
 from ..assessments.views import AssessmentView, anonymous_forms, restricted_forms, views_for
 from ..catalog import Catalog
@@ -41,7 +42,8 @@ class SyncAnswer(msgspec.Struct):
 
 
 async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest,
-               after_push: AfterPush | None = None) -> list[MutationResult]:
+               after_push: AfterPush | None = None,
+               contexts: dict[int, TraineeContext] | None = None) -> list[MutationResult]:
     """Apply the request's mutations exactly once, in order, recording each result."""
     if not request.mutations:
         return []
@@ -61,7 +63,7 @@ async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest,
             [request.client_id, *replayed],
         ):
             stored[int(r["mutation_id"])] = _decode_result(r["result"])
-    applied = await apply_batch(tx, catalog, actor, fresh, device=request.client_id) if fresh else []
+    applied = await apply_batch(tx, catalog, actor, fresh, device=request.client_id, contexts=contexts) if fresh else []
     by_id = {r.id: r for r in applied}
     if fresh:
         await tx.executemany(
@@ -88,7 +90,8 @@ async def push(tx: Tx, catalog: Catalog, actor: Actor, request: SyncRequest,
     return results
 
 
-async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int) -> tuple[list[AssessmentView], int, bool]:
+async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int,
+               contexts: dict[int, TraineeContext] | None = None) -> tuple[list[AssessmentView], int, bool]:
     """Changes the actor may see with a sequence number above ``since``, oldest first, one page."""
     where, params = actor_visibility_where(actor, anonymous_forms(catalog), restricted_forms=restricted_forms(catalog))
     rows = await reader.fetch(
@@ -96,22 +99,28 @@ async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     checkpoint = int(rows[-1]["seq"]) if rows else since
-    return await views_for(reader, rows, actor, catalog), checkpoint, has_more
+    return await views_for(reader, rows, actor, catalog, contexts), checkpoint, has_more
 
 
 async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest,
                after_push: AfterPush | None = None) -> SyncAnswer:
-    """Push in one write transaction, then pull on a reader connection after COMMIT.
+    """A push and its pull in one trip to the writer: one transaction, one job in SQLite's writer
+    (its statements run there without a hop each), one pooled connection on PostgreSQL. A pull alone
+    is one read on a reader connection.
 
-    The pull sees the caller's own writes (committed) and never skips a change: change-sequence
-    numbers are taken under the counter row's lock, so transactions commit in sequence order and
-    every number at or below the highest one visible is already committed."""
-    results: list[MutationResult] = []
-    if request.mutations:
+    The answer goes out only after COMMIT, so the pulled changes (the caller's own included) are all
+    committed when the device sees them. A pull never skips a change: change-sequence numbers are
+    taken under the counter row's lock, so transactions commit in sequence order and every number at
+    or below the highest one visible is already committed. The trainee contexts the push reads are
+    reused by the pull."""
+    if not request.mutations:
+        changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)
+        return SyncAnswer([], changes, checkpoint, has_more)
 
-        async def run(tx: Tx) -> list[MutationResult]:
-            return await push(tx, catalog, actor, request, after_push)
+    async def push_then_pull(tx: Tx) -> SyncAnswer:
+        contexts: dict[int, TraineeContext] = {}
+        results = await push(tx, catalog, actor, request, after_push, contexts)
+        changes, checkpoint, has_more = await pull(tx, catalog, actor, request.since, contexts)
+        return SyncAnswer(results, changes, checkpoint, has_more)
 
-        results = await db.transaction(run)
-    changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)
-    return SyncAnswer(results, changes, checkpoint, has_more)
+    return await db.transaction(push_then_pull)
