@@ -6,7 +6,7 @@ import importlib
 import json
 import sys
 
-BENCHMARKS = ("sync", "pwa", "overview", "pdf")
+BENCHMARKS = ("sync", "region", "pwa", "overview", "pdf")
 
 
 def main(argv: list[str]) -> int:

@@ -40,13 +40,17 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        reused = self.writer is not None
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
+        assert self.reader is not None and self.writer is not None
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Length: {len(body)}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         self.writer.write(head.encode() + body)
         status_line = await self.reader.readline()
+        if not status_line and reused:  # the server closed the idle keep-alive connection: once more, anew
+            self.close()
+            return await self.request(method, path, body, headers)
         status = int(status_line.split()[1])
         length = 0
         while True:
@@ -98,4 +102,55 @@ async def run_load(
     began = time.perf_counter()
     await asyncio.gather(*(client(n) for n in range(clients)))
     result.seconds = time.perf_counter() - began
+    return result
+
+
+async def run_open_loop(
+    host: str, port: int, *, rate: float, seconds: float, clients: int, path: str,
+    make_request: Callable[[int], tuple[bytes, dict[str, str]]],
+    check: Callable[[int, int, bytes], str | None],
+) -> LoadResult:
+    """Requests offered at ``rate`` per second, evenly spaced, whatever the answers' pace (open loop).
+
+    Each request is sent by one of ``clients`` simulated devices (a device sends its next request
+    only after its last one was answered, as a phone's outbox does); a request that finds every
+    device busy waits for one. Latency counts from the moment the request was due, so a slow server
+    cannot hide its queue (no coordinated omission)."""
+    result = LoadResult()
+    idle: asyncio.Queue[int] = asyncio.Queue()
+    connections = [Connection(host, port) for _ in range(clients)]
+    for n in range(clients):
+        idle.put_nowait(n)
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def one(due: float) -> None:
+        n = await idle.get()
+        body, headers = make_request(n)
+        try:
+            status, payload = await connections[n].request("POST", path, body, headers)
+            error = check(n, status, payload)
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+            connections[n].close()
+            error = f"{type(exc).__name__}: {exc}"
+        result.latencies.append(time.perf_counter() - due)
+        result.requests += 1
+        if error:
+            result.errors += 1
+            result.error_samples.append(error)
+        idle.put_nowait(n)
+
+    began = time.perf_counter()
+    total = int(rate * seconds)
+    for i in range(total):
+        due = began + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        task = asyncio.create_task(one(due))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    await asyncio.gather(*tasks)
+    result.seconds = time.perf_counter() - began
+    for conn in connections:
+        conn.close()
     return result
