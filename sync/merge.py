@@ -37,6 +37,8 @@ class FieldChanges:
     changed: bool = False
     conflicted: bool = False
     notes: list[AuditNote] = field(default_factory=list)
+    #: ids of the objects in ``data`` that are this state's own copies (see ``_set``)
+    owned: set[int] = field(default_factory=set, repr=False)
 
 
 def wins(incoming: ConflictSide, current: ConflictSide) -> bool:
@@ -49,9 +51,10 @@ def wins(incoming: ConflictSide, current: ConflictSide) -> bool:
 
 def _start(doc: Document, fields: dict[str, Any]) -> tuple[FieldChanges, dict[str, list[str]]]:
     """Copy the state and check every pointer first, so a bad one rejects the whole mutation."""
+    data = dict(doc.data)  # copied on write below: a merge never changes the document it started from
     state = FieldChanges(
-        data=copy.deepcopy(doc.data), field_meta=dict(doc.field_meta), conflicts=dict(doc.conflicts),
-        version=doc.version + 1,
+        data=data, field_meta=dict(doc.field_meta), conflicts=dict(doc.conflicts), version=doc.version + 1,
+        owned={id(data)},
     )
     paths: dict[str, list[str]] = {}
     try:
@@ -69,7 +72,19 @@ def _start(doc: Document, fields: dict[str, Any]) -> tuple[FieldChanges, dict[st
 
 
 def _set(state: FieldChanges, pointer: str, tokens: list[str], value: Any, side: ConflictSide) -> None:
-    place(state.data, tokens, copy.deepcopy(value))
+    """Write a field into the state's data, copying only the objects on its path that are still the
+    document's (instead of a deep copy of the whole document per edit). Values are never changed in
+    place once stored (an array is replaced whole), so sharing the untouched ones is safe."""
+    node = state.data
+    for token in tokens[:-1]:
+        child = node.get(token)
+        if isinstance(child, dict) and id(child) not in state.owned:
+            child = node[token] = dict(child)
+            state.owned.add(id(child))
+        if not isinstance(child, dict):
+            break  # a missing parent: place creates it (and check_place refuses a leaf in the way)
+        node = child
+    place(state.data, tokens, copy.deepcopy(value))  # the mutation's own value stays the mutation's
     state.field_meta[pointer] = FieldMeta(version=side.version, actor=side.actor, device=side.device, at=side.at)
     state.changed = True
 
