@@ -75,10 +75,12 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     route_handlers: list = [
         health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
-        sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
+        sync_endpoint, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
         UnitRoundRulesController, UnitFormsController, FhirController, PortfolioController,
         ExportController, OnboardingController,
     ]
+    if settings.benchmark_routes:  # BEDSIDE_BENCHMARK_ROUTES=1: python -m bench sync's ceiling, never in production
+        route_handlers.append(sync_echo)
     if settings.mail_demo:
         from .mail.devpage import dev_mail
 

@@ -83,7 +83,8 @@ class EchoAnswer(msgspec.Struct):
 @post("/api/sync/echo", operation_id="syncEcho", tags=["sync"], status_code=200, include_in_schema=False)
 async def sync_echo(request: Request) -> EchoAnswer:
     """Decode a sync body and answer a small struct, touching no data: the benchmark's ceiling for
-    what the HTTP stack and decoding cost without any storage work."""
+    what the HTTP stack and decoding cost without any storage work. Mounted only when
+    BEDSIDE_BENCHMARK_ROUTES is on (``python -m bench sync`` turns it on for its server)."""
     try:
         decoded = decode_request(await request.body())
     except InvalidRequest as exc:
