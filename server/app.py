@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
@@ -23,6 +23,7 @@ from .db.migrate import migrate
 from .errors import exception_handlers
 from .export.controller import ExportController
 from .fhir.controller import FhirController
+from .health import health
 from .onboarding.controller import OnboardingController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
@@ -40,12 +41,6 @@ from .catalog.unit_forms import UnitFormsController
 from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
 from .sync_api.controller import refused_changes, sync_echo, sync_endpoint
-
-
-@get("/api/health", operation_id="health", tags=["meta"], sync_to_thread=False)
-def health() -> dict[str, str]:
-    """Liveness: the process answers."""
-    return {"status": "ok"}
 
 
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Litestar:

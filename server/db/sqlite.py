@@ -118,6 +118,8 @@ class SqliteDatabase:
             self._writer = None
 
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        if self._task is None:  # closed: no reader will ever come back to the queue
+            raise RuntimeError("database is closed")
         conn = await self._readers.get()
         try:
             return _to_dicts(await conn.execute_fetchall(sql, tuple(params)))
