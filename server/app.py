@@ -24,6 +24,7 @@ from .errors import exception_handlers
 from .export.controller import ExportController
 from .fhir.controller import FhirController
 from .health import health
+from .metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from .onboarding.controller import OnboardingController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return app.state.db  # type: ignore[no-any-return]
 
     route_handlers: list = [
-        health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
+        health, metrics_endpoint, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
         sync_endpoint, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
         UnitRoundRulesController, UnitFormsController, FhirController, PortfolioController,
@@ -112,7 +113,10 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     # Around the whole app, not in ``middleware=[...]``: Litestar runs that per route, so the router's
     # own answers (404 for an unknown path, 405) would go out without the security headers.
-    app.asgi_handler = SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
+    metrics = Metrics()
+    app.asgi_handler = SecurityHeadersMiddleware(MetricsMiddleware(app.asgi_handler, metrics),
+                                                 hsts=settings.env == "production")
+    app.state.metrics = metrics
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.pwa_assets = AssetCache(settings.pwa_dir)

@@ -43,6 +43,12 @@ async def queue_mail(tx: Tx, *, to: str, subject: str, body: str, kind: str, now
          thread, first["message_id"] if first else None))
 
 
+async def unsent_count(db: Database) -> int:
+    """Messages queued and not yet sent (delivered ones are ``sent``; a failed one stays ``queued``)."""
+    row = await db.fetchone("SELECT count(*) AS n FROM mail_outbox WHERE status = 'queued'")
+    return int(row["n"]) if row else 0
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """1, 2, 4 … minutes after each failure, at most an hour."""
     return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))

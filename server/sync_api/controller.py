@@ -63,15 +63,18 @@ async def sync_endpoint(request: Request, actor: NamedDependency[Actor], db: Nam
         raise IdentityNumberFound(identity_error_message("client_id"))
     check_link_mutations(actor, list(sync_request.mutations))
     if actor.request_id is None:
-        return await sync(db, catalog, actor, sync_request)
+        answer = await sync(db, catalog, actor, sync_request)
+    else:
 
-    async def receipts(tx: Tx, applied: list[tuple[Mutation, MutationResult]]) -> None:
-        await after_link_push(tx, catalog, actor, applied, clock.now())
+        async def receipts(tx: Tx, applied: list[tuple[Mutation, MutationResult]]) -> None:
+            await after_link_push(tx, catalog, actor, applied, clock.now())
 
-    answer = await sync(db, catalog, actor, sync_request, receipts)
-    job = getattr(request.app.state, "mail_job", None)
-    if job is not None and sync_request.mutations:
-        job.wake()  # a signature's receipt goes out now, not at the next tick
+        answer = await sync(db, catalog, actor, sync_request, receipts)
+        job = getattr(request.app.state, "mail_job", None)
+        if job is not None and sync_request.mutations:
+            job.wake()  # a signature's receipt goes out now, not at the next tick
+    if answer.results:
+        request.app.state.metrics.count_sync(answer.results)
     return answer
 
 
