@@ -24,6 +24,7 @@ from .errors import exception_handlers
 from .export.controller import ExportController
 from .fhir.controller import FhirController
 from .health import health
+from .logs import app_logging_config
 from .metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from .onboarding.controller import OnboardingController
 from .openapi import BedsideOpenAPIPlugin
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema",
                                      render_plugins=[BedsideOpenAPIPlugin(path=["/", "/openapi.json"])]),
         exception_handlers=exception_handlers(),
+        logging_config=app_logging_config(settings.log_format),  # BEDSIDE_LOG_FORMAT: text or JSON lines
         # a personnummer anywhere in what a client sends is refused before any handler runs
         before_request=refuse_identity_numbers,
         request_max_body_size=settings.max_body_bytes,

@@ -78,8 +78,11 @@ def cmd_remind(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .logs import uvicorn_log_config
+
     uvicorn.run("server.app:app_from_env", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers, log_level="info",
+                log_config=uvicorn_log_config(settings.log_format),  # BEDSIDE_LOG_FORMAT; no query strings
                 # the client address is ours to decide (BEDSIDE_TRUSTED_PROXIES), not uvicorn's
                 proxy_headers=False)
     return 0
