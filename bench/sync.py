@@ -153,7 +153,8 @@ def _round_trips(server: LiveServer) -> float | None:
 
 
 def measure_engine(database_url: str, workdir: Path, *, seconds: float, clients: int, batch: int) -> dict[str, Any]:
-    server = LiveServer(database_url, log_path=workdir / "server.log")
+    # the echo route exists only where BEDSIDE_BENCHMARK_ROUTES is on
+    server = LiveServer(database_url, log_path=workdir / "server.log", env={"BEDSIDE_BENCHMARK_ROUTES": "1"})
     server.cli("migrate")
     try:
         sessions, assessor_id = _people(server, clients)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
@@ -23,6 +23,9 @@ from .db.migrate import migrate
 from .errors import exception_handlers
 from .export.controller import ExportController
 from .fhir.controller import FhirController
+from .health import health
+from .logs import app_logging_config
+from .metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from .onboarding.controller import OnboardingController
 from .openapi import BedsideOpenAPIPlugin
 from .overview.controller import OverviewController
@@ -40,12 +43,6 @@ from .catalog.unit_forms import UnitFormsController
 from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
 from .sync_api.controller import refused_changes, sync_echo, sync_endpoint
-
-
-@get("/api/health", operation_id="health", tags=["meta"], sync_to_thread=False)
-def health() -> dict[str, str]:
-    """Liveness: the process answers."""
-    return {"status": "ok"}
 
 
 def create_app(settings: Settings | None = None, *, run_migrations: bool = True) -> Litestar:
@@ -73,12 +70,14 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return app.state.db  # type: ignore[no-any-return]
 
     route_handlers: list = [
-        health, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
+        health, metrics_endpoint, AuthController, CatalogController, AssessmentController, PeopleController, AdminController,
         OverviewController,
-        sync_endpoint, sync_echo, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
+        sync_endpoint, refused_changes, RequestController, LinkController, ReceiptController, RoundController,
         UnitRoundRulesController, UnitFormsController, FhirController, PortfolioController,
         ExportController, OnboardingController,
     ]
+    if settings.benchmark_routes:  # BEDSIDE_BENCHMARK_ROUTES=1: python -m bench sync's ceiling, never in production
+        route_handlers.append(sync_echo)
     if settings.mail_demo:
         from .mail.devpage import dev_mail
 
@@ -107,6 +106,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         openapi_config=OpenAPIConfig(title="Bedside API", version="0.1.0", path="/schema",
                                      render_plugins=[BedsideOpenAPIPlugin(path=["/", "/openapi.json"])]),
         exception_handlers=exception_handlers(),
+        logging_config=app_logging_config(settings.log_format),  # BEDSIDE_LOG_FORMAT: text or JSON lines
         # a personnummer anywhere in what a client sends is refused before any handler runs
         before_request=refuse_identity_numbers,
         request_max_body_size=settings.max_body_bytes,
@@ -115,7 +115,10 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     # Around the whole app, not in ``middleware=[...]``: Litestar runs that per route, so the router's
     # own answers (404 for an unknown path, 405) would go out without the security headers.
-    app.asgi_handler = SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
+    metrics = Metrics()
+    app.asgi_handler = SecurityHeadersMiddleware(MetricsMiddleware(app.asgi_handler, metrics),
+                                                 hsts=settings.env == "production")
+    app.state.metrics = metrics
     app.state.settings = settings
     app.state.catalog = catalog
     app.state.pwa_assets = AssetCache(settings.pwa_dir)

@@ -1,4 +1,4 @@
-"""``bedside`` command line: serve, migrate, demo, remind, user add."""
+"""``bedside`` command line: serve, migrate, demo, remind, backup, restore, user add."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import getpass
 import sys
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .db import Database, open_database
+from .db.backup import BackupError
 from .db.migrate import migrate
 from .errors import DomainError
 from .settings import Settings, SettingsError
@@ -75,11 +77,44 @@ def cmd_remind(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """The whole database to one file, while the server runs (SQLite's backup API, or pg_dump -Fc)."""
+    from .db.backup import backup
+
+    report = asyncio.run(backup(settings.database_url, settings.sqlite_path if settings.is_sqlite else None,
+                                Path(args.path)))
+    print(f"Backed up to {report.path}: " + report.summary())
+    print("  " + report.tables())
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """A backup into the (empty, unless --force) database of BEDSIDE_DATABASE_URL; stop the server first."""
+    from .db.backup import restore
+    from .db.migrate import all_migrations
+
+    report = asyncio.run(restore(settings.database_url, settings.sqlite_path if settings.is_sqlite else None,
+                                 Path(args.path), force=args.force))
+    print(f"Restored {args.path}: " + report.summary())
+    print("  " + report.tables())
+    newest = all_migrations()[-1].ID
+    if report.migration and report.migration < newest:
+        print(f"The backup is at migration {report.migration}; the server migrates it to {newest} when it starts "
+              "(or run bedside migrate).")
+    elif report.migration and report.migration > newest:
+        print(f"The backup is from newer code (migration {report.migration}; this code knows up to {newest}): "
+              "serve it with that version.", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .logs import uvicorn_log_config
+
     uvicorn.run("server.app:app_from_env", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, workers=args.workers, log_level="info",
+                log_config=uvicorn_log_config(settings.log_format),  # BEDSIDE_LOG_FORMAT; no query strings
                 # the client address is ours to decide (BEDSIDE_TRUSTED_PROXIES), not uvicorn's
                 proxy_headers=False)
     return 0
@@ -98,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="only when the database has no users")
     demo.set_defaults(run=cmd_demo)
     sub.add_parser("remind", help="send due reminders and queued mail once (for cron)").set_defaults(run=cmd_remind)
+    backup = sub.add_parser("backup", help="back up the whole database to a file (safe while the server runs)")
+    backup.add_argument("path", help="the backup file to write (replaced only once the new backup is complete)")
+    backup.set_defaults(run=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty database (stop the server first)")
+    restore.add_argument("path", help="a file made by bedside backup")
+    restore.add_argument("--force", action="store_true", help="replace a database that already has tables")
+    restore.set_defaults(run=cmd_restore)
     user = sub.add_parser("user", help="manage users")
     user_sub = user.add_subparsers(dest="user_command", required=True)
     add = user_sub.add_parser("add", help="add a user")
@@ -118,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return int(args.run(settings, args))
-    except (SettingsError, DomainError) as exc:
+    except (SettingsError, DomainError, BackupError) as exc:
         print(f"bedside: {exc}", file=sys.stderr)
         return 2
 

@@ -142,6 +142,7 @@ ROUND_STATE = ("the round's state does not allow this: `round_closed`, `round_se
                "`round_not_closed`, `round_not_extendable`, `round_released`, `round_not_released`, "
                "`round_invalid`, `rater_exists`, `rater_done`, `too_few_raters`, `too_few_in_group`")
 NOT_A_COMMENT = "the field is not a comment (`not_a_comment`)"
+DATABASE_DOWN = "the database does not answer within 2 s (`database_unavailable`)"
 NOT_SELF = "not the trainee (`not_your_round`), or not her own msf-self assessment (`not_a_self_assessment`)"
 
 
@@ -165,7 +166,7 @@ _DATA_STEP: dict[int, str | tuple[str, ...]] = _STEP | {403: (WORKFLOW_FORBIDS, 
 #: operationId → who may call it, and the error statuses its own code paths add to those of the
 #: rules in ``error_codes`` (status → why)
 OPERATIONS: dict[str, OperationErrors] = {
-    "health": _ops("public"),
+    "health": _ops("public", {503: DATABASE_DOWN}),
     "login": _ops("public", {401: WRONG_PASSWORD, 429: LOGIN_LIMIT}),
     "requestPasswordReset": _ops("public", {429: RESET_LIMIT}),
     "readPasswordLink": _ops("public", {404: PASSWORD_LINK_UNKNOWN, 409: PASSWORD_LINK_SPENT, 429: RESET_LIMIT}),

@@ -50,6 +50,12 @@ SETTINGS_DOC: tuple[tuple[str, str, str], ...] = (
      "without a trusted proxy that is the connection's own address, whatever the headers say."),
     ("BEDSIDE_JOB_INTERVAL_SECONDS", "60", "How often the server retries queued mail and sends due reminders; 0 turns "
      "the in-server job off (then run `bedside remind` from cron)."),
+    ("BEDSIDE_LOG_FORMAT", "text", "`text` (lines for a person) or `json` (one JSON object per line: time, level, "
+     "logger, message and any exception, for a log collector); the server's and uvicorn's loggers alike."),
+    ("BEDSIDE_METRICS_TOKEN", "(empty: this machine only)", "Who may read `/metrics`: empty, only clients on this "
+     "machine (127.0.0.1, ::1); set, anyone who sends `Authorization: Bearer <token>`. Everyone else gets a 404."),
+    ("BEDSIDE_BENCHMARK_ROUTES", "0", "`1` mounts the benchmark's echo route (`POST /api/sync/echo`, used by "
+     "`python -m bench sync`); off in every real deployment."),
 )
 
 
@@ -94,6 +100,9 @@ class Settings:
     job_interval_seconds: int = 60
     #: IP networks, normalised (``10.0.0.0/8``); see ``server.client_address``
     trusted_proxies: tuple[str, ...] = ()
+    log_format: str = "text"
+    metrics_token: str = ""
+    benchmark_routes: bool = False
 
     @property
     def mail_demo(self) -> bool:
@@ -147,6 +156,9 @@ class Settings:
             request_token_days=_int("BEDSIDE_REQUEST_TOKEN_DAYS", cls.request_token_days),
             job_interval_seconds=_int("BEDSIDE_JOB_INTERVAL_SECONDS", cls.job_interval_seconds),
             trusted_proxies=_networks("BEDSIDE_TRUSTED_PROXIES", _env("BEDSIDE_TRUSTED_PROXIES", "")),
+            log_format=_choice("BEDSIDE_LOG_FORMAT", _env("BEDSIDE_LOG_FORMAT", cls.log_format), ("text", "json")),
+            metrics_token=_env("BEDSIDE_METRICS_TOKEN", ""),
+            benchmark_routes=_flag("BEDSIDE_BENCHMARK_ROUTES", _env("BEDSIDE_BENCHMARK_ROUTES", "0")),
         )
         if not (settings.is_sqlite or settings.database_url.startswith(("postgres://", "postgresql://"))):
             raise SettingsError("BEDSIDE_DATABASE_URL must start with sqlite:/// or postgresql://")
@@ -189,6 +201,16 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _flag(name: str, raw: str) -> bool:
+    """``1``/``0`` (``on``/``off``, ``true``/``false``, ``yes``/``no`` too)."""
+    value = raw.strip().lower()
+    if value in ("1", "on", "true", "yes"):
+        return True
+    if value in ("0", "off", "false", "no"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, not {raw!r}")
 
 
 def _days(name: str, raw: str) -> tuple[int, ...]:

@@ -28,11 +28,16 @@ def smtp() -> Iterator[MailServer]:
     server.stop()
 
 
+def with_real_smtp(settings: Settings, smtp: MailServer) -> Settings:
+    """``settings`` sending by real SMTP (no demo mode) to the test's mail server."""
+    return dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_tls="none",
+                               demo_mail="off", base_url=BASE_URL)
+
+
 @pytest.fixture
 def settings(settings: Settings, smtp: MailServer) -> Settings:
     """Real SMTP (no demo mode) on the test's mail server."""
-    return dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_tls="none",
-                               demo_mail="off", base_url=BASE_URL)
+    return with_real_smtp(settings, smtp)
 
 
 def token_of(link: str) -> str:

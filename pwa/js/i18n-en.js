@@ -53,6 +53,7 @@ export const EN = {
     too_deep: "The content nests too deeply.", too_large: "What was sent is too large; send less at a time.",
     rate_limited: "Too many attempts; wait a while and try again.", not_logged_in: "Log in first.",
     method_not_allowed: "This cannot be done here.",
+    database_unavailable: "The server cannot reach its database just now; try again in a while.",
     not_your_field: "That field is not yours to fill in (the assessor fills in ratings and feedback). The change was not saved.",
     others_part_filled: "The assessor has filled in their part already, so the draft is not deleted. Ask them to delete it, or finish it together.",
   },

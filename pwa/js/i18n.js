@@ -53,6 +53,7 @@ const STRINGS = {
       too_deep: "Innehållet är nästlat för djupt.", too_large: "Det som skickades är för stort; skicka mindre åt gången.",
       rate_limited: "För många försök; vänta en stund och försök igen.", not_logged_in: "Logga in först.",
       method_not_allowed: "Det här går inte att göra här.",
+      database_unavailable: "Servern når inte sin databas just nu; försök igen om en stund.",
       not_your_field: "Det fältet är inte ditt att fylla i (betyg och återkoppling fyller bedömaren i). Ändringen sparades inte.",
       others_part_filled: "Bedömaren har redan fyllt i sin del, så utkastet tas inte bort. Be bedömaren ta bort det, eller gör klart det tillsammans.",
     },

@@ -51,6 +51,11 @@ class Database(Protocol):
 
     async def close(self) -> None: ...
 
+    def queue_depth(self) -> int:
+        """How busy the database is, for ``/metrics``: on SQLite the write transactions waiting for the
+        one writer, on PostgreSQL the pooled connections in use."""
+        ...
+
 
 async def open_database(url: str, sqlite_path: Path | None = None) -> Database:
     """Open the database a URL names (``sqlite:///...`` or ``postgresql://...``)."""

@@ -75,6 +75,11 @@ class PostgresDatabase:
             await self.engine.close_connection_pool()
             self.engine.pool = None
 
+    def queue_depth(self) -> int:
+        """Pooled connections in use (0 when the pool is closed)."""
+        pool = self.engine.pool
+        return 0 if pool is None else int(pool.get_size() - pool.get_idle_size())
+
     @property
     def _pool(self) -> Any:
         return self.engine.pool

@@ -120,7 +120,13 @@ class SqliteDatabase:
             self._writer.close()
             self._writer = None
 
+    def queue_depth(self) -> int:
+        """Write transactions queued and not yet taken by the writer (the group it runs is not counted)."""
+        return self._jobs.qsize()
+
     async def fetch(self, sql: str, params: Params = ()) -> list[Row]:
+        if self._task is None:  # closed: no reader will ever come back to the queue
+            raise RuntimeError("database is closed")
         conn = await self._readers.get()
         try:
             return _to_dicts(await conn.execute_fetchall(sql, tuple(params)))

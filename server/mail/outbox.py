@@ -43,6 +43,12 @@ async def queue_mail(tx: Tx, *, to: str, subject: str, body: str, kind: str, now
          thread, first["message_id"] if first else None))
 
 
+async def unsent_count(db: Database) -> int:
+    """Messages queued and not yet sent (delivered ones are ``sent``; a failed one stays ``queued``)."""
+    row = await db.fetchone("SELECT count(*) AS n FROM mail_outbox WHERE status = 'queued'")
+    return int(row["n"]) if row else 0
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """1, 2, 4 … minutes after each failure, at most an hour."""
     return dt.timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
@@ -93,7 +99,9 @@ async def deliver_due(db: Database, settings: Settings, now: dt.datetime, send: 
     failed: list[tuple[str, str, int]] = []
     for row in rows:
         try:
-            if settings.mail_demo:  # not sent: shown on /dev/mail (to the admin) and here, on the console
+            if settings.mail_demo and settings.log_format == "json":  # a collected log never gets its links
+                log.info("Demo mail (not sent) to %s: %s (shown at /dev/mail)", row["to_address"], row["subject"])
+            elif settings.mail_demo:  # not sent: shown on /dev/mail (to the admin) and here, on a developer's console
                 log.info("Demo mail (not sent) to %s\nSubject: %s\n\n%s", row["to_address"], row["subject"],
                          render_body(row, links))
             else:

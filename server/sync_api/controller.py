@@ -63,15 +63,18 @@ async def sync_endpoint(request: Request, actor: NamedDependency[Actor], db: Nam
         raise IdentityNumberFound(identity_error_message("client_id"))
     check_link_mutations(actor, list(sync_request.mutations))
     if actor.request_id is None:
-        return await sync(db, catalog, actor, sync_request)
+        answer = await sync(db, catalog, actor, sync_request)
+    else:
 
-    async def receipts(tx: Tx, applied: list[tuple[Mutation, MutationResult]]) -> None:
-        await after_link_push(tx, catalog, actor, applied, clock.now())
+        async def receipts(tx: Tx, applied: list[tuple[Mutation, MutationResult]]) -> None:
+            await after_link_push(tx, catalog, actor, applied, clock.now())
 
-    answer = await sync(db, catalog, actor, sync_request, receipts)
-    job = getattr(request.app.state, "mail_job", None)
-    if job is not None and sync_request.mutations:
-        job.wake()  # a signature's receipt goes out now, not at the next tick
+        answer = await sync(db, catalog, actor, sync_request, receipts)
+        job = getattr(request.app.state, "mail_job", None)
+        if job is not None and sync_request.mutations:
+            job.wake()  # a signature's receipt goes out now, not at the next tick
+    if answer.results:
+        request.app.state.metrics.count_sync(answer.results)
     return answer
 
 
@@ -83,7 +86,8 @@ class EchoAnswer(msgspec.Struct):
 @post("/api/sync/echo", operation_id="syncEcho", tags=["sync"], status_code=200, include_in_schema=False)
 async def sync_echo(request: Request) -> EchoAnswer:
     """Decode a sync body and answer a small struct, touching no data: the benchmark's ceiling for
-    what the HTTP stack and decoding cost without any storage work."""
+    what the HTTP stack and decoding cost without any storage work. Mounted only when
+    BEDSIDE_BENCHMARK_ROUTES is on (``python -m bench sync`` turns it on for its server)."""
     try:
         decoded = decode_request(await request.body())
     except InvalidRequest as exc:
