@@ -114,6 +114,7 @@ async def _measure_server(server: LiveServer, sessions: list[dict[str, str]], as
     batch_load = await run_load(host, port, clients=clients, seconds=seconds, path="/api/sync",
                                 make_request=batched.body, check=batched.check)
     single = Pusher(sessions, assessor_id, 1, "single")
+    single.since = list(batched.since)  # the same phones, in sync: each push pulls only what is new
     single_load = await run_load(host, port, clients=clients, seconds=seconds, path="/api/sync",
                                  make_request=single.body, check=single.check)
     echo = Pusher(sessions, assessor_id, 1, "echo")
@@ -122,6 +123,7 @@ async def _measure_server(server: LiveServer, sessions: list[dict[str, str]], as
         check=lambda _n, status, payload: None if status == 200 else f"HTTP {status}: {payload[:200]!r}")
     rate = round(0.2 * echo_load.requests / echo_load.seconds, 1)
     devices = Pusher(sessions * 2, assessor_id, 1, "open")
+    devices.since = list(single.since) * 2
     trips_before = _round_trips(server)
     open_load = await run_open_loop(host, port, rate=rate, seconds=seconds, clients=len(devices.sessions),
                                     path="/api/sync", make_request=devices.body, check=devices.check)

@@ -1,0 +1,13 @@
+"""Indexes for the sync pull (issue 16): a person's changes since a checkpoint are read through
+(trainee_id, seq) and (assessor_id, seq), so a pull reads the few rows above the checkpoint instead of
+every document the person has ever had (about 230 µs per pull for a trainee with 200 documents, the
+largest statement of a one-mutation push)."""
+
+ID = "0014_pull_indexes"
+
+
+def steps(dialect: str) -> list[str]:
+    return [
+        "CREATE INDEX assessments_trainee_seq ON assessments(trainee_id, seq)",
+        "CREATE INDEX assessments_assessor_seq ON assessments(assessor_id, seq)",
+    ]
