@@ -21,6 +21,7 @@ from typing import Any
 from .live_server import LiveServer
 from .loadgen import Connection
 from .sync import DATA, PASSWORD, _http, _login
+from server.privacy.ids import new_id
 
 FORM = {"form_id": "mini-cex", "form_version": 1}
 FIRST_FIELDS = ("setting", "encounter", "complexity", "patient_age_band")
@@ -146,7 +147,7 @@ def _version(results: list[dict[str, Any]], fallback: int) -> int:
 async def _assessment(rng: random.Random, phone: Device, trainee_id: int, trainees_tablet: Device,
                       think: tuple[float, float], deadline: float) -> None:
     """One Mini-CEX at the bedside: created, filled in small pushes, maybe a conflict, signed."""
-    doc = str(uuid.uuid4())
+    doc = new_id()
     first = {k: DATA[k] for k in FIRST_FIELDS}
     version = _version(await phone.send("push", [phone.mutation(
         "create", doc, **FORM, data=first, meta={"trainee_id": trainee_id})]), 1)
@@ -176,7 +177,7 @@ async def _assessment(rng: random.Random, phone: Device, trainee_id: int, traine
 
 async def _offline_burst(phone: Device, trainee_id: int) -> None:
     """A Mini-CEX typed with no network: 30 mutations sent at once when the phone is back."""
-    doc = str(uuid.uuid4())
+    doc = new_id()
     queued = [phone.mutation("create", doc, **FORM, data={}, meta={"trainee_id": trainee_id})]
     names = [*FIRST_FIELDS, *RATINGS, *TEXTS]
     while len(queued) < BURST:
@@ -187,7 +188,7 @@ async def _offline_burst(phone: Device, trainee_id: int) -> None:
 
 async def _lost_answer(phone: Device, trainee_id: int) -> None:
     """A push whose answer never reached the phone, sent again as it was: answered, not applied twice."""
-    doc = str(uuid.uuid4())
+    doc = new_id()
     batch = [phone.mutation("create", doc, **FORM, data={"setting": DATA["setting"]}, meta={"trainee_id": trainee_id})]
     await phone.send("push", batch)
     await phone.send("replay", batch)

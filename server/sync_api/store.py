@@ -104,9 +104,9 @@ async def pull(reader: Tx | Database, catalog: Catalog, actor: Actor, since: int
 
 async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncRequest,
                after_push: AfterPush | None = None) -> SyncAnswer:
-    """A push and its pull in one trip to the writer: one transaction, one job in SQLite's writer
-    (its statements run there without a hop each), one pooled connection on PostgreSQL. A pull alone
-    is one read on a reader connection.
+    """On SQLite a push and its pull are one trip to the writer: one transaction, one job in the
+    writer (its statements run there without a hop each). On PostgreSQL the push is one transaction
+    on a pooled connection and the pull follows its COMMIT (see below). A pull alone is one read.
 
     The answer goes out only after COMMIT, so the pulled changes (the caller's own included) are all
     committed when the device sees them. A pull never skips a change: change-sequence numbers are
@@ -117,8 +117,19 @@ async def sync(db: Database, catalog: Catalog, actor: Actor, request: SyncReques
         changes, checkpoint, has_more = await pull(db, catalog, actor, request.since)
         return SyncAnswer([], changes, checkpoint, has_more)
 
+    contexts: dict[int, TraineeContext] = {}
+    if db.dialect == "postgres":
+        # Transactions run side by side here and each holds the change counter's row lock from the
+        # moment it numbers its changes until COMMIT: the pull goes after COMMIT, on the pool, so
+        # the lock is not held through it (two processes on one database serialise on that row).
+        async def push_only(tx: Tx) -> list[MutationResult]:
+            return await push(tx, catalog, actor, request, after_push, contexts)
+
+        results = await db.transaction(push_only)
+        changes, checkpoint, has_more = await pull(db, catalog, actor, request.since, contexts)
+        return SyncAnswer(results, changes, checkpoint, has_more)
+
     async def push_then_pull(tx: Tx) -> SyncAnswer:
-        contexts: dict[int, TraineeContext] = {}
         results = await push(tx, catalog, actor, request, after_push, contexts)
         changes, checkpoint, has_more = await pull(tx, catalog, actor, request.since, contexts)
         return SyncAnswer(results, changes, checkpoint, has_more)
