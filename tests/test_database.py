@@ -78,3 +78,25 @@ async def test_the_unique_constraint_refuses_a_duplicate(db: Database) -> None:
     with pytest.raises(Exception, match="(?i)unique"):  # noqa: B017 (sqlite3 or asyncpg error class)
         await _add_unit(db, "once")
     assert (await db.fetch("SELECT count(*) AS n FROM units"))[0]["n"] == 1
+
+
+async def test_a_lookup_by_key_sees_each_commit_at_once_and_nothing_rolled_back(db: Database) -> None:
+    """``lookup`` (the session behind every request) reads on the event loop on SQLite: it must see a
+    write the moment its transaction committed, a delete likewise, and never a rolled-back one."""
+    unit = await _add_unit(db, "Akuten")
+    by_id = "SELECT name FROM units WHERE id = ?"
+    assert await db.lookup(by_id, (unit,)) == [{"name": "Akuten"}]
+
+    async def rename_then_fail(tx: Tx) -> None:
+        await tx.execute("UPDATE units SET name = ? WHERE id = ?", ("Fel", unit))
+        raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        await db.transaction(rename_then_fail)
+    assert await db.lookup(by_id, (unit,)) == [{"name": "Akuten"}]
+
+    async def remove(tx: Tx) -> None:
+        await tx.execute("DELETE FROM units WHERE id = ?", (unit,))
+
+    await db.transaction(remove)
+    assert await db.lookup(by_id, (unit,)) == []

@@ -39,7 +39,7 @@ async def delete_session(db: Database, token: str) -> None:
 
 
 async def principal_for_session(db: Database, token: str) -> Principal | None:
-    rows = await db.fetch(
+    rows = await db.lookup(
         """SELECT u.id, u.name, u.email, r.role, r.unit_id
            FROM sessions s JOIN users u ON u.id = s.user_id
            LEFT JOIN user_roles r ON r.user_id = u.id

@@ -45,6 +45,12 @@ class Database(Protocol):
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
+    async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
+        """A small read by primary or unique key (the session or link behind a request): on SQLite it
+        runs right on the event loop, microseconds, instead of a hop to a reader thread; elsewhere
+        the same as ``fetch``. Never for a query that scans."""
+        ...
+
     async def transaction(self, fn: Callable[[Tx], Awaitable[T]]) -> T:
         """Run ``fn`` in one transaction; commit when it returns, roll back when it raises."""
         ...

@@ -89,6 +89,9 @@ class PostgresDatabase:
         async with self._pool.acquire() as conn:
             return [dict(r) for r in await conn.fetch(to_postgres_sql(sql), *params)]
 
+    async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
+        return await self.fetch(sql, params)
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         self.round_trips.count += 1
         async with self._pool.acquire() as conn:

@@ -89,12 +89,22 @@ async def _connect_reader(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+def _connect_lookup(path: Path) -> sqlite3.Connection:
+    """A read-only connection used on the event loop itself (``SqliteDatabase.lookup``): busy timeout
+    0, so it never blocks the loop waiting."""
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=0, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 class SqliteDatabase:
     dialect: Literal["sqlite"] = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._writer: sqlite3.Connection | None = None
+        self._lookup: sqlite3.Connection | None = None
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._jobs: asyncio.Queue[_Job] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -104,6 +114,7 @@ class SqliteDatabase:
         self._writer = await asyncio.to_thread(_connect_writer, self.path)
         for _ in range(READERS):
             self._readers.put_nowait(await _connect_reader(self.path))
+        self._lookup = await asyncio.to_thread(_connect_lookup, self.path)
         self._task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
 
     async def close(self) -> None:
@@ -116,6 +127,9 @@ class SqliteDatabase:
             self._task = None
         while not self._readers.empty():
             await self._readers.get_nowait().close()
+        if self._lookup is not None:
+            self._lookup.close()
+            self._lookup = None
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -136,6 +150,19 @@ class SqliteDatabase:
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetch(sql, params)
         return rows[0] if rows else None
+
+    async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
+        """Read by key on a connection of the event loop's own: in WAL mode a read takes no lock, so
+        it never waits; should SQLite still answer busy (a WAL file being recovered), a reader
+        thread does it. Every request looks up its session: a thread hop each cost more than the query."""
+        if self._lookup is None:
+            raise RuntimeError("database is closed")
+        try:
+            return _to_dicts(self._lookup.execute(sql, tuple(params)).fetchall())
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        return await self.fetch(sql, params)
 
     async def transaction(self, fn: Callable[[SqliteTx], Awaitable[T]]) -> T:
         if self._task is None:
