@@ -46,6 +46,8 @@ _CANDIDATE = re.compile(
     r"(?=[0-9]{6})(?<![0-9])(18|19|20)?([0-9]{2})([01][0-9])([0-9]{2})[-+ \u00a0\u2010-\u2013]?([0-9]{4})(?![0-9])"
 )
 
+_DIGITS = "0123456789"
+
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -121,7 +123,9 @@ def redact_identity_numbers(text: str) -> str:
 
 
 def contains_identity_number(text: str) -> bool:
-    if len(text) < 10:
+    # most text a form carries has no digit at all: ten substring tests (C, ~0.5 µs for 500
+    # characters) instead of the pattern's scan (~6 µs); the pattern matches ASCII digits only
+    if len(text) < 10 or not any(d in text for d in _DIGITS):
         return False
     for m in _CANDIDATE.finditer(text):
         if _classify(*m.groups()) is not None:
