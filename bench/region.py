@@ -6,13 +6,13 @@ A region's day, compressed: ``--phones`` simulated phones (default 200) for ``--
 balancer would send them. 127.0.0.1 only; phones and seconds are bounded.
 
 Every phone is a colleague who is both a BT-läkare and an assessor of the next phone's BT-läkare. In
-a loop it does what phones do (``phones.py``): pull on open; a Mini-CEX made in small pushes while it
+a loop it does what phones do (``region_support.py``): pull on open; a Mini-CEX made in small pushes while it
 is filled, with think time; now and then a conflict (the trainee's own device edits the same field
 from an older version, the assessor resolves it); submit and sign; now and then an offline burst of
 30 mutations sent at once on reconnect, and a push whose answer was lost, sent again.
 
 Reported per run: requests and errors (must be 0), p50/p99 per kind of request, mutations applied,
-and a convergence check at the end (``convergence.py``): every phone's copy equals the server's,
+and a convergence check at the end (``region_support.converged``): every phone's copy equals the server's,
 nothing acknowledged is lost, no mutation is applied twice.
 """
 
