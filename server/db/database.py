@@ -46,7 +46,7 @@ class Database(Protocol):
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
 
     async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
-        """A small read by primary or unique key (the session or link behind a request): on SQLite it
+        """A small read by primary or unique key (the session behind a request): on SQLite it
         runs right on the event loop, microseconds, instead of a hop to a reader thread; elsewhere
         the same as ``fetch``. Never for a query that scans."""
         ...
