@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,21 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
+async def _drop_database(name: str) -> None:
+    """Drop a database made here, retried for a while: right after a restore an autovacuum worker
+    (a superuser's process, which the test role may not end) can still be connected to it; it
+    finishes on its own within seconds."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (asyncpg.exceptions.InsufficientPrivilegeError, asyncpg.exceptions.ObjectInUseError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Callable[[], Awaitable[Target]]]:
     """Makes new, empty databases: SQLite files, or PostgreSQL databases beside the test database
@@ -75,7 +91,7 @@ def fresh(tmp_path: Path) -> Iterator[Callable[[], Awaitable[Target]]]:
             path = tmp_path / f"restored-{n}.sqlite3"
             return Target(f"sqlite:///{path}", path)
         name = f"bedside_test_restore_{os.getpid()}_{n}"
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await _drop_database(name)
         await _pg_admin(f'CREATE DATABASE "{name}"')
         made.append(name)
         return Target(urlsplit(TEST_DATABASE_URL)._replace(path=f"/{name}").geturl(), None)
@@ -83,7 +99,7 @@ def fresh(tmp_path: Path) -> Iterator[Callable[[], Awaitable[Target]]]:
     yield make
     if ON_POSTGRES:
         for name in made:
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(_drop_database(name))
 
 
 def _key(row: dict[str, Any]) -> str:
