@@ -81,14 +81,18 @@ def test_a_phone_that_lost_the_claim_while_offline_loses_nothing(server: Server,
     page.click("#submit")
     page.wait_for_selector("#doc-status[data-status='signed']")
 
+    # The ward's network stays gone for this phone while a colleague's phone, online, opens the same
+    # code: without this the late phone's own retry could reach the server first.
+    late.context.set_offline(True)
     server.start()
-    first = devices("first")  # meanwhile a colleague's phone opens the same code, online
+    first = devices("first")
     fpage = first.open(link)
     fpage.wait_for_selector("#open-form")
     say_who(fpage, "Fia Först", "fia.forst@sjukhus.test")
     first.synced()
     doc_id = fpage.url.split("#/a/")[1]
 
+    late.context.set_offline(False)
     page.click("#sync-now")
     page.wait_for_selector("#displaced", timeout=60000)  # told, in Swedish, that the answer is kept
     assert late.outbox() == []  # handed over to the server, not silently dropped
