@@ -4,6 +4,7 @@ stored exactly once, and resending the unacknowledged ones completes the data.""
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import random
 import re
@@ -83,7 +84,8 @@ def test_kill_and_restart_loses_and_doubles_nothing(database_url: str, tmp_path:
             try:
                 answer, _ = _post(server.base_url, "/api/sync",
                                   {"client_id": client_id, "since": 0, "mutations": batch}, session)
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            # killed while sending the answer: a cut-off body (IncompleteRead) is not acknowledged either
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
                 failures += 1
                 time.sleep(0.03)
                 continue  # not acknowledged: resend the same mutations
