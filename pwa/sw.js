@@ -1,7 +1,7 @@
 // Service worker: a versioned precache of the app shell (the form catalog the page keeps in IndexedDB); old caches removed
 // on activate; API reads network-first with a cached fallback; /api/sync and every write go
 // straight to the network. A new version waits until the page says "reload" (no forced skipWaiting).
-const VERSION = "2026-12-02.10";
+const VERSION = "2026-12-03.1";
 const SHELL_CACHE = `bedside-shell-${VERSION}`;
 const API_CACHE = "bedside-api-v1";
 // index.html as the server sends it has app.css, js/early.js and js/paint.js inlined (server/pwa_shell.py).
